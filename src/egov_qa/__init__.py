@@ -1,0 +1,3 @@
+"""egov-qa: offline, cited Q&A over Chinese course revision notes."""
+
+__version__ = "0.1.0"

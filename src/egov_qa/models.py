@@ -1,0 +1,146 @@
+"""Typed records passed between the pipeline stages (outline tree, chunks, answers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+# Separators used in display labels: "第一章 · 9、电子政务的特征 › 1.3.3 …"
+LABEL_SEP = " · "
+PATH_SEP = " › "
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 25 → 二十五 (chapter numbers in labels)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return head + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+@dataclass
+class Section:
+    """A numbered section such as ``1.3.1``; ``start``/``end`` index the notes text."""
+
+    label: str
+    title: str
+    start: int
+    end: int
+    body_start: int  # where the section's body begins (after its heading)
+
+
+@dataclass
+class Point:
+    """A numbered point (``N、``, ``N.``, ``一、`` or a Markdown ``##`` heading)."""
+
+    number: int
+    title: str
+    start: int
+    end: int
+    body_start: int
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str | None
+    start: int
+    end: int
+    body_start: int
+    points: list[Point] = field(default_factory=list)
+    # sections with no numbered point above them (cited with point = null)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"第{chinese_numeral(self.number)}章"
+
+
+@dataclass
+class Outline:
+    """Document → Chapter → Point → Section over the cleaned notes text of one file."""
+
+    source: str
+    text: str
+    chapters: list[Chapter]
+
+    def to_json(self) -> dict:
+        """The schema of ``shared/eval/notes_mis_outline.json``."""
+        chapters = []
+        for ch in self.chapters:
+            points = []
+            for p in ch.points:
+                item: dict = {"point": p.number, "title": p.title}
+                if p.sections:
+                    item["sections"] = [{"section": s.label, "title": s.title} for s in p.sections]
+                points.append(item)
+            entry: dict = {"chapter": ch.number, "title": ch.title, "points": points}
+            if ch.sections:
+                entry["sections"] = [
+                    {"section": s.label, "title": s.title, "point": None} for s in ch.sections
+                ]
+            chapters.append(entry)
+        return {"source": self.source, "chapters": chapters}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable unit: a point, a point's intro, or a section (or a part of a long one)."""
+
+    id: str
+    source: str
+    chapter: int
+    chapter_title: str | None
+    point: int | None
+    point_title: str | None
+    section: str | None
+    section_title: str | None
+    label: str  # "第一章 · 9、电子政务的特征" (› section when there is one)
+    heading: str  # the heading lines of the unit, as in the notes
+    body: str  # the unit's text below its heading, the notes' own characters
+    start: int
+    end: int
+    part: int = 0
+
+    @property
+    def text(self) -> str:
+        """What is stored, shown and quoted: heading then body."""
+        return f"{self.heading}\n{self.body}" if self.body else self.heading
+
+    @property
+    def search_text(self) -> str:
+        """What is embedded and keyword-indexed: the label path in front of the unit."""
+        return f"{self.label}\n{self.text}"
+
+
+class Citation(BaseModel):
+    chapter: int
+    point: int | None
+    section: str | None
+    label: str
+    source: str
+
+
+class Passage(BaseModel):
+    text: str
+    label: str
+    score: float
+    chunk_id: str = ""
+
+
+class Answer(BaseModel):
+    """The object ``ask --json``, a ``batch`` line and the app's ``/ask`` endpoint return."""
+
+    id: str | None = None
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    ms: float
+    mode: str = "extractive"
+    quotes: list[str] = []  # exact note sentences the answer quotes (for highlighting)

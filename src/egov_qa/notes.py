@@ -1,0 +1,40 @@
+"""Load → clean → outline → chunk for one file or the whole corpus folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chunking import chunk_outline
+from .cleaning import clean_text
+from .config import Settings
+from .loading import RawDocument, load_corpus, load_file
+from .models import Chunk, Outline
+from .outline import build_outline
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Everything parsed from the corpus: one outline per file and all their chunks."""
+
+    outlines: list[Outline]
+    chunks: list[Chunk]
+
+
+def outline_document(document: RawDocument) -> Outline:
+    text, _ = clean_text(document.text, markdown=document.is_markdown)
+    return build_outline(text, source=document.path.name, markdown=document.is_markdown)
+
+
+def outline_file(path: Path) -> Outline:
+    return outline_document(load_file(path))
+
+
+def chunk_document(outline: Outline, settings: Settings) -> list[Chunk]:
+    return chunk_outline(outline, settings.chunk_max_chars, settings.chunk_overlap_chars)
+
+
+def load_notes(settings: Settings, corpus_dir: Path | None = None) -> Notes:
+    outlines = [outline_document(doc) for doc in load_corpus(corpus_dir or settings.corpus_dir)]
+    chunks = [chunk for outline in outlines for chunk in chunk_document(outline, settings)]
+    return Notes(outlines, chunks)

@@ -1,0 +1,173 @@
+"""Notes text → Outline (Document → Chapter → Point → Section).
+
+Markers are found anywhere in the text, not only at line starts, because scraped notes run
+everything into one line. Each candidate is accepted or rejected from the state so far:
+  * ``第X章`` / ``第N章`` opens a chapter when its number is higher than the current one;
+    text before the first chapter heading is chapter 1.
+  * ``N、`` / ``一、`` opens a point when N is not below the last point (gaps and duplicates are
+    the notes' own); ``N.`` only when it is the next point number and not the next item of a
+    ``1. 2. 3.`` list already running inside the point.
+  * ``x.y.z`` / ``x.y`` (x = the chapter) opens a section. It belongs to the current point
+    unless that point already holds sections of another ``x.y`` group; then, and when no point
+    is open, it sits under the chapter with ``point: null``.
+Markdown headings (``#``) are read the same way, one heading per line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cleaning import squeeze_spaces
+from .headings import split_heading
+from .models import Chapter, Outline, Point, Section
+from .numbering import CN_NUMERAL, parse_number
+
+_MARKER = re.compile(
+    rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*章)"
+    r"|(?P<section>(?<![\d.．])(?P<sec>\d{1,2}[.．]\d{1,2}(?:[.．]\d{1,2})?)(?![\d.．])"
+    r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
+    r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
+)
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
+
+
+@dataclass
+class _Marker:
+    kind: str  # chapter | point | section
+    number: int | str
+    start: int
+    end: int  # end of the marker itself (title follows)
+    under_point: bool = False  # sections only: inside the current numbered point
+
+
+class _Builder:
+    """Accept or reject marker candidates in document order."""
+
+    def __init__(self) -> None:
+        self.markers: list[_Marker] = []
+        self.chapter = 1
+        self.explicit_chapter = False
+        self.last_point: int | None = None
+        self.point_groups: list[str] = []  # x.y groups of the current point's sections
+        self.in_point = False
+        self.dot_run: int | None = None  # last number of a running "1. 2. 3." list
+
+    def _open(self, kind: str, number: int | str, start: int, end: int) -> None:
+        self.markers.append(_Marker(kind, number, start, end))
+        self.dot_run = None
+
+    def chapter_marker(self, number: int, start: int, end: int) -> bool:
+        first = not self.explicit_chapter and number == 1 and self.last_point is None
+        if number <= self.chapter and not first:
+            return False
+        self.chapter, self.explicit_chapter = number, True
+        self.last_point, self.point_groups, self.in_point = None, [], False
+        self._open("chapter", number, start, end)
+        return True
+
+    def point_marker(self, number: int, dotted: bool, start: int, end: int) -> bool:
+        if dotted:
+            expected = 1 if self.last_point is None else self.last_point + 1
+            continues_list = self.dot_run is not None and number == self.dot_run + 1
+            if number != expected or continues_list or (self.last_point is None and self.markers
+                                                         and self.markers[-1].kind == "section"):
+                self.dot_run = number
+                return False
+        elif self.last_point is not None and number < self.last_point:
+            return False
+        self.last_point, self.point_groups, self.in_point = number, [], True
+        self._open("point", number, start, end)
+        return True
+
+    def section_marker(self, label: str, start: int, end: int) -> bool:
+        parts = label.split(".")
+        if int(parts[0]) != self.chapter:
+            return False
+        group = ".".join(parts[:2]) if len(parts) == 3 else parts[0]
+        if self.in_point and self.point_groups and group not in self.point_groups:
+            self.in_point = False  # a new x.y group: no numbered point above it
+        if self.in_point:
+            self.point_groups.append(group)
+        self._open("section", label, start, end)
+        self.markers[-1].under_point = self.in_point
+        return True
+
+
+def _scan(text: str) -> list[_Marker]:
+    builder = _Builder()
+    for m in _MARKER.finditer(text):
+        if m.group("chapter"):
+            builder.chapter_marker(parse_number(m.group("chnum")), m.start(), m.end())
+        elif m.group("section"):
+            builder.section_marker(re.sub("[.．]", ".", m.group("sec")), m.start(), m.end())
+        else:
+            sep = m.group("psep")
+            number = m.group("pnum")
+            if sep != "、" and not number.isdigit():
+                continue
+            builder.point_marker(parse_number(number), sep != "、", m.start(), m.end())
+    return builder.markers
+
+
+def _scan_markdown(text: str) -> list[_Marker]:
+    """Markdown headings carry the structure; their text is parsed like any heading."""
+    builder = _Builder()
+    for m in _MD_HEADING.finditer(text):
+        content_start = m.start(2)
+        inner = _MARKER.match(m.group(2))
+        if inner is None:
+            # An unnumbered heading below chapter level is the next point.
+            if len(m.group(1)) > 1 and builder.explicit_chapter:
+                builder.point_marker((builder.last_point or 0) + 1, False, m.start(), content_start)
+            continue
+        end = content_start + inner.end()
+        if inner.group("chapter"):
+            builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end)
+        elif inner.group("section"):
+            builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
+        else:
+            builder.point_marker(parse_number(inner.group("pnum")), False, m.start(), end)
+    return builder.markers
+
+
+def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
+    markers = _scan_markdown(text) if markdown else _scan(text)
+    chapters: list[Chapter] = []
+    if not markers or markers[0].kind != "chapter" or markers[0].number != 1:
+        chapters.append(Chapter(1, None, 0, len(text), 0))
+    current_point: Point | None = None
+    for i, marker in enumerate(markers):
+        nxt = markers[i + 1].start if i + 1 < len(markers) else len(text)
+        title, offset = split_heading(text[marker.end:nxt])
+        body_start = marker.end + offset
+        if marker.kind == "chapter":
+            if chapters:
+                chapters[-1].end = marker.start
+            chapters.append(Chapter(int(marker.number), title or None, marker.start, len(text), body_start))
+            current_point = None
+        elif marker.kind == "point":
+            current_point = Point(int(marker.number), title, marker.start, nxt, body_start)
+            chapters[-1].points.append(current_point)
+        else:
+            section = Section(str(marker.number), title, marker.start, nxt, body_start)
+            if marker.under_point and current_point is not None:
+                current_point.sections.append(section)
+            else:
+                chapters[-1].sections.append(section)
+                current_point = None
+    _close_spans(chapters, len(text))
+    return Outline(source=source, text=text, chapters=chapters)
+
+
+def _close_spans(chapters: list[Chapter], text_end: int) -> None:
+    """Each node ends where the next node of the same or a higher level begins."""
+    for ci, chapter in enumerate(chapters):
+        chapter.end = chapters[ci + 1].start if ci + 1 < len(chapters) else text_end
+        units: list[Point | Section] = sorted([*chapter.points, *chapter.sections], key=lambda n: n.start)
+        for ui, unit in enumerate(units):
+            unit.end = units[ui + 1].start if ui + 1 < len(units) else chapter.end
+        for point in chapter.points:
+            for si, section in enumerate(point.sections):
+                section.end = point.sections[si + 1].start if si + 1 < len(point.sections) else point.end
+
