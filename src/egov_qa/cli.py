@@ -75,3 +75,30 @@ def chunks(
         typer.secho(f"[{chunk.label}]{part} {len(chunk.text)} 字", fg=typer.colors.CYAN)
         typer.echo(chunk.text)
         typer.echo("")
+
+
+@app.command()
+def ingest(
+    force: bool = typer.Option(False, "--force", help="Rebuild even when the index is up to date."),
+) -> None:
+    """Build the search index from the corpus folder (only when notes or settings changed)."""
+    from .index import index_status, build_index  # noqa: PLC0415 — chromadb is slow to import
+
+    settings = Settings()
+    try:
+        status = index_status(settings)
+        if status.ok and not force:
+            manifest = status.manifest or {}
+            typer.echo(f"索引已是最新 / index is up to date: {manifest.get('chunk_count')} chunks, "
+                       f"{len(manifest.get('files', {}))} files, model {manifest.get('embedding_model')}")
+            return
+        if not status.ok:
+            typer.echo(status.summary, err=True)
+        info = build_index(settings, progress=True)
+    except Exception as exc:  # noqa: BLE001 — one clear line, no traceback (-v logs it)
+        logging.getLogger(__name__).debug("ingest failed", exc_info=True)
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        typer.secho(f"错误 / error: {reason}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
+               f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s")
