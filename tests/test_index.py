@@ -24,6 +24,7 @@ from egov_qa.index import (
     index_status,
     open_index,
 )
+from egov_qa.notes import Notes
 
 pytestmark = pytest.mark.slow
 
@@ -152,6 +153,14 @@ def test_stale_on_model_chunking_and_version(tiny, monkeypatch, tmp_path):
     assert "chunking changed" in index_status(tiny.model_copy(update={"chunk_max_chars": 300})).reason
     monkeypatch.setattr(index_mod, "__version__", "9.9.9")
     assert "version changed" in index_status(tiny).reason
+
+
+def test_stale_when_the_parser_changes(tiny, monkeypatch):
+    build_index(tiny, progress=False)
+    real = index_mod.load_notes
+    monkeypatch.setattr(index_mod, "load_notes", lambda s: Notes(real(s).outlines, real(s).chunks[:2]))
+    status = index_status(tiny)
+    assert status.state is IndexState.STALE and "parser changed" in status.reason
 
 
 def test_open_rebuilds_stale_index(tiny, capsys):

@@ -11,9 +11,11 @@ other build is deleted except the one just replaced: a server that opened it a m
 working until it reopens.
 
 Policy: ``open_index`` rebuilds automatically when the index is missing, stale (notes, embedding
-model, chunking settings or egov-qa version changed) or corrupt, printing why, because a teacher
-should never face a broken page. With ``EGOV_QA_AUTO_INGEST=false`` it raises ``IndexNotReady``
-naming ``egov-qa ingest`` instead. A corpus with no readable notes always raises ``IndexNotReady``.
+model, chunking settings, egov-qa version or the parsed chunks changed) or corrupt (unreadable
+manifest or Chroma, vector count mismatch), printing why, because a teacher should never face a
+broken page. With ``EGOV_QA_AUTO_INGEST=false`` (or ``auto_build=False``) it raises
+``IndexNotReady`` naming ``egov-qa ingest`` instead. A corpus with no readable notes always raises
+``IndexNotReady``. The opened ``NotesIndex`` is cached per index folder for the process.
 
 Chroma never embeds anything itself: collections are created and opened with
 ``embedding_function=None`` and given our vectors, so its default ONNX model is never downloaded.
@@ -191,29 +193,50 @@ def _read_manifest(build_dir: Path) -> dict[str, Any]:
 # --- status -----------------------------------------------------------------------------------
 
 
-def index_status(settings: Settings) -> IndexStatus:
-    """Is the live index usable with the current notes and settings? (Never raises for the index.)"""
+@dataclass
+class _Checked:
+    status: IndexStatus
+    notes: Notes | None = None  # parsed and matching the stored ids (deep checks only)
+    collection: Any = None
+
+
+def _check(settings: Settings, deep: bool = True) -> _Checked:
+    """Status of the live index; ``deep`` also parses the notes and compares chunk ids."""
     build_dir = _current_build(settings)
     if build_dir is None:
-        return IndexStatus(IndexState.MISSING, f"no index in {settings.index_dir}")
+        return _Checked(IndexStatus(IndexState.MISSING, f"no index in {settings.index_dir}"))
     if not build_dir.is_dir():
-        return IndexStatus(IndexState.CORRUPT, f"build {build_dir.name} is missing", build_dir)
+        return _Checked(IndexStatus(IndexState.CORRUPT, f"build {build_dir.name} is missing", build_dir))
     try:
         manifest = _read_manifest(build_dir)
     except (OSError, ValueError) as exc:  # JSONDecodeError is a ValueError
-        return IndexStatus(IndexState.CORRUPT, f"unreadable manifest ({exc})", build_dir)
+        return _Checked(IndexStatus(IndexState.CORRUPT, f"unreadable manifest ({exc})", build_dir))
+
+    def status(state: IndexState, reason: str = "") -> IndexStatus:
+        return IndexStatus(state, reason, build_dir, manifest)
+
     try:
-        count = _client(build_dir).get_collection(settings.collection_name, embedding_function=None).count()
+        collection = _client(build_dir).get_collection(settings.collection_name, embedding_function=None)
+        count = collection.count()
     except Exception as exc:  # noqa: BLE001 - any Chroma failure means the build is unusable
-        return IndexStatus(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})", build_dir, manifest)
+        return _Checked(status(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})"))
     if count != manifest["chunk_count"]:
-        return IndexStatus(
-            IndexState.CORRUPT, f"{count} vectors but manifest says {manifest['chunk_count']}", build_dir, manifest
-        )
+        return _Checked(status(IndexState.CORRUPT, f"{count} vectors but manifest says {manifest['chunk_count']}"))
     reason = _stale_reason(manifest, _expected(settings, corpus_files(settings)))
     if reason:
-        return IndexStatus(IndexState.STALE, reason, build_dir, manifest)
-    return IndexStatus(IndexState.OK, "", build_dir, manifest)
+        return _Checked(status(IndexState.STALE, reason))
+    if not deep:
+        return _Checked(status(IndexState.OK), None, collection)
+    notes = load_notes(settings)
+    if set(collection.get(include=[])["ids"]) != {c.id for c in notes.chunks}:
+        # Same files and settings, other chunks: the notes parser itself changed.
+        return _Checked(status(IndexState.STALE, "stored chunks differ from the parsed notes (parser changed)"))
+    return _Checked(status(IndexState.OK), notes, collection)
+
+
+def index_status(settings: Settings) -> IndexStatus:
+    """Is the live index usable with the current notes and settings? (Never raises for the index.)"""
+    return _check(settings).status
 
 
 # --- build ------------------------------------------------------------------------------------
@@ -349,25 +372,6 @@ class NotesIndex:
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 
 
-def _load(settings: Settings, status: IndexStatus) -> NotesIndex:
-    assert status.build_dir is not None and status.manifest is not None
-    notes = load_notes(settings)
-    collection = _client(status.build_dir).get_collection(settings.collection_name, embedding_function=None)
-    stored = set(collection.get(include=[])["ids"])
-    chunks_by_id = {c.id: c for c in notes.chunks}
-    if stored != set(chunks_by_id):
-        raise _Corrupt(IndexStatus(IndexState.CORRUPT, "stored chunk ids differ from the notes",
-                                   status.build_dir, status.manifest))
-    return NotesIndex(notes, chunks_by_id, load_embeddings(settings), status.manifest,
-                      status.build_dir, collection)
-
-
-class _Corrupt(Exception):
-    def __init__(self, status: IndexStatus) -> None:
-        super().__init__(status.reason)
-        self.status = status
-
-
 _open_lock = threading.Lock()
 _opened: dict[Path, NotesIndex] = {}
 
@@ -375,20 +379,23 @@ _opened: dict[Path, NotesIndex] = {}
 def open_index(settings: Settings, auto_build: bool = True, progress: bool = True) -> NotesIndex:
     """The usable index, (re)building it first per the module's policy; raises IndexNotReady."""
     allowed = auto_build and settings.auto_ingest
+    key = settings.index_dir.resolve()
     with _open_lock:  # concurrent first requests wait for one build instead of starting two
+        cached = _opened.get(key)
+        if cached is not None:
+            quick = _check(settings, deep=False).status  # ids were verified when it was opened
+            if quick.ok and quick.build_dir == cached.build_dir:
+                return cached
         for attempt in range(2):
-            status = index_status(settings)
-            if status.ok:
-                cached = _opened.get(settings.index_dir.resolve())
-                if cached is not None and cached.build_dir == status.build_dir:
-                    return cached
-                try:
-                    opened = _load(settings, status)
-                except _Corrupt as exc:
-                    status = exc.status
-                else:
-                    _opened[settings.index_dir.resolve()] = opened
-                    return opened
+            checked = _check(settings)
+            status = checked.status
+            if status.ok and checked.notes is not None:
+                notes = checked.notes
+                assert status.build_dir is not None and status.manifest is not None
+                opened = NotesIndex(notes, {c.id: c for c in notes.chunks}, load_embeddings(settings),
+                                    status.manifest, status.build_dir, checked.collection)
+                _opened[key] = opened
+                return opened
             if not allowed or attempt:
                 raise IndexNotReady(status.message)
             print(f"{status.summary} — 正在自动重建 / rebuilding…", file=sys.stderr)
