@@ -78,6 +78,24 @@ def chunks(
 
 
 @app.command()
+def serve(
+    host: str = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; 0.0.0.0 = whole LAN)."),
+    port: int = typer.Option(None, "--port", help="Port (default 7860)."),
+    auth: str = typer.Option(None, "--auth", help="Require a login: user:pass."),
+    auth_file: Path = typer.Option(None, "--auth-file", dir_okay=False, help="File of user:pass lines."),
+) -> None:
+    """Start the chat app (same as `python app.py`); with --host 0.0.0.0 it prints the LAN URL."""
+    from .server import AuthError, parse_auth, serve as run_server  # noqa: PLC0415 — loads gradio
+
+    try:
+        logins = parse_auth(auth, auth_file)
+    except AuthError as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    run_server(Settings(), host=host, port=port, auth=logins)
+
+
+@app.command()
 def ingest(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the index is up to date."),
 ) -> None:

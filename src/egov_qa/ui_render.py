@@ -1,0 +1,184 @@
+"""Pure rendering helpers for the chat app: escaping, highlighting, sources panel, outline tree.
+
+Everything here turns notes/answers into *safe* strings for Gradio components. All text that comes
+from a student or from the notes is escaped; the only markup we emit ourselves is ``<details>``,
+``<summary>``, ``<mark>``, ``<div>``/``<b>``/``<br>`` with fixed classes. No Gradio import here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .models import Answer, Chunk, Citation, Outline
+
+# Characters that could start Markdown/GFM syntax (emphasis, links, autolinks "http://", "www.",
+# e-mail, setext headings, tables, LaTeX "$"): written as numeric entities so they show literally.
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|~:=$@^")
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+THINKING = "正在查找笔记…"
+SOURCES_TITLE = "来源"
+
+
+class ChunkSource(Protocol):
+    """The part of the engine the renderers need (keeps this module testable without it)."""
+
+    def chunk(self, chunk_id: str) -> Chunk | None: ...
+
+
+# --- escaping ---------------------------------------------------------------------------------
+
+
+def md_escape(text: str) -> str:
+    """Text → Markdown that displays exactly ``text``: no HTML, no Markdown formatting, newlines kept.
+
+    One pass over the characters, so nothing is escaped twice: ``& < >`` become named entities,
+    Markdown punctuation becomes ``&#NN;`` (entities are plain text to a Markdown parser, and a
+    URL with an entity instead of ``:``/``.`` is no longer auto-linked).
+    """
+    return "".join(_NAMED.get(c) or (f"&#{ord(c)};" if c in _MD_SPECIAL else c) for c in text)
+
+
+def _spans(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
+    """Merged ``(start, end)`` spans of every occurrence of every non-empty quote in ``text``."""
+    found: list[tuple[int, int]] = []
+    for quote in {q for q in quotes if q and q.strip()}:
+        start = text.find(quote)
+        while start != -1:
+            found.append((start, start + len(quote)))
+            start = text.find(quote, start + len(quote))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight_html(text: str, quotes: Iterable[str] = ()) -> str:
+    """Escaped ``text`` on one line (newlines → ``<br>``) with each quoted span wrapped in ``<mark>``."""
+    out: list[str] = []
+    pos = 0
+    for start, end in _spans(text, quotes):
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    # One line: a blank line would end the HTML block inside the chatbot's Markdown.
+    return "".join(out).replace("\r", "").replace("\n", "<br>")
+
+
+# --- chat answers -----------------------------------------------------------------------------
+
+
+def cited_chunks(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk]) -> list[tuple[Citation, list[Chunk]]]:
+    """For each citation, the note chunks it points at (passages with its label, else the notes)."""
+    result: list[tuple[Citation, list[Chunk]]] = []
+    for citation in answer.citations:
+        chunks: list[Chunk] = []
+        for passage in answer.passages:
+            chunk = engine.chunk(passage.chunk_id) if passage.chunk_id else None
+            if passage.label == citation.label and chunk and chunk not in chunks:
+                chunks.append(chunk)
+        if not chunks:
+            chunks = [c for c in all_chunks if c.label == citation.label and c.source == citation.source]
+        result.append((citation, chunks))
+    return result
+
+
+def sources_html(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk]) -> str:
+    """The collapsible "来源" panel: each cited label, then its passage(s) with quotes in ``<mark>``."""
+    if answer.refused or not answer.citations:
+        return ""
+    blocks: list[str] = []
+    for citation, chunks in cited_chunks(answer, engine, all_chunks):
+        texts = "".join(
+            f'<div class="egov-passage">{highlight_html(c.text, answer.quotes)}</div>' for c in chunks
+        )
+        blocks.append(
+            f'<div class="egov-source"><div class="egov-label"><b>{html.escape(citation.label)}</b>'
+            f' <small>（{html.escape(citation.source)}）</small></div>{texts}</div>'
+        )
+    return (
+        f'<details class="egov-sources"><summary>{SOURCES_TITLE}（{len(answer.citations)}）</summary>'
+        + "".join(blocks)
+        + "</details>"
+    )
+
+
+def answer_markdown(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk], final: bool) -> str:
+    """Chat message for an answer: escaped answer text, then (when final) the sources panel."""
+    body = md_escape(answer.answer) if answer.answer else THINKING
+    panel = sources_html(answer, engine, all_chunks) if final else ""
+    return f"{body}\n\n{panel}" if panel else body
+
+
+# --- notes outline ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """One entry of the notes tree (chapter, point or section) over one file's notes text."""
+
+    key: str  # "0/2", "0/2/p4", "0/2/p4/s1", "0/2/s0" — unique even if numbers repeat
+    depth: int  # 0 chapter, 1 point or chapter-level section, 2 section
+    name: str  # what the tree shows, e.g. "　9、电子政务的特征"
+    title: str  # heading shown above the node text
+    source: str
+    start: int
+    end: int
+
+
+def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
+    """Flatten every outline into document-order nodes (file name shown when there are several)."""
+    nodes: list[Node] = []
+    indent = "\u3000"  # ideographic space keeps the tree readable in a dropdown
+    for oi, outline in enumerate(outlines):
+        prefix = f"{outline.source} · " if len(outlines) > 1 else ""
+        for ci, ch in enumerate(outline.chapters):
+            ch_name = f"{ch.label} {ch.title or ''}".strip()
+            base = f"{oi}/{ci}"
+            nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end))
+            for pi, p in enumerate(ch.points):
+                p_name = f"{p.number}、{p.title}"
+                key = f"{base}/p{pi}"
+                nodes.append(Node(key, 1, indent + p_name, f"{prefix}{ch_name} · {p_name}",
+                                  outline.source, p.start, p.end))
+                for si, s in enumerate(p.sections):
+                    s_name = f"{s.label} {s.title}"
+                    nodes.append(Node(f"{key}/s{si}", 2, indent * 2 + s_name,
+                                      f"{prefix}{ch_name} · {p_name} › {s_name}", outline.source, s.start, s.end))
+            for si, s in enumerate(ch.sections):
+                s_name = f"{s.label} {s.title}"
+                nodes.append(Node(f"{base}/s{si}", 1, indent + s_name, f"{prefix}{ch_name} · {s_name}",
+                                  outline.source, s.start, s.end))
+    return nodes
+
+
+def node_chunks(node: Node, chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The chunks that start inside the node's span of its file's notes text."""
+    return [c for c in chunks if c.source == node.source and node.start <= c.start < node.end]
+
+
+def node_for_chunk(nodes: Sequence[Node], chunk: Chunk) -> Node | None:
+    """The deepest (narrowest) node containing the chunk's start."""
+    inside = [n for n in nodes if n.source == chunk.source and n.start <= chunk.start < n.end]
+    return min(inside, key=lambda n: (n.end - n.start, -n.depth), default=None)
+
+
+def node_html(node: Node | None, chunks: Sequence[Chunk], quotes: Iterable[str] = ()) -> str:
+    """A node's heading and its text (its chunks in order), optionally with quotes highlighted."""
+    if node is None:
+        return '<div class="egov-node egov-empty">请在左侧目录中选择章节或要点。</div>'
+    quotes = list(quotes)
+    parts = [f'<h3 class="egov-node-title">{html.escape(node.title)}</h3>']
+    own = node_chunks(node, chunks)
+    for chunk in own:
+        parts.append(f'<div class="egov-passage">{highlight_html(chunk.text, quotes)}</div>')
+    if not own:
+        parts.append('<div class="egov-passage">（这一节没有正文。）</div>')
+    return f'<div class="egov-node">{"".join(parts)}</div>'
