@@ -1,69 +1,310 @@
 """Where a heading's title ends and its body begins.
 
-Scraped notes often run a heading straight into its body ("3、系统的概念与特征系统是由…"), so the
-end of a title is inferred from generic cues only: a line end, sentence punctuation, a sub-item
-marker or digit, a space after a plausible title, and the body restating the title's subject.
+Scraped notes run a heading straight into its body ("3、系统的概念与特征系统是由…") and sprinkle
+stray spaces inside words, so the end of a title is inferred from generic cues only:
+
+* hard ends: a line end, sentence punctuation, a sub-item marker or a digit;
+* strong cues: the body opens with a sentence-opening function word (从 以 目前 所谓 该 …), restates
+  the title's first words ("数据与信息数据是…"), names a title word as the subject of its first
+  clause ("…原则管理信息系统规划是…"), opens with a term it repeats at once ("…模式自建模式 自建模式是指"),
+  or the title ends on the head word that its clear siblings share ("应用原则", "方向原则" → "…原则");
+* a weak cue: a space that does not split a word (scraped pages put spaces inside words).
+
+The title is cut at the earliest strong cue, else at the earliest weak one. A cut is only made
+where jieba sees a word boundary and where the title would not end on a word that cannot end one.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .cleaning import squeeze_spaces
+import jieba
+import jieba.posseg
+
 from .numbering import SUB_ITEM
 
+jieba.setLogLevel(logging.WARNING)
+
 MAX_TITLE_CHARS = 30
-_HARD_END = re.compile(r"[\n，。；：！？,;:!?]|\d(?![A-Za-z])")
+# A digit ends a title unless it belongs to a name or version ("3G", "Web 2.0").
+_HARD_END = re.compile(r"[\n，。；：！？,;:!?]|(?<![A-Za-z0-9.] )(?<![A-Za-z0-9.])\d(?![A-Za-z]|[.．]\d)")
+_LINE_END = re.compile(r"\n")
+
 # A title never ends on a word that joins it to what follows.
-_DANGLING = tuple("的与和及、之或其对在")
+_DANGLING_WORDS = frozenset("的 与 和 及 之 或 其 对 在 为 是 就是 把 被 向 从 以 由 于 而 并 关于 对于 "
+                            "根据 按照 通过 随着 为了 由于 以及 并且 或者 而且".split())
+_DANGLING_CHARS = tuple("、“‘「『（(《[【-—/")
+_FUNCTION_FLAGS = ("p", "c", "u", "e", "y", "o")
+# Nor does a body begin with a word that continues a phrase, or with closing punctuation.
+_NON_INITIAL = tuple("的与和及、之或并等”’）)》]】，。；：,.;:")
+# Words that open a sentence of body text but never end a title (generic Chinese).
+_OPENERS = (
+    "从", "以", "按", "按照", "根据", "依据", "依照", "通过", "由于", "随着", "为了", "目前", "当前",
+    "现在", "如今", "当时", "近年来", "至今", "所谓", "该", "这", "这些", "这种", "此", "它", "它们", "即", "是指",
+    "指的是", "就是指", "常见", "一般", "通常", "首先", "其中",
+)
+_OPEN_QUOTES = "“‘「『《（("
+_CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")"}
+_NOUNISH = ("n", "l", "j", "eng", "vn", "i")
+# Words that may make up the subject phrase of a body's first clause.
+_SUBJECT_FLAGS = ("n", "l", "j", "eng")
+_PREDICATE_FLAGS = ("v", "p", "d", "f")
+_MAX_SUBJECT_WORDS = 4
+# Place names, adjectives, distinguishing words and numerals modify what follows them.
+_MODIFIER_FLAGS = {"ns", "a", "b", "m", "mq"}
 
 
-def _hard_end(segment: str) -> int:
-    ends = [m.start() for m in (_HARD_END.search(segment), SUB_ITEM.search(segment)) if m]
-    return min(ends, default=len(segment))
+@dataclass(frozen=True)
+class HeadingSplit:
+    title: str
+    body_offset: int  # where the body begins in the segment
+    sure: bool  # ended by a hard end or a strong cue (trusted when siblings are compared)
+    head: str  # the title's last word, for the sibling cue
 
 
-def _restatement_cut(title: str) -> int | None:
-    """Index where the body starts by repeating the title's first words ("数据与信息数据是…")."""
-    for j in range(2, len(title) - 1):
-        k = 0
-        while j + k < len(title) and k < j and title[k] == title[j + k]:
-            k += 1
-        if k >= 2 and title[j - 1] not in _DANGLING:
-            return j
-    return None
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    flag: str
+    start: int
+    end: int
 
 
-def split_heading(segment: str) -> tuple[str, int]:
-    """Return (title, offset in ``segment`` where the body begins)."""
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[_Token, ...]:
+    out, pos = [], 0
+    for pair in jieba.posseg.lcut(text):
+        out.append(_Token(pair.word, pair.flag, pos, pos + len(pair.word)))
+        pos += len(pair.word)
+    return tuple(out)
+
+
+def _is_word(text: str) -> bool:
+    jieba.dt.check_initialized()
+    return len(text) >= 2 and jieba.dt.FREQ.get(text, 0) > 0
+
+
+def _splits_word(tokens: tuple[_Token, ...], text: str, gap: int) -> bool:
+    """True when ``gap`` falls inside a word whose two halves are not words themselves."""
+    for token in tokens:
+        if token.start < gap < token.end:
+            return not (_is_word(text[token.start:gap]) and _is_word(text[gap:token.end]))
+    return False
+
+
+def _tokens_between(text: str, cuts: list[int]) -> tuple[_Token, ...]:
+    """Tokens of ``text`` with a word boundary forced at every position in ``cuts``."""
+    out: list[_Token] = []
+    bounds = [0, *cuts, len(text)]
+    for a, b in zip(bounds, bounds[1:]):
+        out.extend(_Token(t.word, t.flag, t.start + a, t.end + a) for t in _tokens(text[a:b]))
+    return tuple(out)
+
+
+def _is_ascii_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _squeeze(raw: str) -> tuple[str, list[int], set[int]]:
+    """Squeezed text, raw index of each squeezed char (plus the end), and where spaces were."""
+    chars: list[str] = []
+    index: list[int] = []
+    gaps: set[int] = set()
+    i = 0
+    while i < len(raw):
+        if not raw[i].isspace():
+            chars.append(raw[i])
+            index.append(i)
+            i += 1
+            continue
+        j = i
+        while j < len(raw) and raw[j].isspace():
+            j += 1
+        if chars and j < len(raw):
+            if _is_ascii_word_char(chars[-1]) and _is_ascii_word_char(raw[j]):
+                chars.append(" ")
+                index.append(i)
+            else:
+                gaps.add(len(chars))
+        i = j
+    index.append(len(raw))
+    return "".join(chars), index, gaps
+
+
+class _Cutter:
+    """Candidate cuts of one squeezed heading run and the cues that support them."""
+
+    def __init__(self, text: str, gaps: set[int], heads: frozenset[str]) -> None:
+        self.text = text
+        self.heads = heads
+        joined = _tokens(text)
+        # A space inside a word ("测 试", "面 向对象") is stray; one between two words is real.
+        self.real_gaps = sorted(g for g in gaps if not _splits_word(joined, text, g))
+        self.tokens = _tokens_between(text, self.real_gaps)
+        self.by_start = {t.start: t for t in self.tokens}
+        self.by_end = {t.end: t for t in self.tokens}
+
+    def title_ok(self, c: int) -> bool:
+        title = self.text[:c]
+        last = self.by_end.get(c)
+        if len(title) < 2 or len(title) > MAX_TITLE_CHARS or last is None:
+            return False
+        if title.endswith(_DANGLING_CHARS) or last.word in _DANGLING_WORDS or (
+                len(last.word) == 1 and last.flag.startswith(_FUNCTION_FLAGS)):
+            return False
+        if last.flag in _MODIFIER_FLAGS:  # a modifier opens a phrase, it does not close a title
+            return False
+        if not any(t.flag.startswith(_NOUNISH) for t in self.tokens if t.end <= c):
+            return False
+        return not self._open_bracket(c)
+
+    def _open_bracket(self, c: int) -> bool:
+        """True when the title would stop inside quotes/brackets that close later on."""
+        title, rest = self.text[:c], self.text[c:]
+        for opener, closer in _CLOSERS.items():
+            if opener != closer and title.count(opener) > title.count(closer) and closer in rest:
+                return True
+        return False
+
+    def body_ok(self, c: int) -> bool:
+        return c < len(self.text) and c in self.by_start and not self.text[c:].startswith(_NON_INITIAL)
+
+    def _word_at(self, c: int) -> _Token | None:
+        return self.by_start.get(c)
+
+    def opener(self, c: int) -> bool:
+        token = self._word_at(c)
+        if token is None:
+            return False
+        rest = self.text[c:]
+        before = self.by_end.get(c)
+        if token.flag == "ns" and len(token.word) > 1 and before is not None and before.flag.startswith("n"):
+            return True  # a place name opens a new phrase ("…理论英国经济学家…")
+        if token.word == "在" and self.tokens[-1].flag == "f":
+            return True  # "在…情况下/中/时" frames the clause that follows
+        return any(rest.startswith(w) and (c + len(w)) in self.by_start | {len(self.text): None}
+                   for w in _OPENERS)
+
+    def restates(self, c: int) -> bool:
+        """The body begins with the title's first characters, or a quoted title word."""
+        title, rest = self.text[:c], self.text[c:]
+        if len(rest) >= 2 and rest[:2] == title[:2]:
+            return True
+        first, again = self.tokens[0], self._word_at(c)
+        if (again is not None and again.word == first.word and again.end in self.by_start
+                and self.by_start[again.end].flag.startswith(_PREDICATE_FLAGS)):
+            return True  # a one-character subject restated before its verb ("法的特征法具有…")
+        if rest[:1] in _OPEN_QUOTES:
+            first = self._word_at(c + 1)
+            words = {t.word for t in self.tokens if t.end <= c and len(t.word) >= 2}
+            return first is not None and first.word in words
+        return False
+
+    def subject_restates(self, c: int) -> bool:
+        """The body's first clause has a title word as its subject ("美国学者诺兰(Nolan)在…")."""
+        title_words = [t.word for t in self.tokens if t.end <= c]
+        words = {w for w in title_words if len(w) >= 2}
+        content = [t.word for t in self.tokens if t.end <= c and t.flag.startswith(_NOUNISH)]
+        if len(title_words) < 2:
+            return False
+        tokens = [t for t in self.tokens if t.start >= c]
+        count = 0
+        for i, token in enumerate(tokens):
+            if (token.flag == "ns" and i > 0) or (i > 0 and token.start in self.real_gaps):
+                return False
+            if not token.flag.startswith(_SUBJECT_FLAGS):
+                return False
+            count += 1
+            if count > _MAX_SUBJECT_WORDS:
+                return False
+            if len(content) >= 2 and [t.word for t in tokens[i:i + 2]] == content[:2]:
+                return True  # a modifier, then the title's first two words again
+            if token.word in words:
+                after = _skip_gloss(tokens[i + 1:])
+                return bool(after) and after[0].flag.startswith(_PREDICATE_FLAGS)
+        return False
+
+    def lead_term(self, gap: int) -> int | None:
+        """"…模式自建模式 自建模式是指": the repeated term before the space opens the body."""
+        text = self.text
+        for k in range(min(gap, len(text) - gap), 1, -1):
+            if text[gap - k:gap] == text[gap:gap + k]:
+                start = gap - k
+                words = [t for t in self.tokens if start <= t.start and t.end <= gap]
+                if len(words) >= 2 and start in self.by_start and self.title_ok(start):
+                    return start
+                return None
+        return None
+
+    def sibling_head(self, c: int) -> bool:
+        last = self.by_end.get(c)
+        return last is not None and last.word in self.heads and last.start > 0
+
+
+def _skip_gloss(tokens: list[_Token]) -> list[_Token]:
+    """Drop a bracketed gloss such as "(Nolan)" at the front."""
+    if tokens and tokens[0].word in _CLOSERS:
+        closer = _CLOSERS[tokens[0].word]
+        for i, token in enumerate(tokens):
+            if token.word == closer:
+                return tokens[i + 1:]
+    return tokens
+
+
+def _head(text: str) -> str:
+    words = [t.word for t in _tokens(text) if re.search(r"\w", t.word)]
+    return words[-1] if words else ""
+
+
+def split_heading(segment: str, heads: frozenset[str] = frozenset(), line_only: bool = False) -> HeadingSplit:
+    """Split the text after a heading marker into its title and the offset of its body.
+
+    ``heads`` are the last words shared by this heading's clear siblings; ``line_only`` is for
+    explicit (Markdown) headings, whose title is the whole line.
+    """
     lead = len(segment) - len(segment.lstrip())
     rest = segment[lead:]
-    end = _hard_end(rest)
-    candidate = rest[:end]
-    # A space after at least two characters usually separates title and body.
-    for m in re.finditer(r"\s+", candidate):
-        before = candidate[: m.start()]
-        if len(squeeze_spaces(before)) >= 2 and not before.endswith(_DANGLING):
-            end = m.start()
-            candidate = rest[:end]
-            break
-    squeezed = squeeze_spaces(candidate)
-    cut = _restatement_cut(squeezed)
-    if cut is not None:
-        end = _raw_index(candidate, cut)
-        squeezed = squeezed[:cut]
-    if len(squeezed) > MAX_TITLE_CHARS:
-        end = _raw_index(candidate, MAX_TITLE_CHARS)
-        squeezed = squeezed[:MAX_TITLE_CHARS]
-    return squeezed.strip(), lead + end
+    hard = (_LINE_END if line_only else _HARD_END).search(rest)
+    end = hard.start() if hard else len(rest)
+    if not line_only:
+        sub = SUB_ITEM.search(rest[:end])
+        end = sub.start() if sub else end
+    raw = rest[:end]
+    text, index, gaps = _squeeze(raw)
+    if line_only or not text:
+        return HeadingSplit(text.strip(), lead + end, True, _head(text))
 
+    cutter = _Cutter(text, gaps, heads)
+    strong: list[int] = []
+    weak: list[int] = []
+    for c in range(2, len(text)):
+        if not cutter.title_ok(c) or not cutter.body_ok(c):
+            continue
+        if (cutter.opener(c) or cutter.restates(c) or cutter.subject_restates(c)
+                or cutter.sibling_head(c)):
+            strong.append(c)
+        elif c in cutter.real_gaps and len([t for t in cutter.tokens if t.end <= c]) >= 2:
+            weak.append(c)
+    for gap in cutter.real_gaps:
+        lead_start = cutter.lead_term(gap)
+        if lead_start is not None:
+            strong.append(lead_start)
 
-def _raw_index(raw: str, squeezed_index: int) -> int:
-    """Position in ``raw`` of the character at ``squeezed_index`` of its squeezed form."""
-    count = 0
-    for i, char in enumerate(raw):
-        if count == squeezed_index:
-            return i
-        if not char.isspace() or (0 < i < len(raw) - 1 and raw[i - 1].isascii() and raw[i + 1].isascii()):
-            count += 1
-    return len(raw)
+    # The body repeating the whole title is the surest cue of all ("原型法原型法先…").
+    whole = [c for c in strong if text[c:].startswith(text[:c])]
+    if whole:
+        cut, sure = min(whole), True
+    elif strong and not (weak and min(weak) < min(strong)):
+        cut, sure = min(strong), True
+    elif weak:
+        cut, sure = min(weak), False
+    elif len(text) <= MAX_TITLE_CHARS:
+        cut, sure = len(text), True
+    else:
+        fits = [t.end for t in cutter.tokens if t.end <= MAX_TITLE_CHARS and cutter.title_ok(t.end)]
+        cut, sure = (max(fits) if fits else MAX_TITLE_CHARS), False
+    title = text[:cut].strip()
+    return HeadingSplit(title, lead + index[cut], sure, _head(title))

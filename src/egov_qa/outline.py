@@ -16,10 +16,10 @@ Markdown headings (``#``) are read the same way, one heading per line.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .cleaning import squeeze_spaces
-from .headings import split_heading
+from .headings import HeadingSplit, split_heading
 from .models import Chapter, Outline, Point, Section
 from .numbering import CN_NUMERAL, parse_number
 
@@ -131,16 +131,52 @@ def _scan_markdown(text: str) -> list[_Marker]:
     return builder.markers
 
 
+def _sibling_groups(markers: list[_Marker]) -> list[tuple]:
+    """A key per marker: points of one chapter, sections of one point, or a chapter's loose sections."""
+    keys: list[tuple] = []
+    chapter = point = 0
+    for i, marker in enumerate(markers):
+        if marker.kind == "chapter":
+            chapter, point = i, 0
+            keys.append(("chapter",))
+        elif marker.kind == "point":
+            point = i
+            keys.append(("point", chapter))
+        else:
+            keys.append(("section", chapter, point if marker.under_point else None))
+    return keys
+
+
+def _split_titles(text: str, markers: list[_Marker], markdown: bool) -> list[HeadingSplit]:
+    """Split every heading; then split again with the head words that clear siblings share."""
+    segments = [text[m.end:(markers[i + 1].start if i + 1 < len(markers) else len(text))]
+                for i, m in enumerate(markers)]
+    splits = [split_heading(seg, line_only=markdown) for seg in segments]
+    if markdown:
+        return splits
+    keys = _sibling_groups(markers)
+    heads: dict[tuple, Counter[str]] = defaultdict(Counter)
+    for key, split in zip(keys, splits):
+        if split.sure and split.head and key[0] != "chapter":
+            heads[key][split.head] += 1
+    for i, key in enumerate(keys):
+        shared = frozenset(h for h, n in heads[key].items() if n >= 2)
+        if shared:
+            splits[i] = split_heading(segments[i], heads=shared)
+    return splits
+
+
 def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
     markers = _scan_markdown(text) if markdown else _scan(text)
     chapters: list[Chapter] = []
     if not markers or markers[0].kind != "chapter" or markers[0].number != 1:
         chapters.append(Chapter(1, None, 0, len(text), 0))
     current_point: Point | None = None
+    splits = _split_titles(text, markers, markdown)
     for i, marker in enumerate(markers):
         nxt = markers[i + 1].start if i + 1 < len(markers) else len(text)
-        title, offset = split_heading(text[marker.end:nxt])
-        body_start = marker.end + offset
+        title = splits[i].title
+        body_start = marker.end + splits[i].body_offset
         if marker.kind == "chapter":
             if chapters:
                 chapters[-1].end = marker.start

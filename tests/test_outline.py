@@ -1,0 +1,185 @@
+"""Outline parsing: structure and titles on both MIS forms, the e-gov notes and small made-up notes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from egov_qa.cli import app
+from egov_qa.notes import outline_file
+from egov_qa.outline import build_outline
+
+from outline_f1 import outline_f1, outline_items, structure
+
+# The e-gov notes' outline, written from reading the notes (not from the parser's output).
+EGOV_OUTLINE = {"chapters": [
+    {"chapter": 1, "points": [
+        {"point": 1, "title": "政务的含义"},
+        {"point": 2, "title": "电子政务的含义"},
+        {"point": 3, "title": "电子政务的理解要点"},
+        {"point": 4, "title": "电子政务与办公自动化"},
+        {"point": 5, "title": "电子政务与电子政府"},
+        {"point": 6, "title": "电子政务与政府上网"},
+        {"point": 7, "title": "电子政务与电子商务"},
+        {"point": 8, "title": "电子政务与政府信息化"},
+        {"point": 9, "title": "电子政务的特征"},
+        {"point": 10, "title": "电子政务的功能"},
+        {"point": 11, "title": "电子政务与政府管理创新", "sections": [
+            {"section": "1.3.1", "title": "电子政务环境下政府管理理念的变革"},
+            {"section": "1.3.2", "title": "电子政务与政府行政体制改革"},
+            {"section": "1.3.3", "title": "电子政务与政府运行机制创新"},
+            {"section": "1.3.4", "title": "电子政务与政府人员队伍建设"},
+            {"section": "1.3.5", "title": "电子政务对政府业务流程的创新"},
+            {"section": "1.3.6", "title": "电子政务对政府工作效率的创新"},
+            {"section": "1.3.7", "title": "电子政务对政府决策的创新"},
+        ]},
+    ]},
+    {"chapter": 2, "points": [
+        {"point": 1, "title": "电子政务产生背景", "sections": [
+            {"section": "2.1.1", "title": "信息化时代的全面来临"},
+            {"section": "2.1.2", "title": "经济全球化的快速推进"},
+            {"section": "2.1.3", "title": "政府改革浪潮的举起"},
+        ]},
+        {"point": 6, "title": "我国电子政务建设现状、问题与对策"},
+        {"point": 7, "title": "电子政务发展的总体趋势"},
+        {"point": 8, "title": "全球电子政务未来的发展方向"},
+        {"point": 9, "title": "电子政务发展面临的问题"},
+    ], "sections": [{"section": "2.2.2", "title": "中国电子政务发展战略", "point": None}]},
+    {"chapter": 3, "points": [
+        {"point": 1, "title": "电子政务的工作模式"},
+        {"point": 2, "title": "", "sections": [
+            {"section": "3.1.1", "title": "以服务为取向的工作模式"},
+            {"section": "3.1.2", "title": "政务内外网的工作模式"},
+            {"section": "3.1.3", "title": "以业务为取向的工作模式"},
+        ]},
+        {"point": 3, "title": "电子政务的核心"},
+        {"point": 4, "title": "电子政务的实施原则"},
+        {"point": 5, "title": "电子政务实施措施"},
+        {"point": 6, "title": "电子政务网络平台"},
+        {"point": 7, "title": "电子政务基础平台"},
+        {"point": 8, "title": "如何理解“统一的网络管理就是“网络资源集中”"},
+        {"point": 9, "title": "电子政务规划的含义"},
+        {"point": 10, "title": "电子政务规划的重要性"},
+        {"point": 11, "title": "电子政务规划的指导思想和原则"},
+        {"point": 12, "title": "电子政务规划的主要步骤"},
+        {"point": 12, "title": "电子政务规划的主要内容"},
+    ]},
+    {"chapter": 5, "points": [
+        {"point": 1, "title": "电子政务建设的原则", "sections": [
+            {"section": "5.1.1", "title": "应用原则"},
+            {"section": "5.1.2", "title": "方向原则"},
+            {"section": "5.1.3", "title": "经济原则"},
+            {"section": "5.1.4", "title": "效益原则"},
+            {"section": "5.1.5", "title": "规划、实施、监理三结合原则"},
+            {"section": "5.1.6", "title": "标准、开放、安全三前提原则"},
+            {"section": "5.1.7", "title": "系统原则"},
+        ]},
+        {"point": 2, "title": "电子政务建设模式的含义"},
+        {"point": 3, "title": "电子政务建设模式的分类"},
+        {"point": 4, "title": "电子政务建设模式选择原则"},
+        {"point": 6, "title": "电子政务建设基本模式"},
+    ]},
+]}
+
+
+@pytest.fixture(scope="module")
+def gold_mis(eval_dir) -> dict:
+    return json.loads((eval_dir / "notes_mis_outline.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def mis_outlines(eval_dir) -> dict[str, dict]:
+    return {name: outline_file(eval_dir / name).to_json() for name in ("notes_mis.md", "notes_mis_scraped.txt")}
+
+
+def test_mis_markdown_outline_is_exact(mis_outlines, gold_mis):
+    score = outline_f1(mis_outlines["notes_mis.md"], gold_mis)
+    assert score.f1 == 1.0, (score.missing, score.extra)
+
+
+def test_mis_scraped_outline_f1(mis_outlines, gold_mis):
+    score = outline_f1(mis_outlines["notes_mis_scraped.txt"], gold_mis)
+    assert score.f1 >= 0.95, (score.missing, score.extra)
+
+
+def test_mis_forms_give_the_same_outline(mis_outlines):
+    md, scraped = mis_outlines["notes_mis.md"], mis_outlines["notes_mis_scraped.txt"]
+    assert structure(md) == structure(scraped)
+    same = sum((outline_items(md) & outline_items(scraped)).values())
+    assert same / sum(outline_items(md).values()) >= 0.95
+
+
+def test_egov_outline(egov_notes):
+    score = outline_f1(outline_file(egov_notes).to_json(), EGOV_OUTLINE)
+    assert score.f1 == 1.0, (score.missing, score.extra)
+
+
+def test_egov_chapters_have_no_titles(egov_notes):
+    chapters = outline_file(egov_notes).chapters
+    assert [(c.number, c.title) for c in chapters] == [(1, None), (2, None), (3, None), (5, None)]
+
+
+def test_cli_outline_json_has_the_gold_schema(egov_notes, gold_mis, eval_dir):
+    result = CliRunner().invoke(app, ["outline", str(eval_dir / "notes_mis_scraped.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert outline_f1(data, gold_mis).f1 >= 0.95
+    for chapter, gold in zip(data["chapters"], gold_mis["chapters"], strict=True):
+        assert set(gold) <= set(chapter) <= set(gold) | {"sections"}
+        for point in chapter["points"]:
+            assert set(point) <= {"point", "title", "sections"} and {"point", "title"} <= set(point)
+            for section in point.get("sections", []):
+                assert set(section) == {"section", "title"}
+    loose = CliRunner().invoke(app, ["outline", str(egov_notes), "--json"])
+    chapter2 = json.loads(loose.output)["chapters"][1]
+    assert chapter2["sections"] == [{"section": "2.2.2", "title": "中国电子政务发展战略", "point": None}]
+
+
+def _titles(text: str, markdown: bool = False) -> list[tuple]:
+    outline = build_outline(text, source="t.txt", markdown=markdown)
+    return [(c.number, c.title, [(p.number, p.title, [(s.label, s.title) for s in p.sections])
+                                  for p in c.points]) for c in outline.chapters]
+
+
+def test_chinese_numeral_points_and_numbered_chapters():
+    text = ("第1章 市场营销概述\n一、市场营销的含义\n市场营销是指个人和集体通过创造并同别人交换产品而获得所需之物。\n"
+            "二、市场营销观念 常见的营销观念有生产观念、产品观念和推销观念。\n"
+            "第2章 市场细分\n一、市场细分的依据\n（一）地理因素\n（二）人口因素\n"
+            "二、目标市场的选择\n①无差异营销\n②差异性营销\n")
+    assert _titles(text) == [
+        (1, "市场营销概述", [(1, "市场营销的含义", []), (2, "市场营销观念", [])]),
+        (2, "市场细分", [(1, "市场细分的依据", []), (2, "目标市场的选择", [])]),
+    ]
+
+
+def test_sub_items_do_not_become_points_and_end_titles():
+    text = "1、会计要素的分类（一）资产（二）负债2、会计信息质量要求①可靠性②相关性3、会计等式资产=负债+所有者权益"
+    assert _titles(text) == [(1, None, [(1, "会计要素的分类", []), (2, "会计信息质量要求", []),
+                                        (3, "会计等式资产=负债+所有者权益", [])])]
+
+
+def test_run_on_headings_with_stray_spaces():
+    # Titles run into their bodies with no separator and spaces inside words, as on scraped pages.
+    text = ("1、需求与供 给需求是指消费者在一定价格下愿意购买的数量。"
+            "2、弹性理论从价格变动的角度看,弹性衡量反应程度。"
+            "3、比较优势理论英国经济学家李嘉图认为各国应生产具有比较优势的产品。"
+            "4、市场失灵的原因 市场失灵主要有四个原因。")
+    assert [p[1] for p in _titles(text)[0][2]] == ["需求与供给", "弹性理论", "比较优势理论", "市场失灵的原因"]
+
+
+def test_siblings_share_a_head_word():
+    # 1.1.3's title has no separator at all; its clear siblings all end in 原则.
+    text = ("1.1.1 公平原则1.1.2效率原则1.1.3 合法、合理、透明三统一原则行政机关的行为必须有法律依据,"
+            "1.1.4 公开原则")
+    outline = build_outline(text, source="t.txt")
+    sections = [s.title for s in outline.chapters[0].sections]
+    assert sections == ["公平原则", "效率原则", "合法、合理、透明三统一原则", "公开原则"]
+
+
+def test_markdown_heading_is_the_whole_line():
+    text = "# 第一章 概述\n## 1、以人为本的管理理念从何而来\n正文。\n### 1.1.1 原型法原型法\n正文。"
+    assert _titles(text, markdown=True) == [
+        (1, "概述", [(1, "以人为本的管理理念从何而来", [("1.1.1", "原型法原型法")])])]
