@@ -1,0 +1,74 @@
+"""Chunks: one per unit, carrying source, chapter/point/section, titles, label, span and a stable id."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from egov_qa.chunking import chunk_outline
+from egov_qa.models import Chunk
+from egov_qa.notes import outline_file
+
+
+@pytest.fixture(scope="module")
+def egov_chunks(egov_notes) -> list[Chunk]:
+    return chunk_outline(outline_file(egov_notes))
+
+
+def _one(chunks: list[Chunk], **where) -> Chunk:
+    found = [c for c in chunks if all(getattr(c, k) == v for k, v in where.items())]
+    assert len(found) == 1, (where, [c.label for c in found])
+    return found[0]
+
+
+def test_point_chunk_fields(egov_chunks, egov_notes):
+    chunk = _one(egov_chunks, chapter=1, point=9, section=None)
+    assert chunk.source == egov_notes.name
+    assert chunk.point_title == "电子政务的特征" and chunk.section_title is None
+    assert chunk.label == "第一章 · 9、电子政务的特征"
+    assert chunk.heading == "9、电子政务的特征"
+    assert chunk.body.startswith("1)使用手段和技术先进实用性")
+    assert "10、" not in chunk.body  # the next point starts a new chunk
+
+
+def test_section_chunk_label_has_the_heading_path(egov_chunks):
+    chunk = _one(egov_chunks, chapter=1, section="1.3.3")
+    assert chunk.point == 11 and chunk.point_title == "电子政务与政府管理创新"
+    assert chunk.section_title == "电子政务与政府运行机制创新"
+    assert chunk.label == "第一章 · 11、电子政务与政府管理创新 › 1.3.3 电子政务与政府运行机制创新"
+    assert chunk.search_text.startswith(chunk.label + "\n")
+    assert "1.3.3电子政务与政府运行机制创新" in chunk.text
+
+
+def test_loose_section_and_duplicate_points(egov_chunks):
+    loose = _one(egov_chunks, chapter=2, section="2.2.2")
+    assert loose.point is None and loose.label == "第二章 · 2.2.2 中国电子政务发展战略"
+    twelve = sorted(c.point_title for c in egov_chunks if c.chapter == 3 and c.point == 12)
+    assert twelve == ["电子政务规划的主要内容", "电子政务规划的主要步骤"]
+
+
+def test_span_points_into_the_notes_text(egov_chunks, egov_notes):
+    text = outline_file(egov_notes).text
+    for chunk in egov_chunks:
+        assert 0 <= chunk.start < chunk.end <= len(text)
+        span = re.sub(r"\s+", "", text[chunk.start:chunk.end])
+        assert re.sub(r"\s+", "", chunk.heading) in span
+        assert re.sub(r"\s+", "", chunk.body)[:20] in span
+
+
+def test_ids_are_unique_and_stable(egov_chunks, egov_notes):
+    again = chunk_outline(outline_file(egov_notes))
+    assert [c.id for c in again] == [c.id for c in egov_chunks]
+    assert len({c.id for c in egov_chunks}) == len(egov_chunks)
+
+
+def test_long_units_are_split_at_sentence_ends(egov_notes):
+    chunks = chunk_outline(outline_file(egov_notes), max_chars=200, overlap_chars=30)
+    parts = [c for c in chunks if c.part > 0]
+    assert parts
+    for chunk in chunks:
+        assert len(chunk.body) <= 200
+    for chunk in parts:
+        head = _one(chunks, label=chunk.label, part=0)
+        assert chunk.heading == head.heading and chunk.id != head.id

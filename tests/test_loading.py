@@ -1,0 +1,87 @@
+"""The e-gov notes in other encodings and file types give the same outline; junk files are skipped."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import docx
+import pytest
+
+from egov_qa.loading import load_corpus
+from egov_qa.models import Outline
+from egov_qa.notes import outline_file
+
+from outline_f1 import outline_items, structure
+
+
+@pytest.fixture(scope="module")
+def egov_text(egov_notes) -> str:
+    return egov_notes.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def egov_outline(egov_notes) -> Outline:
+    return outline_file(egov_notes)
+
+
+def _same_outline(path: Path, reference: Outline) -> None:
+    got, want = outline_file(path).to_json(), reference.to_json()
+    assert structure(got) == structure(want)
+    assert outline_items(got) == outline_items(want)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16"])
+def test_encodings_give_the_same_outline(tmp_path, egov_text, egov_outline, encoding):
+    path = tmp_path / "notes.txt"
+    # GBK has no no-break space; the page's few are plain spaces in a GBK save.
+    text = egov_text.replace("\xa0", " ") if encoding == "gbk" else egov_text
+    path.write_bytes(text.encode(encoding))
+    assert path.read_bytes() != text.encode("utf-8")  # the file really is not plain UTF-8
+    _same_outline(path, egov_outline)
+
+
+def test_docx_gives_the_same_outline(tmp_path, egov_text, egov_outline):
+    document = docx.Document()
+    for line in egov_text.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "notes.docx"
+    document.save(str(path))
+    _same_outline(path, egov_outline)
+
+
+def _markdown(outline: Outline) -> str:
+    """A tidy Markdown rendering of the notes: headings on their own lines, then the body text."""
+    text, lines = outline.text, []
+    for chapter in outline.chapters:
+        lines.append(f"# {chapter.label}")
+        units = sorted([*chapter.points, *chapter.sections], key=lambda u: u.start)
+        for unit in units:
+            sections = getattr(unit, "sections", [])
+            if hasattr(unit, "number"):
+                lines.append(f"## {unit.number}、{unit.title}".rstrip())
+                lines.append(text[unit.body_start:sections[0].start if sections else unit.end].strip())
+            else:
+                sections = [unit]
+            for section in sections:
+                lines.append(f"### {section.label} {section.title}".rstrip())
+                lines.append(text[section.body_start:section.end].strip())
+    return "\n\n".join(line for line in lines if line)
+
+
+def test_markdown_gives_the_same_outline(tmp_path, egov_outline):
+    path = tmp_path / "notes.md"
+    path.write_text(_markdown(egov_outline), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("# 第一章\n\n## 1、政务的含义")
+    _same_outline(path, egov_outline)
+
+
+def test_unreadable_files_are_skipped_with_a_warning(tmp_path, egov_notes, corpus_with, caplog):
+    corpus = corpus_with(egov_notes)
+    (corpus / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    (corpus / "empty.txt").write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="egov_qa.loading"):
+        documents = load_corpus(corpus)
+    assert [d.path.name for d in documents] == [egov_notes.name]
+    warned = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert "scan.png" in warned and "empty.txt" in warned
