@@ -185,7 +185,7 @@ class _Cutter:
             return True  # a place name opens a new phrase ("…理论英国经济学家…")
         if token.word == "在" and self.tokens[-1].flag == "f":
             return True  # "在…情况下/中/时" frames the clause that follows
-        return any(rest.startswith(w) and (c + len(w)) in self.by_start | {len(self.text): None}
+        return any(rest.startswith(w) and (c + len(w) in self.by_start or c + len(w) == len(self.text))
                    for w in _OPENERS)
 
     def restates(self, c: int) -> bool:
