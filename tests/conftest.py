@@ -43,3 +43,7 @@ def corpus_with(tmp_path):
         return corpus
 
     return make
+
+
+# Session-scoped chat-app server (real subprocess) for tests/test_ui_api.py and tests/test_ui_browser.py.
+from server_fixture import app_server, app_workdir  # noqa: E402,F401

@@ -187,6 +187,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
             trigger(respond, [question, chatbot, questions], outputs, api_visibility="private",
                     concurrency_id=ENGINE_QUEUE, show_progress="hidden")
         clear.click(new_chat, None, outputs, api_visibility="private", queue=False)
+        chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)  # its trash icon
         tree.input(show_node, tree, view, api_visibility="private", queue=False)
         open_btn.click(open_citation, [cite, quotes], [tree, view, tabs], api_visibility="private", queue=False)
         gr.api(ask_api, api_name="ask", concurrency_id=ENGINE_QUEUE)

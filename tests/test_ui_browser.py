@@ -1,0 +1,146 @@
+"""The chat page in headless Debian Chromium (Playwright): streamed cited answer, sources panel with
+highlights, HTML shown as text, citation → notes tree, and no request leaving the server.
+
+Needs /usr/bin/chromium (``make test`` installs it; Playwright cannot download browsers here).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from server_fixture import REPO, AppServer
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("egov_qa.engine", reason="the chat app needs egov_qa.engine")
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT = REPO / "docs" / "screenshot.png"
+XSS = "<img src=x onerror=alert(1)> **粗体** [链接](http://example.com)"
+WAIT_MS = 30_000
+BOT = "#egov-chat [data-testid='bot']"
+
+
+class Page:
+    """A Playwright page plus what it saw: every request URL and every JS dialog."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def ask(self, question: str) -> None:
+        """Type a question, send it, wait until the streamed answer is complete."""
+        bubbles = self.page.locator(BOT)
+        before = bubbles.count()
+        self.page.locator("#egov-question textarea").fill(question)
+        self.page.locator("#egov-send").click()
+        # finished = a new bot bubble exists and the send button is enabled again (final answer in)
+        self.page.wait_for_function(
+            "n => document.querySelectorAll(\"#egov-chat [data-testid='bot']\").length > n",
+            arg=before, timeout=WAIT_MS)
+        self.page.wait_for_function("() => !document.querySelector('#egov-send').disabled", timeout=WAIT_MS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium missing: run `apt-get update && apt-get install -y chromium` (or `make test`)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def ui(browser, app_server: AppServer) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100})
+    page = Page(context.new_page())
+    page.page.goto(app_server.url, wait_until="load")
+    page.page.locator("#egov-question textarea").wait_for(timeout=WAIT_MS)
+    yield page
+    context.close()
+
+
+def test_answer_with_sources_and_highlight(ui: Page) -> None:
+    page = ui.page
+    ui.ask("电子政务有哪些特征？")
+    answer = page.locator(BOT).last
+    assert "电子政务的特征" in answer.inner_text()  # the answer ends with its citation label
+    sources = answer.locator("details.egov-sources")
+    sources.locator("summary").click()
+    assert sources.get_attribute("open") is not None
+    assert any("电子政务的特征" in t for t in sources.locator(".egov-label").all_inner_texts())
+    marks = sources.locator("mark")
+    assert marks.count() > 0 and marks.first.is_visible()
+    assert all(m.strip() for m in marks.all_inner_texts())
+    answer.scroll_into_view_if_needed()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+
+def test_citation_opens_notes_tree(ui: Page) -> None:
+    page = ui.page
+    assert "电子政务的特征" in page.locator("#egov-cite input").input_value()
+    page.locator("#egov-open").click()
+    node = page.locator("#egov-node")
+    node.locator(".egov-node-title").filter(has_text="电子政务的特征").wait_for(timeout=WAIT_MS)
+    assert node.locator("mark").count() > 0  # the quoted sentences stay highlighted there
+    checked = page.locator("#egov-tree input:checked")
+    assert checked.count() == 1
+    page.get_by_role("tab", name="问答").click()
+
+
+def test_notes_tree_shows_a_node(ui: Page) -> None:
+    page = ui.page
+    page.get_by_role("tab", name="笔记目录").click()
+    page.locator("#egov-tree label").filter(has_text="电子政务与办公自动化").first.click()
+    page.locator("#egov-node .egov-node-title").filter(has_text="4、电子政务与办公自动化").wait_for(timeout=WAIT_MS)
+    assert "应用的主体范围不同" in page.locator("#egov-node").inner_text()
+    page.get_by_role("tab", name="问答").click()
+
+
+def test_refusal_has_no_sources(ui: Page) -> None:
+    ui.ask("怎么做红烧肉？")
+    answer = ui.page.locator(BOT).last
+    assert answer.locator("details.egov-sources").count() == 0
+
+
+def test_html_in_question_is_shown_not_run(ui: Page) -> None:
+    page = ui.page
+    ui.ask(XSS)
+    user = page.locator("#egov-chat [data-testid='user']").last
+    assert XSS in user.inner_text()  # the literal text, markdown not rendered either
+    assert page.locator("#egov-chat img[src='x']").count() == 0
+    assert page.locator("#egov-chat a[href='http://example.com']").count() == 0
+    page.wait_for_timeout(500)  # bounded: give a would-be onerror handler its chance
+    assert ui.dialogs == []
+
+
+def test_new_chat_clears(ui: Page) -> None:
+    page = ui.page
+    page.locator("#egov-clear").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"#egov-chat [data-testid='bot'], #egov-chat [data-testid='user']\")"
+        ".length === 0",
+        timeout=WAIT_MS)
+
+
+def test_every_request_stays_on_the_server(ui: Page, app_server: AppServer) -> None:
+    assert ui.requests, "no requests recorded"
+    hosts = {urlsplit(u).netloc for u in ui.requests if not u.startswith(("data:", "blob:"))}
+    print(f"\nrequest hosts: {sorted(hosts)} ({len(ui.requests)} requests)")
+    assert hosts == {f"{app_server.host}:{app_server.port}"}
