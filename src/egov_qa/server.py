@@ -111,7 +111,7 @@ def serve(
         footer_links=["api"],
         **launch_options(),
     )
-    print(f"电子政务笔记问答已启动（{time.perf_counter() - t0:.1f} 秒）", flush=True)
+    print(f"笔记问答已启动（{time.perf_counter() - t0:.1f} 秒）", flush=True)
     for what, url in urls(host, port):
         print(f"  {what}: {url}", flush=True)
     if auth:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
@@ -28,7 +29,7 @@ from .ui_render import (
 
 log = logging.getLogger(__name__)
 
-TITLE = "电子政务笔记问答"
+TITLE = "笔记问答"
 CHAT_TAB, NOTES_TAB = "chat", "notes"
 ENGINE_QUEUE = "engine"  # one concurrency group: chat streams and /ask share the CPU budget
 
@@ -84,6 +85,7 @@ def _history_list(history: Any) -> list[str]:
 def build_app(engine: EngineLike) -> gr.Blocks:
     """The whole page. Call ``.queue(...)`` and ``.launch(**launch_options())`` on the result."""
     chunks = engine.notes.chunks
+    examples = engine.example_questions(4)  # generated from the loaded outline
     nodes = outline_nodes(engine.notes.outlines)
     by_key: dict[str, Node] = {n.key: n for n in nodes}
     by_label: dict[tuple[str, str], Chunk] = {}
@@ -150,12 +152,14 @@ def build_app(engine: EngineLike) -> gr.Blocks:
 
     # --- layout --------------------------------------------------------------------------
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"## {TITLE}\n每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文，引用的句子已高亮。")
+        sources = "、".join(Path(o.source).stem for o in engine.notes.outlines)
+        gr.Markdown(f"## {TITLE}：{md_escape(sources)}\n"
+                    "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文，引用的句子已高亮。")
         with gr.Tabs(selected=CHAT_TAB) as tabs:
             with gr.Tab("问答", id=CHAT_TAB):
                 chatbot = gr.Chatbot(
                     label="对话", height=520, elem_id="egov-chat", feedback_options=None,
-                    buttons=["copy"], placeholder="在下面输入问题，例如“电子政务有哪些特征？”",
+                    buttons=["copy"], placeholder="在下面输入问题" + (f"，例如“{md_escape(examples[0])}”" if examples else ""),
                 )
                 with gr.Row():
                     question = gr.Textbox(
@@ -164,7 +168,8 @@ def build_app(engine: EngineLike) -> gr.Blocks:
                     )
                     send = gr.Button("发送", variant="primary", scale=1, elem_id="egov-send")
                     clear = gr.Button("新对话", scale=1, elem_id="egov-clear")
-                gr.Examples(examples=[[q] for q in engine.example_questions(4)], inputs=[question], label="示例问题")
+                if examples:
+                    gr.Examples(examples=[[q] for q in examples], inputs=[question], label="示例问题")
                 with gr.Row():
                     cite = gr.Dropdown(choices=[], label="上一个回答引用的笔记", interactive=False, scale=4,
                                        elem_id="egov-cite")
