@@ -120,3 +120,66 @@ def ingest(
         raise typer.Exit(2) from exc
     typer.echo(f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
                f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s")
+
+
+def _open_engine(settings: Settings):  # noqa: ANN202 — Engine imports chromadb lazily
+    from .engine import Engine  # noqa: PLC0415
+    from .index import IndexNotReady  # noqa: PLC0415
+
+    try:
+        return Engine.open(settings)
+    except IndexNotReady as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in Chinese or English."),
+    history: list[str] = typer.Option([], "--history", help="An earlier question of the conversation (repeatable, oldest first)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
+) -> None:
+    """Answer one question from the notes, with its citations."""
+    from .evaluation import dumps  # noqa: PLC0415
+
+    answer = _open_engine(Settings()).ask(question, history)
+    if as_json:
+        typer.echo(dumps(answer.model_dump(exclude={"id"})))
+        return
+    typer.echo(answer.answer)
+
+
+@app.command()
+def batch(
+    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with id, question, history."),
+    output: Path = typer.Option(None, "-o", "--output", help="Write answers here (default: stdout)."),
+) -> None:
+    """Answer every question of a JSONL file; one JSON answer per line."""
+    from .evaluation import dumps, read_questions  # noqa: PLC0415
+
+    engine = _open_engine(Settings())
+    lines = []
+    for q in read_questions(questions):
+        answer = engine.ask(q.question, q.history)
+        answer.id = q.id
+        lines.append(dumps(answer.model_dump(include={"id", "answer", "refused", "citations", "passages", "ms"})))
+    text = "\n".join(lines) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(lines)} answers → {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("eval")
+def evaluate_cmd(
+    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL in the shared/eval schema."),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+) -> None:
+    """Score retrieval, citations, key terms and refusals on a labelled question set."""
+    from .evaluation import dumps, evaluate, format_report, read_questions  # noqa: PLC0415
+
+    engine = _open_engine(Settings())
+    engine.ask("预热", [])  # first call loads jieba's dictionary; keep it out of the latency figures
+    report, _ = evaluate(read_questions(questions), lambda q: engine.ask(q.question, q.history))
+    typer.echo(dumps(report.as_dict()) if as_json else format_report(report))

@@ -44,10 +44,13 @@ class Settings(BaseSettings):
     candidate_k: int = Field(20, description="Candidates taken from each retriever before fusion")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
     dense_weight: float = 1.0
-    bm25_weight: float = 1.0
+    bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
+    bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     reranker: str | None = Field(None, description="Local sentence-transformers CrossEncoder directory")
     min_relevance: float = Field(
-        0.80, description="Refuse when the best passage's relevance is below this (higher = more relevant)"
+        0.015,
+        description="Refuse when relevance (best cosine minus the question's cosine to the notes' "
+        "centroid, plus 0.05 × vocabulary coverage) is below this; higher = more relevant",
     )
 
     # --- generative answers (optional) ------------------------------------------------

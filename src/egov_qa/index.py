@@ -24,6 +24,7 @@ Chroma never embeds anything itself: collections are created and opened with
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import shutil
@@ -39,6 +40,7 @@ from typing import Any, Iterator, Sequence
 
 import chromadb
 import chromadb.config
+import numpy as np
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
@@ -356,6 +358,13 @@ class NotesIndex:
     manifest: dict[str, Any]
     build_dir: Path
     _collection: Any = field(repr=False)
+
+    @functools.cached_property
+    def centroid(self) -> np.ndarray:
+        """Unit mean of all chunk vectors: a query's similarity to it is its baseline."""
+        vectors = np.asarray(self._collection.get(include=["embeddings"])["embeddings"], dtype=np.float32)
+        mean = vectors.mean(axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
 
     def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""

@@ -1,0 +1,122 @@
+"""Extractive answers: the notes' own sentences from the best unit, quoted and cited.
+
+No paraphrase: every quoted line is an exact substring of a stored passage, so the UI can
+highlight it and a student can check it. Short units are quoted whole; long ones are trimmed to
+the sentences that share most wording with the question (list items stay together); an ordinal
+follow-up ("第二条") gets that item; a comparison also quotes the runner-up unit when it is close.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .chat import ORDINAL
+from .models import Answer, Chunk, Citation, Passage
+from .numbering import parse_number
+from .retrieval import RetrievalResult
+from .text import bigrams, keywords, sentences
+
+REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
+EMPTY_QUESTION = "请输入一个问题。"
+TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
+
+ANSWER_BUDGET = 320  # characters of quoted notes in one answer
+_COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
+_RUNNER_UP_SHARE = 0.75  # runner-up fused score relative to the best, to quote it as well
+_ITEM_START = re.compile(r"^(?:\d{1,2}\s*[)）.．]|[(（][\d一二三四五六七八九十]+[)）]|[①-⑳]|[a-h][)）])")
+_CN_ORDINAL_SENTENCE = "(?:第?{n}是|{n}是|其{n})"
+
+
+def citation_label(chunk: Chunk, multi_source: bool) -> str:
+    return f"《{chunk.source.rsplit('.', 1)[0]}》{chunk.label}" if multi_source else chunk.label
+
+
+def citation_for(chunk: Chunk, multi_source: bool) -> Citation:
+    return Citation(chapter=chunk.chapter, point=chunk.point, section=chunk.section,
+                    label=citation_label(chunk, multi_source), source=chunk.source)
+
+
+def _lines(chunk: Chunk) -> list[str]:
+    """The unit's quotable pieces: each sub-item line, long plain lines split into sentences."""
+    pieces: list[str] = []
+    for line in chunk.body.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if _ITEM_START.match(line) or len(line) <= 80:
+            pieces.append(line)
+        else:
+            pieces.extend(sentences(line))
+    return pieces or [chunk.heading]
+
+
+def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
+    """'第二条/第二点' → the second list item, or the sentence saying '二是/第二是…'."""
+    match = ORDINAL.search(question)
+    if not match:
+        return None
+    n = parse_number(match.group(1))
+    items = [p for p in pieces if _ITEM_START.match(p)]
+    if 0 < n <= len(items):
+        return [items[n - 1]]
+    cn = "零一二三四五六七八九十"[n] if n <= 10 else str(n)
+    said = re.compile(_CN_ORDINAL_SENTENCE.format(n=cn))
+    for piece in pieces:
+        for sentence in sentences(piece):
+            if said.search(sentence):
+                return [sentence]
+    return None
+
+
+def _select(question: str, chunk: Chunk) -> list[str]:
+    pieces = _lines(chunk)
+    ordinal = _ordinal_item(question, pieces)
+    if ordinal:
+        return ordinal
+    if sum(len(p) for p in pieces) <= ANSWER_BUDGET:
+        return pieces
+    grams, words = bigrams(question), set(keywords(question))
+    scores = [len(grams & bigrams(p)) + 2 * len(words & set(keywords(p))) for p in pieces]
+    best = max(range(len(pieces)), key=lambda i: scores[i])
+    chosen, used = {best}, len(pieces[best])
+    # Grow around the best piece, preferring the pieces that follow it (a list under its lead-in).
+    for i in sorted(range(len(pieces)), key=lambda i: (-scores[i], abs(i - best - 0.5))):
+        if i not in chosen and used + len(pieces[i]) <= ANSWER_BUDGET:
+            chosen.add(i)
+            used += len(pieces[i])
+    return [pieces[i] for i in sorted(chosen)]
+
+
+def _cited_chunks(question: str, result: RetrievalResult) -> list[Chunk]:
+    best = result.hits[0]
+    cited = [best.chunk]
+    if _COMPARE.search(question):
+        for hit in result.hits[1:3]:
+            same_unit = hit.chunk.label == best.chunk.label
+            if not same_unit and hit.score >= _RUNNER_UP_SHARE * best.score:
+                cited.append(hit.chunk)
+                break
+    return cited
+
+
+def refusal(message: str, ms: float) -> Answer:
+    return Answer(answer=message, refused=True, citations=[], passages=[], ms=ms)
+
+
+def extractive_answer(question: str, result: RetrievalResult, min_relevance: float,
+                      multi_source: bool, ms: float = 0.0) -> Answer:
+    if not result.hits or result.relevance < min_relevance:
+        return refusal(REFUSAL, ms)
+    cited = _cited_chunks(question, result)
+    blocks, quotes = [], []
+    for chunk in cited:
+        chosen = _select(question, chunk)
+        quotes.extend(chosen)
+        label = citation_label(chunk, multi_source)
+        blocks.append(f"根据笔记「{label}」：\n" + "\n".join(chosen))
+    labels = "；".join(citation_label(c, multi_source) for c in cited)
+    text = "\n\n".join(blocks) + f"\n\n出处：{labels}"
+    passages = [Passage(text=h.chunk.text, label=citation_label(h.chunk, multi_source),
+                        score=round(h.score, 6), chunk_id=h.chunk.id) for h in result.hits]
+    return Answer(answer=text, refused=False, citations=[citation_for(c, multi_source) for c in cited],
+                  passages=passages, ms=ms, quotes=quotes)

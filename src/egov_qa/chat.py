@@ -1,0 +1,35 @@
+"""Conversation handling without an LLM: turning a follow-up into retrieval queries.
+
+A short or anaphoric question ("它呢？", "那第二点呢", "为什么") cannot be searched on its own,
+so it is searched together with the student's earlier questions. The question itself stays first
+(it weighs most in fusion); the most recent earlier question comes next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .text import content_words
+
+# Pronouns, demonstratives, ordinal references and bare continuations.
+_ANAPHORA = re.compile(
+    r"它|它们|这个|那个|这些|那些|这一|那一|这种|那种|这样|那样|其中|其|该|上述|前者|后者|两者|二者|"
+    r"此|这|那|第[一二三四五六七八九十\d]+[点条个种项步类层]|最后|还有|另外|呢[？?]?$|"
+    r"^(为什么|为啥|怎么说|具体|举例|比如)"
+)
+_SHORT_QUESTION_WORDS = 2  # fewer content words than this: the question cannot stand alone
+
+ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
+
+
+def is_followup(question: str) -> bool:
+    return bool(_ANAPHORA.search(question)) or len(content_words(question)) < _SHORT_QUESTION_WORDS
+
+
+def retrieval_queries(question: str, history: Sequence[str]) -> list[str]:
+    """Queries to search, most important first."""
+    earlier = [h.strip() for h in history if h and h.strip()]
+    if not earlier or not is_followup(question):
+        return [question]
+    return [question, f"{earlier[-1]} {question}", *reversed(earlier[:-1])][:3]

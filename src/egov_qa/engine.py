@@ -1,0 +1,95 @@
+"""The question-answering engine: one per process, shared by the CLI, the app and its API."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+
+from .answering import EMPTY_QUESTION, TOO_LONG, extractive_answer, refusal
+from .chat import retrieval_queries
+from .config import Settings
+from .index import NotesIndex, open_index
+from .models import Answer, Chunk
+from .notes import Notes
+from .retrieval import HybridRetriever
+
+# Question templates by what a heading names (generic exam-note heading words).
+_LIST_HEADS = ("特征", "特点", "功能", "作用", "原则", "措施", "内容", "步骤", "类型", "分类", "方法",
+               "方式", "问题", "要点", "对策", "趋势", "任务", "结构", "层次")
+_DEFINITION_HEADS = ("含义", "定义", "概念", "内涵", "意义")
+
+
+def example_question(title: str) -> str | None:
+    """A natural question whose answer is the unit with this heading."""
+    title = title.strip()
+    if len(title) < 3:
+        return None
+    if title.endswith(_DEFINITION_HEADS):
+        return f"{title}是什么？"
+    if title.endswith(_LIST_HEADS):
+        return f"{title}有哪些？"
+    pair = re.fullmatch(r"(.+?)与(.+)", title)
+    if pair:
+        return f"{pair.group(1)}和{pair.group(2)}有什么区别？"
+    return f"请介绍一下{title}。"
+
+
+class Engine:
+    def __init__(self, settings: Settings, index: NotesIndex) -> None:
+        self.settings = settings
+        self.index = index
+        self.notes: Notes = index.notes
+        self.retriever = HybridRetriever(index.notes.chunks, index, settings)
+        self.multi_source = len({c.source for c in index.notes.chunks}) > 1
+
+    @classmethod
+    def open(cls, settings: Settings, progress: bool = True) -> Engine:
+        """Open (building or rebuilding when needed) the index; raises IndexNotReady."""
+        return cls(settings, open_index(settings, progress=progress))
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self.index.chunks_by_id.get(chunk_id)
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        started = time.perf_counter()
+        question = (question or "").strip()
+
+        def elapsed() -> float:
+            return round((time.perf_counter() - started) * 1000, 2)
+
+        if not question:
+            return refusal(EMPTY_QUESTION, elapsed())
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            return refusal(TOO_LONG.format(limit=limit), elapsed())
+        result = self.retriever.search(retrieval_queries(question, list(history)))
+        answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source)
+        answer.ms = elapsed()
+        return answer
+
+    def stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Answer]:
+        """Growing partial answers, line by line; the last one is the complete answer."""
+        final = self.ask(question, history)
+        lines = final.answer.split("\n")
+        for n in range(1, len(lines)):
+            yield final.model_copy(update={"answer": "\n".join(lines[:n])})
+        yield final
+
+    def example_questions(self, n: int = 4) -> list[str]:
+        """Questions generated from the loaded outline, spread over the chapters."""
+        per_chapter: list[list[str]] = []
+        for outline in self.notes.outlines:
+            for chapter in outline.chapters:
+                titles = [p.title for p in chapter.points] + [s.title for s in chapter.sections]
+                questions = [q for q in map(example_question, titles) if q]
+                if questions:
+                    per_chapter.append(questions)
+        picked: list[str] = []
+        round_no = 0
+        while len(picked) < n and any(round_no < len(qs) for qs in per_chapter):
+            for questions in per_chapter:
+                if round_no < len(questions) and len(picked) < n:
+                    picked.append(questions[round_no])
+            round_no += 1
+        return list(dict.fromkeys(picked))

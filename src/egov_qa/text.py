@@ -1,0 +1,64 @@
+"""Chinese text helpers shared by keyword search and answer extraction."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Words that carry no topic: question scaffolding and particles (generic Chinese, not course terms).
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 也 都 就 还 又 而 被 把 对 从 以 为 之 其 这 那 它 他 她 们 个 些 "
+    "吗 呢 吧 啊 呀 嘛 么 什么 哪些 哪个 哪几 哪 几 怎么 怎样 如何 为什么 为啥 啥 多少 是否 "
+    "有 有没有 一下 一些 一个 可以 能 会 要 请问 请 说说 讲讲 介绍 具体 主要 一般 分别 包括 "
+    "笔记 里 中 上 下 方面 问题 意思 内容 东西 时候 那么 这个 那个 这些 那些 我 我们 你".split()
+)
+_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|\n")
+
+
+_ACRONYM_LINK = re.compile(r"(?<=[a-z])(?:\s*-\s*|2)(?=[a-z]\b|[a-z](?![a-z]))")
+
+
+def normalize(text: str) -> str:
+    """Width-folded, lower-cased form for matching (never shown).
+
+    Acronym links are unified, so "G2C", "G-C" and "GC" match (the English "2" = "to").
+    """
+    return _ACRONYM_LINK.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+@lru_cache(maxsize=4096)
+def _cut(text: str) -> tuple[str, ...]:
+    return tuple(jieba.lcut_for_search(text))
+
+
+def keywords(text: str) -> list[str]:
+    """Search-mode jieba tokens without punctuation or stopwords."""
+    return [t for t in _cut(normalize(text)) if _WORD.search(t) and t.strip() and t not in STOPWORDS]
+
+
+_QUESTION_MORPHEMES = ("哪", "几", "什么", "啥", "怎", "吗", "呢", "么", "多少")
+
+
+def content_words(text: str) -> list[str]:
+    """Distinct words of two or more characters that carry the topic, not the question form."""
+    words = {w for w in keywords(text) if len(w) >= 2}
+    return sorted(w for w in words if not any(m in w for m in _QUESTION_MORPHEMES))
+
+
+def bigrams(text: str) -> set[str]:
+    """CJK character bigrams: robust to segmentation differences and typos in one character."""
+    chars = "".join(_CJK.findall(normalize(text)))
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def sentences(text: str) -> list[str]:
+    """Split at Chinese sentence ends and line breaks, keeping the notes' characters."""
+    return [s for s in (m.group().strip() for m in _SENTENCE.finditer(text)) if s]
