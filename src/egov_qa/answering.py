@@ -24,7 +24,7 @@ ANSWER_BUDGET = 320  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
 _RUNNER_UP_SHARE = 0.75  # runner-up fused score relative to the best, to quote it as well
 _ITEM_START = re.compile(r"^(?:\d{1,2}\s*[)）.．]|[(（][\d一二三四五六七八九十]+[)）]|[①-⑳]|[a-h][)）])")
-_CN_ORDINAL_SENTENCE = "(?:第?{n}是|{n}是|其{n})"
+_CN_ORDINAL_CLAUSE = "(?:第{n}|(?<![一二三四五六七八九十第]){n})是[^，,。；;]+"
 
 
 def citation_label(chunk: Chunk, multi_source: bool) -> str:
@@ -60,12 +60,10 @@ def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     if 0 < n <= len(items):
         return [items[n - 1]]
     cn = "零一二三四五六七八九十"[n] if n <= 10 else str(n)
-    said = re.compile(_CN_ORDINAL_SENTENCE.format(n=cn))
-    for piece in pieces:
-        for sentence in sentences(piece):
-            if said.search(sentence):
-                return [sentence]
-    return None
+    said = re.compile(_CN_ORDINAL_CLAUSE.format(n=cn))
+    # Every "二是…/第二是…" clause: a unit may hold more than one enumeration.
+    clauses = [m.group() for piece in pieces for m in said.finditer(piece)]
+    return clauses or None
 
 
 def _select(question: str, chunk: Chunk) -> list[str]:

@@ -1,8 +1,8 @@
 """Conversation handling without an LLM: turning a follow-up into retrieval queries.
 
 A short or anaphoric question ("它呢？", "那第二点呢", "为什么") cannot be searched on its own,
-so it is searched together with the student's earlier questions. The question itself stays first
-(it weighs most in fusion); the most recent earlier question comes next.
+so it is searched together with the student's most recent earlier question, then on its own
+(unless it has hardly any words of its own), then with the older questions.
 """
 
 from __future__ import annotations
@@ -23,8 +23,13 @@ _SHORT_QUESTION_WORDS = 2  # fewer content words than this: the question cannot 
 ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
 
 
+def _too_short(question: str) -> bool:
+    """Hardly any words besides pronouns and ordinals ("其中第二条具体是什么意思？")."""
+    return len(content_words(_ANAPHORA.sub(" ", question))) < _SHORT_QUESTION_WORDS
+
+
 def is_followup(question: str) -> bool:
-    return bool(_ANAPHORA.search(question)) or len(content_words(question)) < _SHORT_QUESTION_WORDS
+    return bool(_ANAPHORA.search(question)) or _too_short(question)
 
 
 def retrieval_queries(question: str, history: Sequence[str]) -> list[str]:
@@ -32,4 +37,5 @@ def retrieval_queries(question: str, history: Sequence[str]) -> list[str]:
     earlier = [h.strip() for h in history if h and h.strip()]
     if not earlier or not is_followup(question):
         return [question]
-    return [question, f"{earlier[-1]} {question}", *reversed(earlier[:-1])][:3]
+    alone = [] if _too_short(question) else [question]  # "其中第二条呢？" alone finds noise
+    return [f"{earlier[-1]} {question}", *alone, *(f"{h} {question}" for h in reversed(earlier[:-1]))][:3]

@@ -1,5 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) + jieba-word BM25 + character-bigram BM25 (bm25s), fused by
-reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) + jieba-word BM25 + character-bigram BM25 (bm25s), fused
+by reciprocal rank.
 
 Relevance, for refusing out-of-scope questions, is one number (higher = more relevant):
   the best passage's cosine similarity minus the question's similarity to the centroid of all
@@ -109,7 +109,7 @@ class HybridRetriever:
                 fused[i] = fused.get(i, 0.0) + weight / (s.rrf_k + rank + 1)
 
         for n, query in enumerate(queries):
-            decay = 1.0 / (n + 1)  # the student's own words count most
+            decay = 1.0 if n < 2 else 0.5  # a follow-up with its context and on its own weigh alike
             vector = self.dense.embeddings.embed_query(query)
             dense_hits = self.dense.dense_search_vector(vector, s.candidate_k)
             ids = [self.position[cid] for cid, _ in dense_hits if cid in self.position]
@@ -119,7 +119,8 @@ class HybridRetriever:
                     cosine[i] = max(cosine.get(i, 0.0), sim)
             add(ids, s.dense_weight * decay)
             add(self._ranking(self.word_bm25, keywords(query), s.candidate_k), s.bm25_weight * decay)
-            add(self._ranking(self.gram_bm25, sorted(bigrams(query)), s.candidate_k), s.bigram_weight * decay)
+            grams = sorted(bigrams(query))
+            add(self._ranking(self.gram_bm25, grams, s.candidate_k), s.bigram_weight * decay)
             if dense_hits:
                 baseline = float(np.dot(np.asarray(vector, dtype=np.float32), self.dense.centroid))
                 relevance = max(relevance, dense_hits[0][1] - baseline
