@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import jieba.posseg
+
 from .text import content_words
 
 # Pronouns, demonstratives, ordinal references and bare continuations.
@@ -32,10 +34,33 @@ def is_followup(question: str) -> bool:
     return bool(_ANAPHORA.search(question)) or _too_short(question)
 
 
+_PRONOUN = re.compile(r"它们|它|这个|那个")
+# jieba POS tags that may form a topic noun phrase ("政务内网", "电子政务的效益原则", "MIS").
+_NOMINAL = re.compile(r"^(n|vn|eng|nz|l|s|a|uj)")
+
+
+def subject_of(question: str) -> str:
+    """The leading noun phrase of a question: what a later "它" most likely refers to."""
+    words: list[str] = []
+    for token in jieba.posseg.cut(question.strip()):
+        if not _NOMINAL.match(token.flag) or not token.word.strip():
+            break
+        words.append(token.word)
+    while words and words[-1] == "的":
+        words.pop()
+    return "".join(words)
+
+
 def retrieval_queries(question: str, history: Sequence[str]) -> list[str]:
     """Queries to search, most important first."""
     earlier = [h.strip() for h in history if h and h.strip()]
     if not earlier or not is_followup(question):
         return [question]
-    alone = [] if _too_short(question) else [question]  # "其中第二条呢？" alone finds noise
-    return [f"{earlier[-1]} {question}", *alone, *(f"{h} {question}" for h in reversed(earlier[:-1]))][:3]
+    queries = [f"{earlier[-1]} {question}"]
+    subject = subject_of(earlier[-1])
+    if subject and _PRONOUN.search(question):
+        queries.insert(0, _PRONOUN.sub(subject, question, count=1))  # "那它对安全…" → "那政务内网对安全…"
+    elif not _too_short(question):  # "其中第二条呢？" alone finds noise
+        queries.append(question)
+    queries.extend(f"{h} {question}" for h in reversed(earlier[:-1]))
+    return queries[:3]
