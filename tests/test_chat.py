@@ -1,0 +1,101 @@
+"""Conversation handling: follow-up questions become retrieval queries with the earlier turns.
+
+Unit tests of ``chat.retrieval_queries`` plus the engine on the real e-gov index, with and
+without the history, so a follow-up that only works thanks to its history is told apart from one
+that would have worked alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from egov_qa.chat import is_followup, retrieval_queries
+from egov_qa.engine import Engine
+from egov_qa.models import Answer
+
+# --- retrieval_queries (no index) -------------------------------------------------------------
+
+
+def test_no_history_searches_the_question_alone():
+    assert retrieval_queries("电子政务的特征有哪些？", []) == ["电子政务的特征有哪些？"]
+    assert retrieval_queries("那它呢？", []) == ["那它呢？"]
+
+
+def test_blank_history_is_ignored():
+    assert retrieval_queries("那它呢？", ["", "   "]) == ["那它呢？"]
+
+
+@pytest.mark.parametrize("question", ["那它对安全有啥要求？", "那外包呢？", "其中第二条是什么意思？",
+                                      "为什么？", "具体怎么做？"])
+def test_followups_are_recognised(question):
+    assert is_followup(question)
+
+
+@pytest.mark.parametrize("question", ["电子政务规划的主要步骤有哪些？", "政府信息化与电子政务是什么关系？"])
+def test_standalone_questions_are_not_followups(question):
+    assert not is_followup(question)
+    assert retrieval_queries(question, ["电子政务的功能有哪些？"])[0] == question
+
+
+def test_followup_queries_carry_the_latest_turn_first():
+    history = ["电子政务是在什么背景下产生的？", "当时西方国家面临哪几种压力？"]
+    queries = retrieval_queries("最后那一种具体包括哪些？", history)
+    assert 1 < len(queries) <= 4
+    assert all(q.strip() for q in queries)
+    joined = [i for i, q in enumerate(queries) if history[-1] in q]
+    older = [i for i, q in enumerate(queries) if history[0] in q and history[-1] not in q]
+    assert joined, queries  # the latest turn is searched together with the follow-up
+    assert not older or min(joined) < min(older)  # ...and before the older turn
+    assert any("最后那一种" in q for q in queries)  # the follow-up's own words are searched
+
+
+# --- the engine with history (real index) -----------------------------------------------------
+
+
+def first_rank(answer: Answer, needle: str) -> int | None:
+    for rank, passage in enumerate(answer.passages, start=1):
+        if needle in passage.text:
+            return rank
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("history", "question", "unit_word"), [
+    (["自建模式是什么？"], "那外包呢？", "外包"),
+    (["效益原则是什么？"], "具体怎么做？", "效益原则"),
+])
+def test_history_resolves_the_followup(egov_engine: Engine, history, question, unit_word):
+    with_history = egov_engine.ask(question, history)
+    alone = egov_engine.ask(question)
+    assert not with_history.refused, with_history.answer
+    assert first_rank(with_history, unit_word) == 1, [p.label for p in with_history.passages[:4]]
+    assert unit_word in with_history.answer or unit_word in with_history.citations[0].label
+    # the history is what made it work: alone, the same words do not find the unit first
+    assert alone.refused or first_rank(alone, unit_word) != 1
+
+
+@pytest.mark.slow
+def test_history_does_not_change_a_standalone_question(egov_engine: Engine):
+    question = "电子政务规划的主要步骤有哪些？"
+    alone = egov_engine.ask(question)
+    with_history = egov_engine.ask(question, ["红烧肉怎么做？"])
+    assert [p.chunk_id for p in with_history.passages] == [p.chunk_id for p in alone.passages]
+    assert with_history.answer == alone.answer
+
+
+@pytest.mark.slow
+def test_ordinal_followup_quotes_that_item(egov_engine: Engine):
+    unit = next(c for c in egov_engine.notes.chunks if c.heading.endswith("电子政务的功能"))
+    second_item = [line for line in unit.body.split("\n") if line.strip()][1]
+    answer = egov_engine.ask("第二条是什么意思？", ["电子政务的功能有哪些？"])
+    assert answer.citations and answer.citations[0].label == unit.label
+    assert second_item in answer.quotes
+
+
+@pytest.mark.slow
+def test_stream_ends_with_the_full_answer(egov_engine: Engine):
+    parts = list(egov_engine.stream("电子政务的功能有哪些？"))
+    final = egov_engine.ask("电子政务的功能有哪些？")
+    assert len(parts) > 1 and parts[-1].answer == final.answer
+    for shorter, longer in zip(parts, parts[1:]):
+        assert longer.answer.startswith(shorter.answer) and len(longer.answer) > len(shorter.answer)

