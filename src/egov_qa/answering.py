@@ -3,7 +3,7 @@
 No paraphrase: every quoted line is an exact substring of a stored passage, so the UI can
 highlight it and a student can check it. Short units are quoted whole; long ones are trimmed to
 the sentences that share most wording with the question (list items stay together); an ordinal
-follow-up ("第二条") gets that item; a comparison also quotes the runner-up unit when it is close.
+follow-up ("第二条") gets that item; a comparison also quotes the next unit whose heading names the other side.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .chat import ORDINAL
 from .models import Answer, Chunk, Citation, Passage
 from .numbering import parse_number
 from .retrieval import RetrievalResult
-from .text import bigrams, keywords, sentences
+from .text import bigrams, content_words, keywords, sentences
 
 REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
 EMPTY_QUESTION = "请输入一个问题。"
@@ -22,7 +22,7 @@ TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
 
 ANSWER_BUDGET = 320  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
-_RUNNER_UP_SHARE = 0.75  # runner-up fused score relative to the best, to quote it as well
+_RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison may be
 _ITEM_START = re.compile(r"^(?:\d{1,2}\s*[)）.．]|[(（][\d一二三四五六七八九十]+[)）]|[①-⑳]|[a-h][)）])")
 _CN_ORDINAL_CLAUSE = "(?:第{n}|(?<![一二三四五六七八九十第]){n})是[^，,。；;]+"
 
@@ -86,12 +86,15 @@ def _select(question: str, chunk: Chunk) -> list[str]:
 
 
 def _cited_chunks(question: str, result: RetrievalResult) -> list[Chunk]:
-    best = result.hits[0]
-    cited = [best.chunk]
+    """The best unit; for a comparison also the next unit that names the other side."""
+    best = result.hits[0].chunk
+    cited = [best]
     if _COMPARE.search(question):
-        for hit in result.hits[1:3]:
-            same_unit = hit.chunk.label == best.chunk.label
-            if not same_unit and hit.score >= _RUNNER_UP_SHARE * best.score:
+        asked = set(content_words(question))
+        covered = asked & set(keywords(best.label))
+        for hit in result.hits[1:_RUNNER_UP_DEPTH]:
+            other_side = (asked & set(keywords(hit.chunk.label))) - covered
+            if hit.chunk.label != best.label and other_side:
                 cited.append(hit.chunk)
                 break
     return cited

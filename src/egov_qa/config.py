@@ -7,6 +7,7 @@ environment itself.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,9 +42,10 @@ class Settings(BaseSettings):
 
     # --- retrieval --------------------------------------------------------------------
     top_k: int = Field(8, description="Passages returned per question")
-    candidate_k: int = Field(20, description="Candidates taken from each retriever before fusion")
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
-    dense_weight: float = 1.0
+    fusion: Literal["zscore", "rrf"] = Field("zscore", description="How the retrievers' scores are combined")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (fusion=rrf)")
+    # Semantic and lexical evidence weigh alike: dense 2 = jieba BM25 1 + bigram BM25 1.
+    dense_weight: float = Field(2.0, description="Weight of the dense (embedding) retriever")
     bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     min_relevance: float = Field(

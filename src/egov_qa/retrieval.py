@@ -1,5 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) + jieba-word BM25 + character-bigram BM25 (bm25s), fused
-by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) + jieba-word BM25 + character-bigram BM25 (bm25s), fused.
+
+Fusion is a weighted sum of z-scored scores by default: unlike reciprocal-rank fusion it keeps
+how far ahead a retriever's best passage is, so a clear dense winner is not outvoted by two
+lexical rankers that each put it second (measured in the README). ``EGOV_QA_FUSION=rrf`` gives
+classic RRF with ``EGOV_QA_RRF_K``.
 
 Relevance, for refusing out-of-scope questions, is one number (higher = more relevant):
   the best passage's cosine similarity minus the question's similarity to the centroid of all
@@ -26,6 +30,7 @@ from .models import Chunk
 from .text import bigrams, content_words, keywords, normalize
 
 VOCABULARY_WEIGHT = 0.05
+MAX_DENSE_POOL = 2000  # chunks scored by Chroma per query; the rest count as least similar
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
@@ -42,7 +47,7 @@ class DenseIndex(Protocol):
 @dataclass(frozen=True)
 class Hit:
     chunk: Chunk
-    score: float  # fused RRF score
+    score: float  # fused score (higher = better; scale depends on the fusion)
     dense: float  # cosine similarity (0 when the dense retriever did not return it)
 
 
@@ -81,14 +86,6 @@ class HybridRetriever:
         model.index([tokens or ["<empty>"] for tokens in corpus_tokens], show_progress=False)
         return model
 
-    @staticmethod
-    def _ranking(model: bm25s.BM25, tokens: list[str], k: int) -> list[int]:
-        if not tokens:
-            return []
-        scores = model.get_scores(tokens)
-        order = np.argsort(-scores)[:k]
-        return [int(i) for i in order if scores[i] > 0]
-
     def vocabulary_coverage(self, query: str) -> float:
         words = content_words(query)
         total = sum(rarity(w) for w in words)
@@ -96,35 +93,48 @@ class HybridRetriever:
             return 1.0
         return sum(rarity(w) for w in words if w in self.notes_text) / total
 
+    def _dense_scores(self, vector: Sequence[float]) -> tuple[np.ndarray, float]:
+        """Cosine similarity of every chunk (from Chroma) and the best one."""
+        hits = self.dense.dense_search_vector(vector, min(len(self.chunks), MAX_DENSE_POOL))
+        scores = np.full(len(self.chunks), min((sim for _, sim in hits), default=0.0))
+        for chunk_id, sim in hits:
+            if chunk_id in self.position:
+                scores[self.position[chunk_id]] = sim
+        return scores, (hits[0][1] if hits else 0.0)
+
+    def _fuse(self, rankings: list[tuple[np.ndarray, float]]) -> np.ndarray:
+        """Weighted sum of standardised scores (z-score) or of reciprocal ranks (RRF)."""
+        total = np.zeros(len(self.chunks))
+        for scores, weight in rankings:
+            if self.settings.fusion == "rrf":
+                ranks = np.empty(len(scores))
+                ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+                total += weight / (self.settings.rrf_k + ranks)
+            else:
+                spread = scores.std()
+                total += weight * (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+        return total
+
     def search(self, queries: Sequence[str], k: int | None = None) -> RetrievalResult:
-        """Fuse the rankings of every retriever for every query form (most important first)."""
+        """Fuse every retriever's scores for every query form (most important first)."""
         s = self.settings
         k = k or s.top_k
-        fused: dict[int, float] = {}
-        cosine: dict[int, float] = {}
+        rankings: list[tuple[np.ndarray, float]] = []
+        cosine = np.zeros(len(self.chunks))
         relevance = -1.0
-
-        def add(ranking: list[int], weight: float) -> None:
-            for rank, i in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + weight / (s.rrf_k + rank + 1)
-
         for n, query in enumerate(queries):
             decay = 1.0 if n < 2 else 0.5  # a follow-up with its context and on its own weigh alike
             vector = self.dense.embeddings.embed_query(query)
-            dense_hits = self.dense.dense_search_vector(vector, s.candidate_k)
-            ids = [self.position[cid] for cid, _ in dense_hits if cid in self.position]
-            for (cid, sim) in dense_hits:
-                if cid in self.position:
-                    i = self.position[cid]
-                    cosine[i] = max(cosine.get(i, 0.0), sim)
-            add(ids, s.dense_weight * decay)
-            add(self._ranking(self.word_bm25, keywords(query), s.candidate_k), s.bm25_weight * decay)
-            grams = sorted(bigrams(query))
-            add(self._ranking(self.gram_bm25, grams, s.candidate_k), s.bigram_weight * decay)
-            if dense_hits:
-                baseline = float(np.dot(np.asarray(vector, dtype=np.float32), self.dense.centroid))
-                relevance = max(relevance, dense_hits[0][1] - baseline
-                                + VOCABULARY_WEIGHT * self.vocabulary_coverage(query))
-        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        hits = [Hit(self.chunks[i], score, cosine.get(i, 0.0)) for i, score in ranked]
+            dense, best = self._dense_scores(vector)
+            cosine = np.maximum(cosine, dense)
+            rankings.append((dense, s.dense_weight * decay))
+            for model, tokens, weight in ((self.word_bm25, keywords(query), s.bm25_weight),
+                                          (self.gram_bm25, sorted(bigrams(query)), s.bigram_weight)):
+                if tokens:
+                    rankings.append((model.get_scores(tokens), weight * decay))
+            baseline = float(np.dot(np.asarray(vector, dtype=np.float32), self.dense.centroid))
+            relevance = max(relevance, best - baseline + VOCABULARY_WEIGHT * self.vocabulary_coverage(query))
+        fused = self._fuse(rankings)
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [Hit(self.chunks[i], float(fused[i]), float(cosine[i])) for i in order]
         return RetrievalResult(queries[0] if queries else "", hits, relevance)
