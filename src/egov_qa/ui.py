@@ -158,7 +158,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         with gr.Tabs(selected=CHAT_TAB) as tabs:
             with gr.Tab("问答", id=CHAT_TAB):
                 chatbot = gr.Chatbot(
-                    label="对话", height=520, elem_id="egov-chat", feedback_options=None,
+                    label="对话", height=600, elem_id="egov-chat", feedback_options=None,
                     buttons=["copy"], placeholder="在下面输入问题" + (f"，例如“{md_escape(examples[0])}”" if examples else ""),
                 )
                 with gr.Row():
