@@ -14,13 +14,13 @@ from .chat import ORDINAL
 from .models import Answer, Chunk, Citation, Passage
 from .numbering import parse_number
 from .retrieval import RetrievalResult
-from .text import bigrams, content_words, keywords, sentences
+from .text import bigrams, keywords, sentences
 
 REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
 
-ANSWER_BUDGET = 320  # characters of quoted notes in one answer
+ANSWER_BUDGET = 450  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
 _RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison may be
 _ITEM_START = re.compile(r"^(?:\d{1,2}\s*[)）.．]|[(（][\d一二三四五六七八九十]+[)）]|[①-⑳]|[a-h][)）])")
@@ -90,10 +90,11 @@ def _cited_chunks(question: str, result: RetrievalResult) -> list[Chunk]:
     best = result.hits[0].chunk
     cited = [best]
     if _COMPARE.search(question):
-        asked = set(content_words(question))
-        covered = asked & set(keywords(best.label))
+        # Character bigrams, not words: "主要内容" vs "主要步骤" differ only in a generic word.
+        asked = bigrams(question)
+        covered = asked & bigrams(best.label)
         for hit in result.hits[1:_RUNNER_UP_DEPTH]:
-            other_side = (asked & set(keywords(hit.chunk.label))) - covered
+            other_side = (asked & bigrams(hit.chunk.label)) - covered
             if hit.chunk.label != best.label and other_side:
                 cited.append(hit.chunk)
                 break
