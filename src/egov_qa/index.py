@@ -375,7 +375,7 @@ class NotesIndex:
         if k <= 0:
             return []
         result = self._collection.query(
-            query_embeddings=[list(vector)], n_results=k, include=["distances"]
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()], n_results=k, include=["distances"]
         )
         # Chroma's cosine space returns distance = 1 - cosine similarity.
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
