@@ -17,12 +17,12 @@ from egov_qa.models import Answer
 
 
 def test_no_history_searches_the_question_alone():
-    assert retrieval_queries("电子政务的特征有哪些？", []) == ["电子政务的特征有哪些？"]
-    assert retrieval_queries("那它呢？", []) == ["那它呢？"]
+    assert retrieval_queries("电子政务的特征有哪些？", []) == [("电子政务的特征有哪些？", 1.0)]
+    assert retrieval_queries("那它呢？", []) == [("那它呢？", 1.0)]
 
 
 def test_blank_history_is_ignored():
-    assert retrieval_queries("那它呢？", ["", "   "]) == ["那它呢？"]
+    assert retrieval_queries("那它呢？", ["", "   "]) == [("那它呢？", 1.0)]
 
 
 @pytest.mark.parametrize("question", ["那它对安全有啥要求？", "那外包呢？", "其中第二条是什么意思？",
@@ -34,12 +34,15 @@ def test_followups_are_recognised(question):
 @pytest.mark.parametrize("question", ["电子政务规划的主要步骤有哪些？", "政府信息化与电子政务是什么关系？"])
 def test_standalone_questions_are_not_followups(question):
     assert not is_followup(question)
-    assert retrieval_queries(question, ["电子政务的功能有哪些？"])[0] == question
+    assert retrieval_queries(question, ["电子政务的功能有哪些？"]) == [(question, 1.0)]
 
 
 def test_followup_queries_carry_the_latest_turn_first():
     history = ["电子政务是在什么背景下产生的？", "当时西方国家面临哪几种压力？"]
-    queries = retrieval_queries("最后那一种具体包括哪些？", history)
+    weighted = retrieval_queries("最后那一种具体包括哪些？", history)
+    queries = [q for q, _ in weighted]
+    weights = [w for _, w in weighted]
+    assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
     assert 1 < len(queries) <= 4
     assert all(q.strip() for q in queries)
     joined = [i for i, q in enumerate(queries) if history[-1] in q]
@@ -47,6 +50,12 @@ def test_followup_queries_carry_the_latest_turn_first():
     assert joined, queries  # the latest turn is searched together with the follow-up
     assert not older or min(joined) < min(older)  # ...and before the older turn
     assert any("最后那一种" in q for q in queries)  # the follow-up's own words are searched
+
+
+def test_pronoun_is_replaced_by_the_earlier_subject():
+    weighted = retrieval_queries("它要遵循哪些原则？", ["电子政务规划的含义是什么？"])
+    assert weighted[0] == ("电子政务规划要遵循哪些原则？", 1.0)  # the earlier topic, not its 含义
+    assert all(w < 1.0 for _, w in weighted[1:])
 
 
 # --- the engine with history (real index) -----------------------------------------------------

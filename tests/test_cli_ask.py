@@ -183,8 +183,6 @@ def test_empty_corpus_exit_2_with_one_clear_line(tmp_path, small_eval_set, comma
     assert str(corpus) in errors[0] and "egov-qa ingest" in errors[0]
 
 
-@pytest.mark.xfail(strict=True, reason="cli/index: before the error, open_index prints "
-                   "'还没有建立索引 … 正在自动重建 / rebuilding…', so stderr has two lines")
 def test_empty_corpus_stderr_is_a_single_line(tmp_path):
     env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(tmp_path / "empty"), "EGOV_QA_INDEX_DIR": str(tmp_path / "i")}
     (tmp_path / "empty").mkdir()

@@ -49,8 +49,6 @@ def test_english_acronym_question(egov_engine):
     assert "eMPA" in answer.answer  # the quoted notes explain the acronym itself
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the scraped notes write 'Extra net'; "
-                   "'Extranet' is refused as out of scope")
 def test_acronym_split_by_the_scrape(egov_engine):
     answer = egov_engine.ask("Extranet是什么？")
     assert not answer.refused

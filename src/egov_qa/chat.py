@@ -2,7 +2,8 @@
 
 A short or anaphoric question ("它呢？", "那第二点呢", "为什么") cannot be searched on its own,
 so it is searched together with the student's most recent earlier question, then on its own
-(unless it has hardly any words of its own), then with the older questions.
+(unless it has hardly any words of its own), then with the older questions, each with a weight
+for fusion. A "它" is replaced by the earlier question's leading noun phrase.
 """
 
 from __future__ import annotations
@@ -35,32 +36,36 @@ def is_followup(question: str) -> bool:
 
 
 _PRONOUN = re.compile(r"它们|它|这个|那个")
-# jieba POS tags that may form a topic noun phrase ("政务内网", "电子政务的效益原则", "MIS").
-_NOMINAL = re.compile(r"^(n|vn|eng|nz|l|s|a|uj)")
+# jieba POS tags that may form a topic noun phrase ("政务内网", "电子政务规划", "MIS").
+_NOMINAL = re.compile(r"^(n|vn|eng|nz|l|s|a)")
 
 
 def subject_of(question: str) -> str:
-    """The leading noun phrase of a question: what a later "它" most likely refers to."""
+    """The leading noun phrase of a question, up to its first 的: what a later "它" refers to.
+
+    "电子政务规划的含义是什么？" → "电子政务规划": the 的-phrase names the attribute asked about
+    then (含义), not the thing a follow-up asks about next.
+    """
     words: list[str] = []
     for token in jieba.posseg.cut(question.strip()):
-        if not _NOMINAL.match(token.flag) or not token.word.strip():
+        if token.word == "的" or not _NOMINAL.match(token.flag) or not token.word.strip():
             break
         words.append(token.word)
-    while words and words[-1] == "的":
-        words.pop()
     return "".join(words)
 
 
-def retrieval_queries(question: str, history: Sequence[str]) -> list[str]:
-    """Queries to search, most important first."""
+def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, float]]:
+    """(query, weight) pairs to search and fuse, most important first."""
     earlier = [h.strip() for h in history if h and h.strip()]
     if not earlier or not is_followup(question):
-        return [question]
-    queries = [f"{earlier[-1]} {question}"]
+        return [(question, 1.0)]
+    combined = f"{earlier[-1]} {question}"
+    older = [(f"{h} {question}", 0.5) for h in reversed(earlier[:-1])]
     subject = subject_of(earlier[-1])
     if subject and _PRONOUN.search(question):
-        queries.insert(0, _PRONOUN.sub(subject, question, count=1))  # "那它对安全…" → "那政务内网对安全…"
-    elif not _too_short(question):  # "其中第二条呢？" alone finds noise
-        queries.append(question)
-    queries.extend(f"{h} {question}" for h in reversed(earlier[:-1]))
-    return queries[:3]
+        # "那它对安全…" → "那政务内网对安全…" says it all; the earlier question's own topic words
+        # (含义, 重要性 …) would otherwise pull the answer back to the earlier unit.
+        rewritten = _PRONOUN.sub(subject, question, count=1)
+        return [(rewritten, 1.0), (combined, 0.5), *older][:3]
+    alone = [] if _too_short(question) else [(question, 1.0)]  # "其中第二条呢？" alone finds noise
+    return [(combined, 1.0), *alone, *older][:3]

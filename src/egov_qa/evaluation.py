@@ -92,7 +92,7 @@ def evaluate(questions: Iterable[Question], ask: Callable[[Question], Answer]) -
     for q in questions:
         answer = ask(q)
         answers.append((q, answer))
-        rows.append({"id": q.id, **answer.model_dump(exclude={"passages", "quotes"})})
+        rows.append({**answer.model_dump(exclude={"passages", "quotes", "id"}), "id": q.id})
     answerable = [(q, a) for q, a in answers if q.answerable]
     out_of_scope = [(q, a) for q, a in answers if not q.answerable]
     ranks = [first_hit_rank(q, a) for q, a in answerable]

@@ -407,6 +407,8 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool = Tru
                 return opened
             if not allowed or attempt:
                 raise IndexNotReady(status.message)
+            if not corpus_files(settings):
+                raise _empty_corpus(settings)
             print(f"{status.summary} — 正在自动重建 / rebuilding…", file=sys.stderr)
             build_index(settings, progress=progress)
     raise AssertionError("unreachable")

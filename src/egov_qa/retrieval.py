@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, Sequence
@@ -27,7 +28,7 @@ from langchain_core.embeddings import Embeddings
 
 from .config import Settings
 from .models import Chunk
-from .text import bigrams, content_words, keywords, normalize
+from .text import bigrams, content_words, keywords, normalize, query_bigrams
 
 VOCABULARY_WEIGHT = 0.05
 MAX_DENSE_POOL = 2000  # chunks scored by Chroma per query; the rest count as least similar
@@ -78,7 +79,8 @@ class HybridRetriever:
         self.settings = settings
         self.word_bm25 = self._bm25([keywords(c.search_text) for c in chunks])
         self.gram_bm25 = self._bm25([sorted(bigrams(c.search_text)) for c in chunks])
-        self.notes_text = normalize("".join(c.search_text for c in chunks))
+        # Spaces removed so a scrape's "Extra net" still contains the word "extranet".
+        self.notes_text = re.sub(r"\s+", "", normalize("".join(c.search_text for c in chunks)))
 
     @staticmethod
     def _bm25(corpus_tokens: list[list[str]]) -> bm25s.BM25:
@@ -115,21 +117,20 @@ class HybridRetriever:
                 total += weight * (scores - scores.mean()) / (spread if spread > 0 else 1.0)
         return total
 
-    def search(self, queries: Sequence[str], k: int | None = None) -> RetrievalResult:
-        """Fuse every retriever's scores for every query form (most important first)."""
+    def search(self, queries: Sequence[tuple[str, float]], k: int | None = None) -> RetrievalResult:
+        """Fuse every retriever's scores for every (query, weight), most important first."""
         s = self.settings
         k = k or s.top_k
         rankings: list[tuple[np.ndarray, float]] = []
         cosine = np.zeros(len(self.chunks))
         relevance = -1.0
-        for n, query in enumerate(queries):
-            decay = 1.0 if n < 2 else 0.5  # a follow-up with its context and on its own weigh alike
+        for query, decay in queries:
             vector = self.dense.embeddings.embed_query(query)
             dense, best = self._dense_scores(vector)
             cosine = np.maximum(cosine, dense)
             rankings.append((dense, s.dense_weight * decay))
             for model, tokens, weight in ((self.word_bm25, keywords(query), s.bm25_weight),
-                                          (self.gram_bm25, sorted(bigrams(query)), s.bigram_weight)):
+                                          (self.gram_bm25, query_bigrams(query), s.bigram_weight)):
                 if tokens:
                     rankings.append((model.get_scores(tokens), weight * decay))
             baseline = float(np.dot(np.asarray(vector, dtype=np.float32), self.dense.centroid))
@@ -137,4 +138,4 @@ class HybridRetriever:
         fused = self._fuse(rankings)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [Hit(self.chunks[i], float(fused[i]), float(cosine[i])) for i in order]
-        return RetrievalResult(queries[0] if queries else "", hits, relevance)
+        return RetrievalResult(queries[0][0] if queries else "", hits, relevance)

@@ -20,6 +20,7 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ASCII_PAIR = re.compile(r"(?<![a-z0-9])([a-z0-9]+) +(?=([a-z0-9]+)(?![a-z0-9]))")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|\n")
 
 
@@ -40,11 +41,23 @@ def _cut(text: str) -> tuple[str, ...]:
 
 
 def keywords(text: str) -> list[str]:
-    """Search-mode jieba tokens without punctuation or stopwords."""
-    return [t for t in _cut(normalize(text)) if _WORD.search(t) and t.strip() and t not in STOPWORDS]
+    """Search-mode jieba tokens without punctuation or stopwords.
+
+    Adjacent ASCII words are also joined ("extra net" → "extranet"): scraped notes put stray
+    spaces inside English words, and a student types the word whole.
+    """
+    normal = normalize(text)
+    words = [t for t in _cut(normal) if _WORD.search(t) and t.strip() and t not in STOPWORDS]
+    return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)]
 
 
 _QUESTION_MORPHEMES = ("哪", "几", "什么", "啥", "怎", "吗", "呢", "么", "多少")
+
+
+def query_bigrams(text: str) -> list[str]:
+    """A question's bigrams without the ones that only carry its form ("什么", "哪些", "是什")."""
+    return sorted(g for g in bigrams(text)
+                  if g not in STOPWORDS and not any(m in g for m in _QUESTION_MORPHEMES))
 
 
 def content_words(text: str) -> list[str]:
@@ -54,7 +67,8 @@ def content_words(text: str) -> list[str]:
 
 
 def bigrams(text: str) -> set[str]:
-    """CJK character bigrams: robust to segmentation differences and typos in one character."""
+    """Bigrams of the text's CJK characters (everything else skipped): robust to segmentation
+    differences, a typo in one character and a scrape's stray spaces."""
     chars = "".join(_CJK.findall(normalize(text)))
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
