@@ -24,11 +24,10 @@ def outline_items(outline_json: dict) -> Counter[Item]:
     for chapter in outline_json["chapters"]:
         number = chapter["chapter"]
         for point in chapter.get("points", []):
-            items[(number, point["point"], None, fold(point["title"]))] += 1
+            if point["point"] is not None:  # a null point only groups sections outside points
+                items[(number, point["point"], None, fold(point["title"]))] += 1
             for section in point.get("sections", []):
                 items[(number, point["point"], section["section"], fold(section["title"]))] += 1
-        for section in chapter.get("sections", []):
-            items[(number, None, section["section"], fold(section["title"]))] += 1
     return items
 
 
@@ -38,7 +37,6 @@ def structure(outline_json: dict) -> list[tuple]:
         (
             chapter["chapter"],
             tuple((p["point"], tuple(s["section"] for s in p.get("sections", []))) for p in chapter["points"]),
-            tuple(s["section"] for s in chapter.get("sections", [])),
         )
         for chapter in outline_json["chapters"]
     ]

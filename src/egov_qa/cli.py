@@ -10,7 +10,7 @@ import typer
 
 from .config import Settings
 from .loading import UnreadableFile
-from .models import Outline
+from .models import Outline, chinese_numeral
 from .notes import chunk_document, outline_file
 
 app = typer.Typer(
@@ -45,18 +45,20 @@ def outline(
     as_json: bool = typer.Option(False, "--json", help="Print the outline as JSON (chapters → points → sections)."),
 ) -> None:
     """Print the chapter → point → section tree the notes were parsed into."""
-    tree = _read_outline(file)
+    tree = _read_outline(file).to_json()
     if as_json:
-        _echo_json(tree.to_json())
+        _echo_json(tree)
         return
-    for chapter in tree.chapters:
-        typer.echo(f"{chapter.label} {chapter.title or ''}".rstrip())
-        for point in chapter.points:
-            typer.echo(f"  {point.number}、{point.title}")
-            for section in point.sections:
-                typer.echo(f"      {section.label} {section.title}")
-        for section in chapter.sections:
-            typer.echo(f"  (无编号要点) {section.label} {section.title}")
+    for chapter in tree["chapters"]:
+        typer.echo(f"第{chinese_numeral(chapter['chapter'])}章 {chapter['title'] or ''}".rstrip())
+        for point in chapter["points"]:
+            indent = "      "
+            if point["point"] is None:
+                indent = "  "  # sections outside a numbered point hang under the chapter
+            else:
+                typer.echo(f"  {point['point']}、{point['title']}")
+            for section in point.get("sections", []):
+                typer.echo(f"{indent}{section['section']} {section['title']}")
 
 
 @app.command()

@@ -70,21 +70,29 @@ class Outline:
     chapters: list[Chapter]
 
     def to_json(self) -> dict:
-        """The schema of ``shared/eval/notes_mis_outline.json``."""
+        """The schema of ``shared/eval/notes_mis_outline.json``: chapters → points → sections.
+
+        Sections outside a numbered point sit, in document order, in a points entry with
+        ``"point": null`` (consecutive ones share an entry).
+        """
+
+        def sections(items: list[Section]) -> list[dict]:
+            return [{"section": s.label, "title": s.title} for s in items]
+
         chapters = []
         for ch in self.chapters:
-            points = []
-            for p in ch.points:
-                item: dict = {"point": p.number, "title": p.title}
-                if p.sections:
-                    item["sections"] = [{"section": s.label, "title": s.title} for s in p.sections]
-                points.append(item)
-            entry: dict = {"chapter": ch.number, "title": ch.title, "points": points}
-            if ch.sections:
-                entry["sections"] = [
-                    {"section": s.label, "title": s.title, "point": None} for s in ch.sections
-                ]
-            chapters.append(entry)
+            points: list[dict] = []
+            for unit in sorted([*ch.points, *ch.sections], key=lambda n: n.start):
+                if isinstance(unit, Point):
+                    item: dict = {"point": unit.number, "title": unit.title}
+                    if unit.sections:
+                        item["sections"] = sections(unit.sections)
+                    points.append(item)
+                elif points and points[-1]["point"] is None:
+                    points[-1]["sections"] += sections([unit])
+                else:
+                    points.append({"point": None, "title": None, "sections": sections([unit])})
+            chapters.append({"chapter": ch.number, "title": ch.title, "points": points})
         return {"source": self.source, "chapters": chapters}
 
 
