@@ -31,6 +31,7 @@ from .models import Chunk
 from .text import bigrams, content_words, keywords, normalize, query_bigrams
 
 VOCABULARY_WEIGHT = 0.05
+QUERY_CACHE_SIZE = 2048  # query embeddings kept per process
 MAX_DENSE_POOL = 2000  # chunks scored by Chroma per query; the rest count as least similar
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -79,6 +80,8 @@ class HybridRetriever:
         self.settings = settings
         self.word_bm25 = self._bm25([keywords(c.search_text) for c in chunks])
         self.gram_bm25 = self._bm25([sorted(bigrams(c.search_text)) for c in chunks])
+        # A class asks the same (example) questions again and again; embedding is most of the cost.
+        self._embed = lru_cache(maxsize=QUERY_CACHE_SIZE)(lambda q: tuple(dense.embeddings.embed_query(q)))
         # Spaces removed so a scrape's "Extra net" still contains the word "extranet".
         self.notes_text = re.sub(r"\s+", "", normalize("".join(c.search_text for c in chunks)))
 
@@ -125,7 +128,7 @@ class HybridRetriever:
         cosine = np.zeros(len(self.chunks))
         relevance = -1.0
         for query, decay in queries:
-            vector = self.dense.embeddings.embed_query(query)
+            vector = self._embed(query)
             dense, best = self._dense_scores(vector)
             cosine = np.maximum(cosine, dense)
             rankings.append((dense, s.dense_weight * decay))
