@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from egov_qa.headings import split_heading
 from egov_qa.cli import app
 from egov_qa.notes import outline_file
 from egov_qa.outline import build_outline
@@ -185,3 +186,13 @@ def test_markdown_heading_is_the_whole_line():
     text = "# 第一章 概述\n## 1、以人为本的管理理念从何而来\n正文。\n### 1.1.1 原型法原型法\n正文。"
     assert _titles(text, markdown=True) == [
         (1, "概述", [(1, "以人为本的管理理念从何而来", [("1.1.1", "原型法原型法")])])]
+
+
+@pytest.mark.parametrize(("segment", "title"), [
+    ("需求需求是指消费者在一定时期内愿意而且能够购买的商品数量。", "需求"),
+    ("需求 需求是指消费者在一定时期内愿意而且能够购买的商品数量。", "需求"),
+    ("原型法原型法先根据用户的基本需求，快速构造一个原型。", "原型法"),
+])
+def test_body_repeating_the_whole_title_ends_it(segment, title):
+    """A body that opens by repeating the whole title: the surest cue, whatever the POS tags."""
+    assert split_heading(segment).title == title

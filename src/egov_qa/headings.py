@@ -293,8 +293,10 @@ def split_heading(segment: str, heads: frozenset[str] = frozenset(), line_only: 
         if lead_start is not None:
             strong.append(lead_start)
 
-    # The body repeating the whole title is the surest cue of all ("原型法原型法先…").
-    whole = [c for c in strong if text[c:].startswith(text[:c])]
+    # The body repeating the whole title is the surest cue of all ("原型法原型法先…", "需求需求是指…"),
+    # whatever jieba makes of the words.
+    whole = [c for c in range(2, min(len(text) // 2, MAX_TITLE_CHARS) + 1)
+             if text[c:].startswith(text[:c]) and not text[:c].endswith(_DANGLING_CHARS)]
     if whole:
         cut, sure = min(whole), True
     elif strong and not (weak and min(weak) < min(strong)):
