@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from egov_qa.headings import split_heading
 from egov_qa.cli import app
+from egov_qa.headings import split_heading
 from egov_qa.notes import outline_file
 from egov_qa.outline import build_outline
 
