@@ -39,8 +39,8 @@ FEATURES = make_chunk(9, "电子政务的特征", "1)使用手段先进\n2)信�
 
 
 def result(*chunks: Chunk, relevance: float = 1.0) -> RetrievalResult:
-    hits = [Hit(c, score=1.0 / (i + 1), dense=0.9) for i, c in enumerate(chunks)]
-    return RetrievalResult("q", hits, relevance)
+    hits = [Hit(c, score=1.0 / (i + 1)) for i, c in enumerate(chunks)]
+    return RetrievalResult(hits, relevance)
 
 
 def test_below_min_relevance_is_refused():
@@ -50,7 +50,7 @@ def test_below_min_relevance_is_refused():
 
 
 def test_no_hits_is_refused():
-    answer = extractive_answer("电子政务的功能有哪些？", RetrievalResult("q", [], 1.0), 0.01, False)
+    answer = extractive_answer("电子政务的功能有哪些？", RetrievalResult([], 1.0), 0.01, False)
     assert answer.refused and answer.answer.strip()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.cleaning import _FRAGMENT_PREFIX, clean_text, find_fragment_run, match_key
+from egov_qa.cleaning import _FRAGMENT_PREFIX, clean_text, find_fragment_run
 from egov_qa.chunking import chunk_outline
 from egov_qa.models import Chunk
 from egov_qa.notes import outline_file
@@ -112,7 +112,3 @@ def test_evidence_sits_in_the_gold_unit(eval_dir, chunks, questions, page):
         gold_chunks = [squash(c.text) for c in chunks[page] if cites_gold(c, item)]
         assert any(squash(e) in t for e in item["evidence"] for t in gold_chunks), item["id"]
 
-
-def test_match_key_folds_width_and_space():
-    assert match_key("系统 规划(BSP)，") == match_key("系统规划（BSP）,")
-    assert match_key("系统规划") != match_key("系统计划")

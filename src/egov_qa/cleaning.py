@@ -7,13 +7,13 @@ strip the site's number once per line and join the pieces with no separator, so 
 and sentences are whole again. Pages without such a run lose only lines that look like site
 furniture (links, e-mail, copyright, login prompts).
 
-The notes' own characters are kept: width folding happens only in ``match_key``.
+The notes' own characters are kept; width folding happens only where text is matched
+(``text.normalize``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _FRAGMENT_PREFIX = re.compile(r"^\s*(\d{1,4})\s*[、.．]\s?")
@@ -22,7 +22,6 @@ _TERMINAL = tuple("。！？；：.!?;:)）”」》")
 _MIN_FRAGMENT_CHARS = 200
 _MIN_BROKEN_SHARE = 0.5
 
-_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026\u00b7"
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]+")
 # Whitespace is kept only between two ASCII letters/digits ("Supply Chain", "MRP II").
 _STRAY_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?![A-Za-z0-9])")
@@ -45,11 +44,6 @@ class CleanReport:
 
     fragments: int
     dropped_lines: int
-
-
-def match_key(text: str) -> str:
-    """Normalise for matching only: fold full/half width, drop all whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def squeeze_spaces(text: str) -> str:

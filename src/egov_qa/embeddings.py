@@ -17,7 +17,6 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 from langchain_core.embeddings import Embeddings
 

@@ -50,12 +50,10 @@ class DenseIndex(Protocol):
 class Hit:
     chunk: Chunk
     score: float  # fused score (higher = better; scale depends on the fusion)
-    dense: float  # cosine similarity (0 when the dense retriever did not return it)
 
 
 @dataclass(frozen=True)
 class RetrievalResult:
-    query: str
     hits: list[Hit]
     relevance: float  # higher = more relevant; compared with Settings.min_relevance
 
@@ -125,12 +123,10 @@ class HybridRetriever:
         s = self.settings
         k = k or s.top_k
         rankings: list[tuple[np.ndarray, float]] = []
-        cosine = np.zeros(len(self.chunks))
         relevance = -1.0
         for query, decay in queries:
             vector = self._embed(query)
             dense, best = self._dense_scores(vector)
-            cosine = np.maximum(cosine, dense)
             rankings.append((dense, s.dense_weight * decay))
             for model, tokens, weight in ((self.word_bm25, keywords(query), s.bm25_weight),
                                           (self.gram_bm25, query_bigrams(query), s.bigram_weight)):
@@ -140,5 +136,4 @@ class HybridRetriever:
             relevance = max(relevance, best - baseline + VOCABULARY_WEIGHT * self.vocabulary_coverage(query))
         fused = self._fuse(rankings)
         order = np.argsort(-fused, kind="stable")[:k]
-        hits = [Hit(self.chunks[i], float(fused[i]), float(cosine[i])) for i in order]
-        return RetrievalResult(queries[0][0] if queries else "", hits, relevance)
+        return RetrievalResult([Hit(self.chunks[i], float(fused[i])) for i in order], relevance)
