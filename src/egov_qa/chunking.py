@@ -15,7 +15,7 @@ from .cleaning import squeeze_spaces
 from .models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
 from .numbering import SUB_ITEM
 
-_MIN_INTRO_CHARS = 8
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
 def point_label(point: Point) -> str:
@@ -36,9 +36,18 @@ def unit_label(chapter: Chapter, point: Point | None, section: Section | None) -
 
 
 def format_body(text: str) -> str:
-    """Notes' own characters, stray spaces removed, each sub-item on a line of its own."""
-    body = squeeze_spaces(text).strip()
+    """Notes' own characters, stray spaces removed, each sub-item on a line of its own.
+
+    Line breaks of the source are dropped first: a scraped page has none and a Markdown or
+    .docx file has one per paragraph, and the same notes must give the same chunks either way.
+    """
+    body = squeeze_spaces(re.sub(r"\s*\n\s*", "", text)).strip()
     return SUB_ITEM.sub(lambda m: "\n" + m.group(), body).strip()
+
+
+def format_heading(text: str) -> str:
+    """A heading as the notes write it, without Markdown's # marks."""
+    return squeeze_spaces(text.strip().lstrip("#")).strip()
 
 
 def _splitter(max_chars: int, overlap_chars: int) -> RecursiveCharacterTextSplitter:
@@ -63,7 +72,7 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
 
     def emit(chapter: Chapter, point: Point | None, section: Section | None,
              start: int, body_start: int, end: int, keep_empty: bool = True) -> None:
-        heading = squeeze_spaces(text[start:body_start]).strip()
+        heading = format_heading(text[start:body_start])
         body = format_body(text[body_start:end])
         if not body and not keep_empty:
             return
@@ -91,7 +100,7 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
         units = sorted([*chapter.points, *chapter.sections], key=lambda n: n.start)
         intro_end = units[0].start if units else chapter.end
         intro = format_body(text[chapter.body_start:intro_end])
-        if len(re.sub(r"\W", "", intro)) >= _MIN_INTRO_CHARS:
+        if _SENTENCE_END.search(intro):  # a chapter's own text, not just a document title line
             emit(chapter, None, None, chapter.start, chapter.body_start, intro_end)
         for unit in units:
             if isinstance(unit, Section):

@@ -185,3 +185,20 @@ def evaluate_cmd(
     engine.ask("预热", [])  # first call loads jieba's dictionary; keep it out of the latency figures
     report, _ = evaluate(read_questions(questions), lambda q: engine.ask(q.question, q.history))
     typer.echo(dumps(report.as_dict()) if as_json else format_report(report))
+
+
+@app.command()
+def calibrate(
+    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with answerable and out_of_scope items."),
+    max_false_refusals: float = typer.Option(0.05, help="Share of answerable questions that may be refused."),
+) -> None:
+    """Suggest EGOV_QA_MIN_RELEVANCE for your notes from a labelled question set."""
+    from .evaluation import calibrate as fit  # noqa: PLC0415
+    from .evaluation import read_questions  # noqa: PLC0415
+
+    engine = _open_engine(Settings())
+    result = fit(read_questions(questions), lambda q: engine.relevance(q.question, q.history),
+                 max_false_refusals)
+    refused = "n/a" if result.out_of_scope_refusal is None else f"{result.out_of_scope_refusal:.2f}"
+    typer.echo(f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "
+               f"(out-of-scope refused {refused}, false refusals {result.false_refusals:.3f})")

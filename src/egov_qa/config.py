@@ -49,10 +49,10 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     min_relevance: float = Field(
-        0.01,
-        description="Refuse when relevance (best cosine minus the question's cosine to the notes' "
-        "centroid, plus 0.05 × vocabulary coverage) is below this; higher = more relevant. "
-        "Calibrated on the dev set as the highest value keeping false refusals ≤ 5%",
+        1.086,
+        description="Refuse when relevance (vocabulary coverage + 0.25 × how many standard deviations "
+        "the best passage stands out) is below this; higher = more relevant. Calibrated with "
+        "`egov-qa calibrate` on the dev set (≤ 5% false refusals)",
     )
 
     # --- serving ----------------------------------------------------------------------

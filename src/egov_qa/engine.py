@@ -51,6 +51,10 @@ class Engine:
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.index.chunks_by_id.get(chunk_id)
 
+    def relevance(self, question: str, history: Sequence[str] = ()) -> float:
+        """The number compared with ``min_relevance`` (higher = more relevant)."""
+        return self.retriever.search(retrieval_queries(question, list(history))).relevance
+
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
         question = (question or "").strip()

@@ -134,3 +134,32 @@ def format_report(report: Report) -> str:
 
 def dumps(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    threshold: float
+    out_of_scope_refusal: float | None
+    false_refusals: float
+
+
+def calibrate(questions: Iterable[Question], relevance: Callable[[Question], float],
+              max_false_refusals: float = 0.05) -> Calibration:
+    """The refusal threshold that refuses the most out-of-scope questions while refusing at most
+    ``max_false_refusals`` of the answerable ones: halfway between the last answerable relevance
+    it may refuse and the next one, so it does not sit on a single item."""
+    scored = [(q.answerable, relevance(q)) for q in questions]
+    answerable = sorted(r for ok, r in scored if ok)
+    out_of_scope = [r for ok, r in scored if not ok]
+    if not answerable:
+        raise ValueError("no answerable questions to calibrate on")
+    allowed = int(max_false_refusals * len(answerable))  # how many may be refused
+    upper = answerable[allowed]
+    lower = answerable[allowed - 1] if allowed else upper - 1e-3
+    threshold = (lower + upper) / 2
+    return Calibration(
+        threshold=threshold,
+        out_of_scope_refusal=(sum(r < threshold for r in out_of_scope) / len(out_of_scope)
+                              if out_of_scope else None),
+        false_refusals=sum(r < threshold for r in answerable) / len(answerable),
+    )

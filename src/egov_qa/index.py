@@ -24,7 +24,6 @@ Chroma never embeds anything itself: collections are created and opened with
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import shutil
@@ -358,13 +357,6 @@ class NotesIndex:
     manifest: dict[str, Any]
     build_dir: Path
     _collection: Any = field(repr=False)
-
-    @functools.cached_property
-    def centroid(self) -> np.ndarray:
-        """Unit mean of all chunk vectors: a query's similarity to it is its baseline."""
-        vectors = np.asarray(self._collection.get(include=["embeddings"])["embeddings"], dtype=np.float32)
-        mean = vectors.mean(axis=0)
-        return mean / (np.linalg.norm(mean) or 1.0)
 
     def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""

@@ -5,11 +5,14 @@ how far ahead a retriever's best passage is, so a clear dense winner is not outv
 lexical rankers that each put it second (measured in the README). ``EGOV_QA_FUSION=rrf`` gives
 classic RRF with ``EGOV_QA_RRF_K``.
 
-Relevance, for refusing out-of-scope questions, is one number (higher = more relevant):
-  the best passage's cosine similarity minus the question's similarity to the centroid of all
-  passages (so it does not depend on how similar a corpus's passages are to everything), plus a
-  small share for how much of the question's distinctive wording (weighted by rarity in general
-  Chinese, from jieba's dictionary) occurs anywhere in the notes.
+Relevance, for refusing out-of-scope questions, is one number (higher = more relevant), built
+from two scale-free parts so one threshold carries over to other notes:
+  * vocabulary coverage: the share of the question's distinctive words (weighted by their rarity
+    in general Chinese, from jieba's dictionary) that occur anywhere in the notes, 0…1;
+  * dense standout: how many standard deviations the best passage's cosine similarity lies above
+    the question's mean similarity to all passages, scaled by ``STANDOUT_SCALE``.
+Raw cosine similarities are not comparable across notes (a 4-bit e5 model puts every Chinese text
+pair near 0.85–0.95); both parts above are.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from .config import Settings
 from .models import Chunk
 from .text import bigrams, content_words, keywords, normalize, query_bigrams
 
-VOCABULARY_WEIGHT = 0.05
+STANDOUT_SCALE = 0.25  # dense standout in relevance units: 4 standard deviations = 1.0
 QUERY_CACHE_SIZE = 2048  # query embeddings kept per process
 MAX_DENSE_POOL = 2000  # chunks scored by Chroma per query; the rest count as least similar
 
@@ -39,9 +42,6 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 
 class DenseIndex(Protocol):
     embeddings: Embeddings
-
-    @property
-    def centroid(self) -> np.ndarray: ...
 
     def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
 
@@ -96,14 +96,19 @@ class HybridRetriever:
             return 1.0
         return sum(rarity(w) for w in words if w in self.notes_text) / total
 
-    def _dense_scores(self, vector: Sequence[float]) -> tuple[np.ndarray, float]:
-        """Cosine similarity of every chunk (from Chroma) and the best one."""
+    def _dense_scores(self, vector: Sequence[float]) -> np.ndarray:
+        """Cosine similarity of every chunk (from Chroma)."""
         hits = self.dense.dense_search_vector(vector, min(len(self.chunks), MAX_DENSE_POOL))
         scores = np.full(len(self.chunks), min((sim for _, sim in hits), default=0.0))
         for chunk_id, sim in hits:
             if chunk_id in self.position:
                 scores[self.position[chunk_id]] = sim
-        return scores, (hits[0][1] if hits else 0.0)
+        return scores
+
+    def relevance(self, query: str, dense: np.ndarray) -> float:
+        spread = float(dense.std()) or 1.0
+        standout = (float(dense.max()) - float(dense.mean())) / spread
+        return self.vocabulary_coverage(query) + STANDOUT_SCALE * standout
 
     def _fuse(self, rankings: list[tuple[np.ndarray, float]]) -> np.ndarray:
         """Weighted sum of standardised scores (z-score) or of reciprocal ranks (RRF)."""
@@ -123,17 +128,16 @@ class HybridRetriever:
         s = self.settings
         k = k or s.top_k
         rankings: list[tuple[np.ndarray, float]] = []
-        relevance = -1.0
+        relevance = -math.inf
         for query, decay in queries:
             vector = self._embed(query)
-            dense, best = self._dense_scores(vector)
+            dense = self._dense_scores(vector)
             rankings.append((dense, s.dense_weight * decay))
             for model, tokens, weight in ((self.word_bm25, keywords(query), s.bm25_weight),
                                           (self.gram_bm25, query_bigrams(query), s.bigram_weight)):
                 if tokens:
                     rankings.append((model.get_scores(tokens), weight * decay))
-            baseline = float(np.dot(np.asarray(vector, dtype=np.float32), self.dense.centroid))
-            relevance = max(relevance, best - baseline + VOCABULARY_WEIGHT * self.vocabulary_coverage(query))
+            relevance = max(relevance, self.relevance(query, dense))
         fused = self._fuse(rankings)
         order = np.argsort(-fused, kind="stable")[:k]
         return RetrievalResult([Hit(self.chunks[i], float(fused[i])) for i in order], relevance)

@@ -1,0 +1,41 @@
+"""``evaluation.calibrate``: the refusal threshold chosen from a labelled question set."""
+
+from __future__ import annotations
+
+import pytest
+
+from egov_qa.evaluation import Question, calibrate
+
+
+def _questions(answerable: list[float], out_of_scope: list[float]) -> tuple[list[Question], dict[str, float]]:
+    items, relevance = [], {}
+    for i, r in enumerate(answerable):
+        items.append(Question(id=f"a{i}", question="q", type="detail"))
+        relevance[f"a{i}"] = r
+    for i, r in enumerate(out_of_scope):
+        items.append(Question(id=f"o{i}", question="q", type="out_of_scope"))
+        relevance[f"o{i}"] = r
+    return items, relevance
+
+
+def test_threshold_refuses_at_most_the_allowed_share_of_answerable_questions():
+    # 20 answerable (5% = 1 may be refused), 3 out of scope
+    answerable = [1.0 + i / 10 for i in range(20)]  # 1.0 … 2.9
+    items, rel = _questions(answerable, [0.5, 1.04, 3.5])
+    result = calibrate(items, lambda q: rel[q.id], max_false_refusals=0.05)
+    assert result.threshold == pytest.approx((1.0 + 1.1) / 2)  # halfway between 1st and 2nd answerable
+    assert result.false_refusals == pytest.approx(1 / 20)
+    assert result.out_of_scope_refusal == pytest.approx(2 / 3)  # 0.5 and 1.04 fall below
+
+
+def test_no_false_refusals_allowed_puts_the_threshold_below_every_answerable_question():
+    items, rel = _questions([0.8, 0.9, 1.2], [0.1])
+    result = calibrate(items, lambda q: rel[q.id], max_false_refusals=0.0)
+    assert result.threshold < 0.8 and result.false_refusals == 0.0
+    assert result.out_of_scope_refusal == 1.0
+
+
+def test_needs_answerable_questions():
+    items, rel = _questions([], [0.1])
+    with pytest.raises(ValueError):
+        calibrate(items, lambda q: rel[q.id])
