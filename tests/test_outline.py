@@ -195,3 +195,10 @@ def test_markdown_heading_is_the_whole_line():
 def test_body_repeating_the_whole_title_ends_it(segment, title):
     """A body that opens by repeating the whole title: the surest cue, whatever the POS tags."""
     assert split_heading(segment).title == title
+
+
+def test_separator_after_a_heading_number_is_not_part_of_the_title():
+    text = "# 第1章：导论\n\n## 一、经济学的研究对象\n\n经济学研究稀缺资源的配置问题。\n"
+    outline = build_outline(text, "notes.md", markdown=True)
+    assert outline.chapters[0].title == "导论"
+    assert [(p.number, p.title) for p in outline.chapters[0].points] == [(1, "经济学的研究对象")]

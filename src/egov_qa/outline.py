@@ -29,6 +29,7 @@ _MARKER = re.compile(
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
     r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
 )
+_TITLE_LEAD = "：:、，,.．-—– "  # separators some notes put between a number and its title
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
 
 
@@ -175,7 +176,7 @@ def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
     splits = _split_titles(text, markers, markdown)
     for i, marker in enumerate(markers):
         nxt = markers[i + 1].start if i + 1 < len(markers) else len(text)
-        title = splits[i].title
+        title = splits[i].title.lstrip(_TITLE_LEAD)  # "第1章：导论" → "导论"
         body_start = marker.end + splits[i].body_offset
         if marker.kind == "chapter":
             if chapters:
