@@ -9,6 +9,7 @@ import pytest
 from egov_qa.chunking import chunk_outline
 from egov_qa.models import Chunk
 from egov_qa.notes import outline_file
+from egov_qa.outline import build_outline
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +73,11 @@ def test_long_units_are_split_at_sentence_ends(egov_notes):
     for chunk in parts:
         head = _one(chunks, label=chunk.label, part=0)
         assert chunk.heading == head.heading and chunk.id != head.id
+
+
+def test_chinese_numeral_points_keep_their_numeral_in_labels():
+    text = "第1章 导论\n一、经济学的研究对象\n经济学研究稀缺资源的配置问题。\n二、实证分析\n实证分析回答是什么的问题。"
+    outline = build_outline(text, "notes.txt")
+    assert [p.number for p in outline.chapters[0].points] == [1, 2]  # numbers stay numbers
+    labels = [c.label for c in chunk_outline(outline)]
+    assert labels == ["第一章 · 一、经济学的研究对象", "第一章 · 二、实证分析"]

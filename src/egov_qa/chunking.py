@@ -19,7 +19,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
 def point_label(point: Point) -> str:
-    return f"{point.number}、{point.title}"
+    return f"{point.marker}{point.title}"
 
 
 def section_label(section: Section) -> str:

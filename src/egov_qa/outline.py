@@ -29,6 +29,7 @@ _MARKER = re.compile(
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
     r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
 )
+_CN_POINT = re.compile(r"[#\s]*([一二三四五六七八九十]{1,3})\s*、")
 _TITLE_LEAD = "：:、，,.．-—– "  # separators some notes put between a number and its title
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
 
@@ -184,7 +185,9 @@ def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
             chapters.append(Chapter(int(marker.number), title or None, marker.start, len(text), body_start))
             current_point = None
         elif marker.kind == "point":
-            current_point = Point(int(marker.number), title, marker.start, nxt, body_start)
+            cn = _CN_POINT.match(text, marker.start, marker.end)
+            current_point = Point(int(marker.number), title, marker.start, nxt, body_start,
+                                  numeral=f"{cn.group(1)}、" if cn else None)
             chapters[-1].points.append(current_point)
         else:
             section = Section(str(marker.number), title, marker.start, nxt, body_start)

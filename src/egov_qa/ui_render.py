@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .chunking import point_label, section_label
 from .models import Answer, Chunk, Citation, Outline
 
 # Characters that could start Markdown/GFM syntax (emphasis, links, autolinks "http://", "www.",
@@ -144,16 +145,16 @@ def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
             base = f"{oi}/{ci}"
             nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end))
             for pi, p in enumerate(ch.points):
-                p_name = f"{p.number}、{p.title}"
+                p_name = point_label(p)
                 key = f"{base}/p{pi}"
                 nodes.append(Node(key, 1, indent + p_name, f"{prefix}{ch_name} · {p_name}",
                                   outline.source, p.start, p.end))
                 for si, s in enumerate(p.sections):
-                    s_name = f"{s.label} {s.title}"
+                    s_name = section_label(s)
                     nodes.append(Node(f"{key}/s{si}", 2, indent * 2 + s_name,
                                       f"{prefix}{ch_name} · {p_name} › {s_name}", outline.source, s.start, s.end))
             for si, s in enumerate(ch.sections):
-                s_name = f"{s.label} {s.title}"
+                s_name = section_label(s)
                 nodes.append(Node(f"{base}/s{si}", 1, indent + s_name, f"{prefix}{ch_name} · {s_name}",
                                   outline.source, s.start, s.end))
     return nodes
