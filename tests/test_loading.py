@@ -85,3 +85,22 @@ def test_unreadable_files_are_skipped_with_a_warning(tmp_path, egov_notes, corpu
     assert [d.path.name for d in documents] == [egov_notes.name]
     warned = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
     assert "scan.png" in warned and "empty.txt" in warned
+
+
+def test_docx_heading_styles_carry_the_structure(tmp_path):
+    """Word's automatic numbering is not in the text: heading styles say what is a heading."""
+    document = docx.Document()
+    document.add_paragraph("微观经济学复习提纲", style="Title")
+    document.add_heading("导论", level=1)
+    document.add_heading("经济学的研究对象", level=2)
+    document.add_paragraph("经济学研究稀缺资源的配置问题。")
+    document.add_heading("需求与供给", level=1)
+    document.add_heading("需求", level=2)
+    document.add_paragraph("需求是指消费者愿意而且能够购买的数量。")
+    path = tmp_path / "notes.docx"
+    document.save(path)
+    outline = outline_file(path)
+    assert [(c.number, c.title, [(p.number, p.title) for p in c.points]) for c in outline.chapters] == [
+        (1, "导论", [(1, "经济学的研究对象")]),
+        (2, "需求与供给", [(1, "需求")]),
+    ]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
 import docx
+import docx.text.paragraph
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +39,7 @@ class RawDocument:
     path: Path
     text: str
     encoding: str
-
-    @property
-    def is_markdown(self) -> bool:
-        return self.path.suffix.lower() in {".md", ".markdown"}
+    is_markdown: bool = False  # structure is in "#" heading lines (.md, or a .docx with heading styles)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -69,31 +68,48 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         raise UnreadableFile(f"{name}: could not be decoded as {encoding}") from exc
 
 
-def read_docx(path: Path) -> str:
-    """Paragraph text of a .docx, one paragraph per line (tables included, row by row)."""
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+
+
+def _heading_level(paragraph: docx.text.paragraph.Paragraph) -> int:
+    """1-6 for a paragraph in a Word heading style ("Heading 2", "标题 2"), else 0."""
+    name = paragraph.style.name if paragraph.style is not None else ""
+    match = _HEADING_STYLE.match(name.strip())
+    return min(int(match.group(1)), 6) if match else 0
+
+
+def read_docx(path: Path) -> tuple[str, bool]:
+    """Paragraph text of a .docx, one paragraph per line (tables included, row by row), and
+    whether it uses heading styles. Heading paragraphs become Markdown "#" lines: Word's automatic
+    numbering is not part of the text, so the style is what says "this is a heading"."""
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFile(f"{path.name}: not a readable .docx file") from exc
-    lines = [p.text for p in document.paragraphs]
+    lines, styled = [], False
+    for paragraph in document.paragraphs:
+        level = _heading_level(paragraph)
+        styled = styled or (level > 0 and bool(paragraph.text.strip()))
+        lines.append(("#" * level + " " if level else "") + paragraph.text)
     for table in document.tables:
         for row in table.rows:
             lines.append(" ".join(cell.text for cell in row.cells))
     text = "\n".join(lines)
     if not text.strip():
         raise UnreadableFile(f"{path.name}: the document has no text")
-    return text
+    return text, styled
 
 
 def load_file(path: Path) -> RawDocument:
     """Read one notes file, raising UnreadableFile with a clear reason."""
     suffix = path.suffix.lower()
     if suffix in DOCX_SUFFIXES:
-        return RawDocument(path, read_docx(path), "docx")
+        text, styled = read_docx(path)
+        return RawDocument(path, text, "docx", is_markdown=styled)
     if suffix not in TEXT_SUFFIXES:
         raise UnreadableFile(f"{path.name}: unsupported file type '{suffix or '(none)'}'")
     text, encoding = decode_bytes(path.read_bytes(), path.name)
-    return RawDocument(path, text, encoding)
+    return RawDocument(path, text, encoding, is_markdown=suffix in {".md", ".markdown"})
 
 
 def iter_corpus_files(corpus_dir: Path) -> list[Path]:

@@ -115,12 +115,18 @@ def _scan(text: str) -> list[_Marker]:
 def _scan_markdown(text: str) -> list[_Marker]:
     """Markdown headings carry the structure; their text is parsed like any heading."""
     builder = _Builder()
-    for m in _MD_HEADING.finditer(text):
+    headings = list(_MD_HEADING.finditer(text))
+    numbered_chapters = any((inner := _MARKER.match(m.group(2))) and inner.group("chapter") for m in headings)
+    for m in headings:
         content_start = m.start(2)
         inner = _MARKER.match(m.group(2))
         if inner is None:
-            # An unnumbered heading below chapter level is the next point.
-            if len(m.group(1)) > 1 and builder.explicit_chapter:
+            level = len(m.group(1))
+            if level == 1 and not numbered_chapters and m.group(2).strip():
+                # Unnumbered top headings are the chapters (Word's automatic numbering is not
+                # text); with numbered chapters elsewhere, a "# …" line is the document's title.
+                builder.chapter_marker(builder.chapter + int(builder.explicit_chapter), m.start(), content_start)
+            elif level > 1 and (builder.explicit_chapter or not numbered_chapters):
                 builder.point_marker((builder.last_point or 0) + 1, False, m.start(), content_start)
             continue
         end = content_start + inner.end()
