@@ -104,3 +104,22 @@ def test_docx_heading_styles_carry_the_structure(tmp_path):
         (1, "导论", [(1, "经济学的研究对象")]),
         (2, "需求与供给", [(1, "需求")]),
     ]
+
+
+def test_docx_with_styled_chapters_and_typed_points(tmp_path):
+    """Only the chapters are Word headings; the points are typed at paragraph starts."""
+    document = docx.Document()
+    document.add_heading("第一章 导论", level=1)
+    document.add_paragraph("1、经济学的研究对象")
+    document.add_paragraph("经济学研究稀缺资源的配置问题。")
+    document.add_paragraph("2、实证分析与规范分析 实证分析回答是什么的问题，规范分析回答应该是什么。")
+    document.add_heading("第二章 需求与供给", level=1)
+    document.add_paragraph("一、需求")
+    document.add_paragraph("需求是指消费者愿意而且能够购买的数量，1、2、3 不是要点。")
+    path = tmp_path / "notes.docx"
+    document.save(path)
+    outline = outline_file(path)
+    assert [(c.number, c.title, [(p.number, p.title) for p in c.points]) for c in outline.chapters] == [
+        (1, "导论", [(1, "经济学的研究对象"), (2, "实证分析与规范分析")]),
+        (2, "需求与供给", [(1, "需求")]),
+    ]

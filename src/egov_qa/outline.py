@@ -32,6 +32,7 @@ _MARKER = re.compile(
 _CN_POINT = re.compile(r"[#\s]*([一二三四五六七八九十]{1,3})\s*、")
 _TITLE_LEAD = "：:、，,.．-—– "  # separators some notes put between a number and its title
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
+_LINE_POINT = re.compile(r"^[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*、", re.MULTILINE)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class _Marker:
     start: int
     end: int  # end of the marker itself (title follows)
     under_point: bool = False  # sections only: inside the current numbered point
+    line_heading: bool = False  # a whole "#" line: its title is the rest of the line
 
 
 class _Builder:
@@ -113,11 +115,21 @@ def _scan(text: str) -> list[_Marker]:
 
 
 def _scan_markdown(text: str) -> list[_Marker]:
-    """Markdown headings carry the structure; their text is parsed like any heading."""
+    """Markdown headings carry the structure; their text is parsed like any heading.
+
+    When no heading is below chapter level (a Word file whose chapters alone are styled), points
+    typed at the start of a paragraph ("1、…", "一、…") count as well.
+    """
     builder = _Builder()
     headings = list(_MD_HEADING.finditer(text))
     numbered_chapters = any((inner := _MARKER.match(m.group(2))) and inner.group("chapter") for m in headings)
-    for m in headings:
+    events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, True) for m in headings]
+    if not any(len(m.group(1)) > 1 for m in headings):
+        events += [(m.start(), m, False) for m in _LINE_POINT.finditer(text)]
+    for _, m, is_heading in sorted(events, key=lambda e: e[0]):
+        if not is_heading:
+            builder.point_marker(parse_number(m.group(1)), False, m.start(), m.end())
+            continue
         content_start = m.start(2)
         inner = _MARKER.match(m.group(2))
         if inner is None:
@@ -128,14 +140,16 @@ def _scan_markdown(text: str) -> list[_Marker]:
                 builder.chapter_marker(builder.chapter + int(builder.explicit_chapter), m.start(), content_start)
             elif level > 1 and (builder.explicit_chapter or not numbered_chapters):
                 builder.point_marker((builder.last_point or 0) + 1, False, m.start(), content_start)
-            continue
-        end = content_start + inner.end()
-        if inner.group("chapter"):
-            builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end)
-        elif inner.group("section"):
-            builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
         else:
-            builder.point_marker(parse_number(inner.group("pnum")), False, m.start(), end)
+            end = content_start + inner.end()
+            if inner.group("chapter"):
+                builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end)
+            elif inner.group("section"):
+                builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
+            else:
+                builder.point_marker(parse_number(inner.group("pnum")), False, m.start(), end)
+        if builder.markers and builder.markers[-1].start == m.start():
+            builder.markers[-1].line_heading = True
     return builder.markers
 
 
@@ -159,7 +173,7 @@ def _split_titles(text: str, markers: list[_Marker], markdown: bool) -> list[Hea
     """Split every heading; then split again with the head words that clear siblings share."""
     segments = [text[m.end:(markers[i + 1].start if i + 1 < len(markers) else len(text))]
                 for i, m in enumerate(markers)]
-    splits = [split_heading(seg, line_only=markdown) for seg in segments]
+    splits = [split_heading(seg, line_only=m.line_heading) for seg, m in zip(segments, markers)]
     if markdown:
         return splits
     keys = _sibling_groups(markers)
