@@ -41,7 +41,8 @@ def format_body(text: str) -> str:
     Line breaks of the source are dropped first: a scraped page has none and a Markdown or
     .docx file has one per paragraph, and the same notes must give the same chunks either way.
     """
-    body = squeeze_spaces(re.sub(r"\s*\n\s*", "", text)).strip()
+    # A title cut at "：" leaves the colon in front of the body ("核心: eMPA…" → "eMPA…").
+    body = squeeze_spaces(re.sub(r"\s*\n\s*", "", text)).strip().lstrip(":：,，;；、").strip()
     return SUB_ITEM.sub(lambda m: "\n" + m.group(), body).strip()
 
 
