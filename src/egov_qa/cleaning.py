@@ -66,6 +66,7 @@ def find_fragment_run(lines: list[str]) -> list[int]:
         (i, int(m.group(1))) for i, line in enumerate(lines) if (m := _FRAGMENT_PREFIX.match(line))
     ]
     best: list[int] = []
+    best_chars = 0
     for start, (i0, n0) in enumerate(numbered):
         if n0 != 1:
             continue
@@ -74,8 +75,11 @@ def find_fragment_run(lines: list[str]) -> list[int]:
             if n == expected:
                 run.append(i)
                 expected += 1
-        if len(run) > len(best) and _is_fragment_run([lines[i] for i in run]):
-            best = run
+        # The run that carries the most text wins: a site's own numbered notice (1、 2、 3、 …
+        # before the notes) would otherwise borrow the notes' later fragment numbers.
+        chars = sum(len(lines[i]) for i in run)
+        if chars > best_chars and _is_fragment_run([lines[i] for i in run]):
+            best, best_chars = run, chars
     return best
 
 

@@ -7,7 +7,11 @@ stray spaces inside words, so the end of a title is inferred from generic cues o
 * strong cues: the body opens with a sentence-opening function word (从 以 目前 所谓 该 …), restates
   the title's first words ("数据与信息数据是…"), names a title word as the subject of its first
   clause ("…原则管理信息系统规划是…"), opens with a term it repeats at once ("…模式自建模式 自建模式是指"),
-  or the title ends on the head word that its clear siblings share ("应用原则", "方向原则" → "…原则");
+  or the title ends on the head word that its clear siblings share ("应用原则", "方向原则" → "…原则"),
+  or a name or English term after the title is the subject of the body's first clause
+  ("…理论梅奥通过…", "…结构OSI参考模型共有…");
+* surest cues: the body repeats the whole title ("需求需求是指…"), or the whole title after a
+  short modifier ("传输媒体导引型传输媒体有…"), or an English term is written twice ("…IPIP协议…");
 * a weak cue: a space that does not split a word (scraped pages put spaces inside words).
 
 The title is cut at the earliest strong cue, else at the earliest weak one. A cut is only made
@@ -55,6 +59,11 @@ _PREDICATE_FLAGS = ("v", "p", "d", "f")
 _MAX_SUBJECT_WORDS = 4
 # Place names, adjectives, distinguishing words and numerals modify what follows them.
 _MODIFIER_FLAGS = {"ns", "a", "b", "m", "mq"}
+# Names (people, organisations, places) and English terms that can be the subject of a clause.
+_NAME_FLAGS = ("nr", "nt", "ns", "eng")
+_PLAIN_NOUN_FLAGS = ("n", "vn", "l", "j", "nz", "eng")
+# An English term written twice in a row ("网际协议IPIP协议是…"): the title ends on the first.
+_DOUBLED_ASCII = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]+)(?=\1(?![a-z]))")
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,8 @@ def _tokens(text: str) -> tuple[_Token, ...]:
     return tuple(out)
 
 
-def _is_word(text: str) -> bool:
+def is_word(text: str) -> bool:
+    """A dictionary word of two or more characters."""
     jieba.dt.check_initialized()
     return len(text) >= 2 and jieba.dt.FREQ.get(text, 0) > 0
 
@@ -91,7 +101,7 @@ def _splits_word(tokens: tuple[_Token, ...], text: str, gap: int) -> bool:
     """True when ``gap`` falls inside a word whose two halves are not words themselves."""
     for token in tokens:
         if token.start < gap < token.end:
-            return not (_is_word(text[token.start:gap]) and _is_word(text[gap:token.end]))
+            return not (is_word(text[token.start:gap]) and is_word(text[gap:token.end]))
     return False
 
 
@@ -143,7 +153,8 @@ class _Cutter:
         joined = _tokens(text)
         # A space inside a word ("测 试", "面 向对象") is stray; one between two words is real.
         self.real_gaps = sorted(g for g in gaps if not _splits_word(joined, text, g))
-        self.tokens = _tokens_between(text, self.real_gaps)
+        self.doubled = [m.end() for m in _DOUBLED_ASCII.finditer(text)]
+        self.tokens = _tokens_between(text, sorted({*self.real_gaps, *self.doubled}))
         self.by_start = {t.start: t for t in self.tokens}
         self.by_end = {t.end: t for t in self.tokens}
 
@@ -239,6 +250,36 @@ class _Cutter:
                 return None
         return None
 
+    def named_subject(self, c: int) -> bool:
+        """A name or English term after a title noun opens a clause as its subject
+        ("…理论梅奥通过…", "…机关国务院是…", "…体系结构OSI参考模型共有…")."""
+        token, before = self._word_at(c), self.by_end.get(c)
+        if token is None or before is None or len(token.word) < 2:
+            return False
+        if token.flag not in _NAME_FLAGS or not before.flag.startswith(("n", "eng")):
+            return False
+        following = [t for t in self.tokens if t.start >= token.end][:3]
+        for t in following:
+            if t.flag.startswith(_PREDICATE_FLAGS):
+                return True
+            if t.flag not in _PLAIN_NOUN_FLAGS:
+                return False
+        return False
+
+    def echo(self, c: int) -> bool:
+        """The body's subject is the whole title again after a short modifier
+        ("传输媒体导引型传输媒体有…")."""
+        title = self.text[:c]
+        if len(title) < 3 or not self.title_ok(c) or not self.body_ok(c):
+            return False
+        j = self.text.find(title, c + 1, c + 4 + len(title))
+        if j <= c or j not in self.by_start or self.text[c:j].startswith(_NON_INITIAL):
+            return False
+        modifier = self.by_end.get(j)
+        if modifier is None or modifier.flag in _PLAIN_NOUN_FLAGS:
+            return False  # "CSMA/CD协议CSMA/CD的…": a noun after the title belongs to the title
+        return not self.text[j + len(title):].startswith(self.text[c:j])  # not a longer title repeated
+
     def sibling_head(self, c: int) -> bool:
         last = self.by_end.get(c)
         return last is not None and last.word in self.heads and last.start > 0
@@ -284,7 +325,7 @@ def split_heading(segment: str, heads: frozenset[str] = frozenset(), line_only: 
         if not cutter.title_ok(c) or not cutter.body_ok(c):
             continue
         if (cutter.opener(c) or cutter.restates(c) or cutter.subject_restates(c)
-                or cutter.sibling_head(c)):
+                or cutter.sibling_head(c) or cutter.named_subject(c)):
             strong.append(c)
         elif c in cutter.real_gaps and len([t for t in cutter.tokens if t.end <= c]) >= 2:
             weak.append(c)
@@ -297,6 +338,8 @@ def split_heading(segment: str, heads: frozenset[str] = frozenset(), line_only: 
     # whatever jieba makes of the words.
     whole = [c for c in range(2, min(len(text) // 2, MAX_TITLE_CHARS) + 1)
              if text[c:].startswith(text[:c]) and not text[:c].endswith(_DANGLING_CHARS)]
+    whole += [c for c in cutter.doubled if cutter.title_ok(c)]
+    whole += [c for c in range(3, min(len(text), MAX_TITLE_CHARS + 1)) if cutter.echo(c)]
     if whole:
         cut, sure = min(whole), True
     elif strong and not (weak and min(weak) < min(strong)):

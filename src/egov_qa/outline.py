@@ -6,10 +6,14 @@ everything into one line. Each candidate is accepted or rejected from the state 
     text before the first chapter heading is chapter 1.
   * ``N、`` / ``一、`` opens a point when N is not below the last point (gaps and duplicates are
     the notes' own); ``N.`` only when it is the next point number and not the next item of a
-    ``1. 2. 3.`` list already running inside the point.
+    ``1. 2. 3.`` list already running inside the point. A Chinese numeral that ends a word
+    (``统一、`` ``之一、``) is no marker; in a chapter whose points are ``一、 二、 …``, Arabic
+    ``1、 2、`` are items inside a point (Chinese notes rank 一、 above 1、).
   * ``x.y.z`` / ``x.y`` (x = the chapter) opens a section. It belongs to the current point
     unless that point already holds sections of another ``x.y`` group; then, and when no point
-    is open, it sits under the chapter with ``point: null``.
+    is open, it sits under the chapter with ``point: null``. A two-level ``x.y`` in notes whose
+    sections are ``x.y.z`` is a number in the text ("1.5Mb/s", "2.4GHz") unless it heads x.y.z
+    sections; in notes with only two-level labels, a single one is a number too.
 Markdown headings (``#``) are read the same way, one heading per line.
 """
 
@@ -19,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .headings import HeadingSplit, split_heading
+from .headings import HeadingSplit, is_word, split_heading
 from .models import Chapter, Outline, Point, Section
 from .numbering import CN_NUMERAL, parse_number
 
@@ -98,17 +102,70 @@ class _Builder:
         return True
 
 
+def _in_word(text: str, m: re.Match[str]) -> bool:
+    """A Chinese numeral that ends a word ("统一、" "之一、" "第二、"), not a point number."""
+    i = m.start("pnum")
+    return any(is_word(text[i - k:i + 1]) for k in (1, 2) if i - k >= 0)
+
+
+def _section_label(m: re.Match[str]) -> str:
+    return re.sub("[.．]", ".", m.group("sec"))
+
+
+def _stray_two_level(candidates: list[re.Match[str]]) -> set[str]:
+    """Two-level labels (x.y) that are numbers in the text ("1.5Mb/s", "增长2.4倍"), not sections.
+
+    Notes that number sections x.y.z write x.y only as the parent of x.y.z labels; notes that
+    number sections x.y use more than one of them.
+    """
+    labels = [_section_label(m) for m in candidates if m.group("section")]
+    deep = [label for label in labels if label.count(".") == 2]
+    shallow = [label for label in labels if label.count(".") == 1]
+    if deep:
+        parents = {label.rsplit(".", 1)[0] for label in deep}
+        return {label for label in shallow if label not in parents}
+    return set(shallow) if len(set(shallow)) < 2 else set()
+
+
+def _cn_point_chapters(candidates: list[re.Match[str]]) -> set[int]:
+    """Chapters whose points are numbered 一、 二、 … (the chapter's first numbered marker is 一、
+    and 二、 follows): there, 1、 2、 … are items inside a point (Chinese notes rank 一、 above 1、)."""
+    chapter, explicit = 1, False
+    first: dict[int, bool] = {}  # chapter → its first point-like marker is a Chinese numeral
+    cn: defaultdict[int, set[int]] = defaultdict(set)
+    for m in candidates:
+        if m.group("chapter"):
+            number = parse_number(m.group("chnum"))
+            if number > chapter or (number == 1 and not explicit):
+                chapter, explicit = number, True
+        elif m.group("point"):
+            chinese = not m.group("pnum").isdigit()
+            if chinese and m.group("psep") != "、":
+                continue
+            first.setdefault(chapter, chinese)
+            if chinese:
+                cn[chapter].add(parse_number(m.group("pnum")))
+    return {c for c, numbers in cn.items() if first.get(c) and {1, 2} <= numbers}
+
+
 def _scan(text: str) -> list[_Marker]:
     builder = _Builder()
-    for m in _MARKER.finditer(text):
+    candidates = [m for m in _MARKER.finditer(text)
+                  if not (m.group("point") and not m.group("pnum").isdigit() and _in_word(text, m))]
+    stray = _stray_two_level(candidates)
+    cn_chapters = _cn_point_chapters(candidates)
+    for m in candidates:
         if m.group("chapter"):
             builder.chapter_marker(parse_number(m.group("chnum")), m.start(), m.end())
         elif m.group("section"):
-            builder.section_marker(re.sub("[.．]", ".", m.group("sec")), m.start(), m.end())
+            if _section_label(m) not in stray:
+                builder.section_marker(_section_label(m), m.start(), m.end())
         else:
             sep = m.group("psep")
             number = m.group("pnum")
             if sep != "、" and not number.isdigit():
+                continue
+            if number.isdigit() and builder.chapter in cn_chapters:
                 continue
             builder.point_marker(parse_number(number), sep != "、", m.start(), m.end())
     return builder.markers
