@@ -12,7 +12,7 @@ import re
 
 from .chat import ORDINAL
 from .models import Answer, Chunk, Citation, Passage
-from .numbering import parse_number
+from .numbering import SUB_ITEM, parse_number
 from .retrieval import RetrievalResult
 from .text import bigrams, keywords, sentences
 
@@ -23,7 +23,6 @@ TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
 ANSWER_BUDGET = 450  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
 _RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison may be
-_ITEM_START = re.compile(r"^(?:\d{1,2}\s*[)）.．]|[(（][\d一二三四五六七八九十]+[)）]|[①-⑳]|[a-h][)）])")
 _CN_ORDINAL_CLAUSE = "(?:第{n}|(?<![一二三四五六七八九十第]){n})是[^，,。；;]+"
 
 
@@ -43,7 +42,7 @@ def _lines(chunk: Chunk) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        if _ITEM_START.match(line) or len(line) <= 80:
+        if SUB_ITEM.match(line) or len(line) <= 80:
             pieces.append(line)
         else:
             pieces.extend(sentences(line))
@@ -56,7 +55,7 @@ def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     if not match:
         return None
     n = parse_number(match.group(1))
-    items = [p for p in pieces if _ITEM_START.match(p)]
+    items = [p for p in pieces if SUB_ITEM.match(p)]
     if 0 < n <= len(items):
         return [items[n - 1]]
     cn = "零一二三四五六七八九十"[n] if n <= 10 else str(n)

@@ -15,15 +15,14 @@ import jieba.posseg
 
 from .text import content_words
 
+ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
 # Pronouns, demonstratives, ordinal references and bare continuations.
 _ANAPHORA = re.compile(
     r"它|它们|这个|那个|这些|那些|这一|那一|这种|那种|这样|那样|其中|其|该|上述|前者|后者|两者|二者|"
-    r"此|这|那|第[一二三四五六七八九十\d]+[点条个种项步类层]|最后|还有|另外|呢[？?]?$|"
+    rf"此|这|那|{ORDINAL.pattern}|最后|还有|另外|呢[？?]?$|"
     r"^(为什么|为啥|怎么说|具体|举例|比如)"
 )
 _SHORT_QUESTION_WORDS = 2  # fewer content words than this: the question cannot stand alone
-
-ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
 
 
 def _too_short(question: str) -> bool:
