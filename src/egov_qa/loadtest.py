@@ -19,8 +19,8 @@ One run, all on 127.0.0.1:
   are answered and counted), so the next one starts on an empty queue;
 * meanwhile a probe loads the page (``GET /``, which bypasses the queue) once a second: can a
   student still open the app while the queue is full?
-* optionally the 30-student stage again with ``EGOV_QA_CONCURRENCY_LIMIT`` 1, 2 and 4 (a fresh
-  server each).
+* optionally the 30-student stage again with ``EGOV_QA_CONCURRENCY_LIMIT`` 1, 2 and 4 and with
+  ``EGOV_QA_EMBEDDING_THREADS`` 1 and 2 (a fresh server each; the default's row is the main run's).
 
 Reports requests/s, p50/p95/max latency, failures and timeouts per stage, each as a ratio to the
 1-student baseline, the engine's own time per answer (the rest is queueing), and the CPU the server
@@ -30,8 +30,9 @@ asserts a wall-clock figure. The server is always stopped.
 The load generator runs on the same machine as the server: its CPU use is reported beside the
 server's so the figures can be read with that in mind.
 
-    python -m egov_qa.loadtest [--users 10,30,60] [--duration 20] [--compare 1,2,4 | --no-compare]
-                               [--think 0] [--out .bench/loadtest.json] [--quick]
+    python -m egov_qa.loadtest [--users 10,30,60] [--duration 20] [--compare 1,2,4]
+                               [--compare-threads 1,2] [--no-compare] [--think 0]
+                               [--out .bench/loadtest.json] [--quick]
 """
 
 from __future__ import annotations
@@ -143,11 +144,10 @@ def prepare(corpus: Path, index: Path) -> dict[str, Any]:
 # --- the server subprocess ------------------------------------------------------------------------
 
 
-def start_server(corpus: Path, index: Path, log: Path, limit: int | None) -> AppServer:
-    """``egov-qa serve`` on a free 127.0.0.1 port; returns once a question is answered."""
-    env = {"EGOV_QA_AUTO_INGEST": "false"}
-    if limit is not None:
-        env["EGOV_QA_CONCURRENCY_LIMIT"] = str(limit)
+def start_server(corpus: Path, index: Path, log: Path, overrides: dict[str, str]) -> AppServer:
+    """``egov-qa serve`` on a free 127.0.0.1 port (settings ``overrides`` in its environment);
+    returns once a question is answered."""
+    env = {"EGOV_QA_AUTO_INGEST": "false", **overrides}
     t0 = time.perf_counter()
     server = start_app(corpus, index, log, env=env, timeout=START_TIMEOUT_S, tail=3000)
     try:
@@ -388,13 +388,14 @@ def _mix_text(results: dict[str, Any]) -> str:
 
 
 def format_table(results: dict[str, Any]) -> str:
-    head = (f"{'stage':<22}{'req':>6}{'req/s':>8}{'×1u':>6}{'p50 ms':>8}{'×1u':>7}{'p95 ms':>8}{'×1u':>7}"
+    width = max(len(s["label"]) for s in results["stages"] + results.get("compare", [])) + 2
+    head = (f"{'stage':<{width}}{'req':>6}{'req/s':>8}{'×1u':>6}{'p50 ms':>8}{'×1u':>7}{'p95 ms':>8}{'×1u':>7}"
             f"{'max ms':>8}{'×1u':>7}{'fail':>6}{'engine ms':>10}{'page max':>9}{'srv cpu':>8}{'gen cpu':>8}"
             f"{'other':>7}")
 
     def row(s: dict[str, Any]) -> str:
         r = s["ratio"]
-        return (f"{s['label']:<22}{s['requests']:>6}{fmt(s['rps'], 1):>8}{fmt(r['rps'], 1):>6}"
+        return (f"{s['label']:<{width}}{s['requests']:>6}{fmt(s['rps'], 1):>8}{fmt(r['rps'], 1):>6}"
                 f"{fmt(s['p50_ms'], 0):>8}{fmt(r['p50_ms'], 1):>7}{fmt(s['p95_ms'], 0):>8}{fmt(r['p95_ms'], 1):>7}"
                 f"{fmt(s['max_ms'], 0):>8}{fmt(r['max_ms'], 1):>7}{s['failures']:>6}{fmt(s['engine_mean_ms'], 1):>10}"
                 f"{fmt(s['page_max_ms'], 0):>9}{fmt(s['server_cpu_cores'], 2):>8}{fmt(s['loadgen_cpu_cores'], 2):>8}"
@@ -406,8 +407,8 @@ def format_table(results: dict[str, Any]) -> str:
     out = [title, f"questions: {_mix_text(results)}", head]
     out += [row(s) for s in results["stages"]]
     if results.get("compare"):
-        out.append(f"\n== concurrency_limit at {results['compare_users']} students "
-                   f"(EGOV_QA_CONCURRENCY_LIMIT; ratios to the 1-student baseline)")
+        out.append(f"\n== at {results['compare_users']} students: EGOV_QA_CONCURRENCY_LIMIT and "
+                   f"EGOV_QA_EMBEDDING_THREADS (ratios to the 1-student baseline)")
         out.append(head)
         out += [row(s) for s in results["compare"]]
     stages = results["stages"] + results.get("compare", [])
@@ -432,18 +433,26 @@ def format_table(results: dict[str, Any]) -> str:
 # --- main ----------------------------------------------------------------------------------------
 
 
+def _ints(csv: str) -> list[int]:
+    return [int(x) for x in csv.split(",") if x.strip()]
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from .config import Settings
 
     started = time.perf_counter()
-    limit = Settings().concurrency_limit
+    defaults = Settings()
+    limit = defaults.concurrency_limit
     users = [int(u) for u in args.users.split(",") if u.strip()]
-    compare = [int(c) for c in args.compare.split(",") if c.strip()] if args.compare else []
+    # (label, setting, value) per extra server; the default's value reuses the main run's stage
+    compare = [(f"limit {c}", "CONCURRENCY_LIMIT", c, c == limit) for c in _ints(args.compare)]
+    compare += [(f"{t} embedding thread{'s' if t > 1 else ''}", "EMBEDDING_THREADS", t,
+                 t == defaults.embedding_threads) for t in _ints(args.compare_threads)]
     compare_users = 30 if 30 in users else users[len(users) // 2]
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
-        "concurrency_limit": limit, "think_s": args.think, "duration_s": args.duration,
+        "concurrency_limit": limit, "embedding_threads": defaults.embedding_threads, "think_s": args.think, "duration_s": args.duration,
         "request_timeout_s": REQUEST_TIMEOUT_S, "follow_up_share": FOLLOW_UP_SHARE,
         "stages": [],
     }
@@ -459,8 +468,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                  "phrases": len(mix.phrases)})
         student = make_student_class(mix, args.think)
 
-        def stages_on(server_limit: int | None, plan: list[tuple[int, float, str]]) -> list[dict]:
-            server = start_server(corpus, index, root / f"server-{server_limit}.log", server_limit)
+        def stages_on(overrides: dict[str, str], plan: list[tuple[int, float, str]]) -> list[dict]:
+            name = "-".join(f"{k}{v}" for k, v in overrides.items()) or "main"
+            server = start_server(corpus, index, root / f"server-{name}.log", overrides)
+            server_limit = int(overrides.get("EGOV_QA_CONCURRENCY_LIMIT", limit))
             try:
                 if "server_start_s" not in results:
                     results["server_start_s"] = server.started_s
@@ -472,27 +483,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 out = []
                 for n, duration, label in plan:
                     print(f"[loadtest] {label}: {n} student(s) for {duration:.0f} s…", file=sys.stderr, flush=True)
-                    out.append(run_stage(server, server_limit if server_limit is not None else limit,
-                                         student, n, duration, label))
+                    out.append(run_stage(server, server_limit, student, n, duration, label))
                 return out
             finally:
                 stop_app(server)
 
         plan = [(1, args.duration, "1 student (baseline)")]
         plan += [(n, args.duration, f"{n} students") for n in users if n != 1]
-        results["stages"] = stages_on(None, plan)
+        results["stages"] = stages_on({}, plan)
         base = results["stages"][0]
         for s in results["stages"]:
             with_ratios(s, base)
         if compare:
             results["compare_users"] = compare_users
             results["compare"] = []
-            for c in compare:
-                if c == limit:  # the main run's stage, same server settings
+            for label, setting, value, is_default in compare:
+                if is_default:  # the main run's stage, same server settings
                     same = next(s for s in results["stages"] if s["users"] == compare_users)
-                    results["compare"].append({**same, "label": f"limit {c} (main run)"})
+                    results["compare"].append({**same, "label": f"{label} (main run)"})
                     continue
-                stage = stages_on(c, [(compare_users, args.duration, f"limit {c}")])[0]
+                stage = stages_on({f"EGOV_QA_{setting}": str(value)},
+                                  [(compare_users, args.duration, label)])[0]
                 results["compare"].append(with_ratios(stage, base))
     results["run_s"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -508,7 +519,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="mean seconds a student reads before asking again (0: at once, the worst case)")
     parser.add_argument("--compare", default="1,2,4",
                         help="concurrency limits to try at 30 students (empty: skip)")
-    parser.add_argument("--no-compare", dest="compare", action="store_const", const="")
+    parser.add_argument("--compare-threads", default="1,2",
+                        help="embedding threads to try at 30 students (empty: skip)")
+    parser.add_argument("--no-compare", action="store_true", help="skip both comparisons")
     parser.add_argument("--corpus", type=Path, default=None, help="notes folder (default: the checkout's corpus/)")
     parser.add_argument("--out", type=Path, default=Path(".bench") / "loadtest.json")
     parser.add_argument("--quick", action="store_true", help="8-second stages, 1/10/30 students, no comparison")
@@ -519,7 +532,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     _import_locust()
     if args.quick:
-        args.duration, args.users, args.compare = 8.0, "10,30", ""
+        args.duration, args.users, args.no_compare = 8.0, "10,30", True
+    if args.no_compare:
+        args.compare = args.compare_threads = ""
     args.corpus = args.corpus or _corpus_dir()
     if not args.corpus.is_dir() or not any(args.corpus.iterdir()):
         print(f"error: no notes in {args.corpus} (use --corpus)", file=sys.stderr)

@@ -84,11 +84,12 @@ def serve(
     port = port or settings.port
 
     from .engine import Engine  # noqa: PLC0415 — heavy imports after the environment is set
+    from .embeddings import ModelError  # noqa: PLC0415
     from .index import IndexNotReady  # noqa: PLC0415
 
     try:
         engine = Engine.open(settings)
-    except IndexNotReady as exc:
+    except (IndexNotReady, ModelError) as exc:
         print(f"无法启动：{exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from exc
 
