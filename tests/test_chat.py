@@ -70,7 +70,7 @@ def first_rank(answer: Answer, needle: str) -> int | None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("history", "question", "unit_word"), [
-    (["自建模式是什么？"], "那外包呢？", "外包"),
+    (["外包模式是什么？"], "那它有什么优缺点？", "外包"),
     (["效益原则是什么？"], "具体怎么做？", "效益原则"),
 ])
 def test_history_resolves_the_followup(egov_engine: Engine, history, question, unit_word):

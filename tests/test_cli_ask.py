@@ -68,8 +68,8 @@ def test_ask_json(on_egov):
 
 
 def test_ask_json_with_history(on_egov):
-    alone = json.loads(run("ask", "那外包呢？", "--json").stdout)
-    followed = json.loads(run("ask", "那外包呢？", "--history", "自建模式是什么？", "--json").stdout)
+    alone = json.loads(run("ask", "那它有什么优缺点？", "--json").stdout)
+    followed = json.loads(run("ask", "那它有什么优缺点？", "--history", "外包模式是什么？", "--json").stdout)
     check_answer_object(followed)
     assert not followed["refused"] and "外包" in followed["passages"][0]["text"]
     assert alone["refused"] or "外包" not in alone["passages"][0]["text"]

@@ -91,6 +91,21 @@ def test_in_scope_is_not_refused(egov_engine):
     assert not answer.refused and answer.citations and len(answer.passages) >= 5
 
 
+def test_coverage_ignores_absent_word_guesses_but_keeps_present_ones(egov_engine):
+    """jieba's HMM turns spoken phrasing into non-words ("时要"); absent from the notes they must
+    not count as uncovered topic words, while a guessed term the notes do have ("外包") counts."""
+    from egov_qa.text import content_words
+
+    spoken = "评估政府绩效时要设哪些指标？"
+    assert "时要" in content_words(spoken, guess_new_words=True)
+    assert "时要" not in content_words(spoken)
+    retriever = egov_engine.retriever
+    assert retriever.vocabulary_coverage(spoken) == 1.0  # 评估、政府、绩效、指标 are all in the notes
+    assert "外包" not in content_words("外包模式")  # not in jieba's dictionary …
+    assert retriever.vocabulary_coverage("外包模式") == 1.0  # … but in the notes
+    assert retriever.vocabulary_coverage("外包平衡计分卡") < 1.0
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])
 def test_empty_question_gets_a_message(egov_engine, question):
     answer = egov_engine.ask(question)

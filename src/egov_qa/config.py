@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     min_relevance: float = Field(
-        1.086,
+        1.138,
         description="Refuse when relevance (vocabulary coverage + 0.25 × how many standard deviations "
         "the best passage stands out) is below this; higher = more relevant. Calibrated with "
         "`egov-qa calibrate` on the dev set (≤ 5% false refusals)",

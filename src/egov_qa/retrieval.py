@@ -90,7 +90,10 @@ class HybridRetriever:
         return model
 
     def vocabulary_coverage(self, query: str) -> float:
-        words = content_words(query)
+        # A word jieba only guessed ("外包" is not in its dictionary) counts when the notes have it;
+        # an absent guess is mostly not a word, and would weigh as much as the rarest real term.
+        words = set(content_words(query)) | {w for w in content_words(query, guess_new_words=True)
+                                             if w in self.notes_text}
         total = sum(rarity(w) for w in words)
         if not total:
             return 1.0

@@ -36,18 +36,19 @@ def normalize(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _cut(text: str) -> tuple[str, ...]:
-    return tuple(jieba.lcut_for_search(text))
+def _cut(text: str, guess_new_words: bool) -> tuple[str, ...]:
+    return tuple(jieba.lcut_for_search(text, HMM=guess_new_words))
 
 
-def keywords(text: str) -> list[str]:
+def keywords(text: str, guess_new_words: bool = True) -> list[str]:
     """Search-mode jieba tokens without punctuation or stopwords.
 
     Adjacent ASCII words are also joined ("extra net" → "extranet"): scraped notes put stray
-    spaces inside English words, and a student types the word whole.
+    spaces inside English words, and a student types the word whole. ``guess_new_words`` is
+    jieba's HMM, which joins characters outside its dictionary into words.
     """
     normal = normalize(text)
-    words = [t for t in _cut(normal) if _WORD.search(t) and t.strip() and t not in STOPWORDS]
+    words = [t for t in _cut(normal, guess_new_words) if _WORD.search(t) and t.strip() and t not in STOPWORDS]
     return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)]
 
 
@@ -60,9 +61,13 @@ def query_bigrams(text: str) -> list[str]:
                   if g not in STOPWORDS and not any(m in g for m in _QUESTION_MORPHEMES))
 
 
-def content_words(text: str) -> list[str]:
-    """Distinct words of two or more characters that carry the topic, not the question form."""
-    words = {w for w in keywords(text) if len(w) >= 2}
+def content_words(text: str, guess_new_words: bool = False) -> list[str]:
+    """Distinct words of two or more characters that carry the topic, not the question form.
+
+    Dictionary words (and English terms) unless ``guess_new_words``: jieba's HMM guesses at spoken
+    phrasing are mostly not words ("评估政府绩效时要设" → "时要", "干得好不好" → "干得").
+    """
+    words = {w for w in keywords(text, guess_new_words) if len(w) >= 2}
     return sorted(w for w in words if not any(m in w for m in _QUESTION_MORPHEMES))
 
 
