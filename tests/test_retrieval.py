@@ -106,6 +106,19 @@ def test_coverage_ignores_absent_word_guesses_but_keeps_present_ones(egov_engine
     assert retriever.vocabulary_coverage("外包平衡计分卡") < 1.0
 
 
+@pytest.mark.parametrize(("question", "heading"), [
+    ("名词解释：电子政务", "电子政务的含义"),
+    ("简述电子政务的特征。", "电子政务的特征"),
+    ("论述电子政务与政府信息化的关系。", "电子政务与政府信息化"),
+    ("试述我国电子政务建设存在的问题及对策。", "问题与对策"),
+])
+def test_exam_style_questions(egov_engine, question, heading):
+    """Exam instructions (简述, 名词解释, 论述…) are not topic words: no refusal, the right point."""
+    answer = egov_engine.ask(question)
+    assert not answer.refused and heading in answer.citations[0].label
+    assert egov_engine.retriever.vocabulary_coverage(question) == 1.0
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])
 def test_empty_question_gets_a_message(egov_engine, question):
     answer = egov_engine.ask(question)
