@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import jieba.posseg
 
-from .text import content_words
+from .text import as_plain_question, content_words
 
 ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
 # Pronouns, demonstratives, ordinal references and bare continuations.
@@ -55,7 +55,8 @@ def subject_of(question: str) -> str:
 
 def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, float]]:
     """(query, weight) pairs to search and fuse, most important first."""
-    earlier = [h.strip() for h in history if h and h.strip()]
+    question = as_plain_question(question)
+    earlier = [as_plain_question(h.strip()) for h in history if h and h.strip()]
     if not earlier or not is_followup(question):
         return [(question, 1.0)]
     combined = f"{earlier[-1]} {question}"

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from .answering import EMPTY_QUESTION, TOO_LONG, extractive_answer, refusal
 from .chat import retrieval_queries
 from .config import Settings
+from .definitions import DEFINITION_HEADS, promote_definition
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk
 from .notes import Notes
@@ -18,7 +19,7 @@ from .retrieval import HybridRetriever
 # Question templates by what a heading names (generic exam-note heading words).
 _LIST_HEADS = ("特征", "特点", "功能", "作用", "原则", "措施", "内容", "步骤", "类型", "分类", "方法",
                "方式", "问题", "要点", "对策", "趋势", "任务", "结构", "层次")
-_DEFINITION_HEADS = ("含义", "定义", "概念", "内涵", "意义")
+_DEFINITION_HEADS = (*DEFINITION_HEADS, "意义")
 
 
 def example_question(title: str) -> str | None:
@@ -76,6 +77,7 @@ class Engine:
         else:
             pool = self.retriever.search(queries, k=max(self.settings.top_k, self.reranker.candidates))
             result = self.reranker.rerank(queries[0][0], pool, self.settings.top_k)
+        result = promote_definition(queries[0][0], result)
         answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source)
         answer.ms = elapsed()
         return answer

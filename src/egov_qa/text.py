@@ -55,6 +55,28 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
     return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)]
 
 
+# An exam paper's instruction in front of the topic: "名词解释：电子政务", "三、简述…", "论述题：…".
+_EXAM_INSTRUCTION = re.compile(
+    r"^\s*(?:[一二三四五六七八九十\d]+\s*[、.．]\s*)?"
+    r"(名词解释|简答题|论述题|简答|简述|试述|论述|阐述|概述|简析|试析)\s*[:：]?\s*"
+)
+
+
+def as_plain_question(text: str) -> str:
+    """An exam item as the question it asks: "名词解释：X" → "什么是X？", "简述X。" → "X。".
+
+    The instruction word would otherwise pull the question's vector towards any unit that
+    "explains" or "describes" something.
+    """
+    match = _EXAM_INSTRUCTION.match(text)
+    if not match or not text[match.end():].strip():
+        return text
+    topic = text[match.end():].strip()
+    if match.group(1) == "名词解释":
+        return f"什么是{topic.rstrip('。.？?')}？"
+    return topic
+
+
 _QUESTION_MORPHEMES = ("哪", "几", "什么", "啥", "怎", "吗", "呢", "么", "多少")
 
 
