@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from .answering import EMPTY_QUESTION, TOO_LONG, extractive_answer, refusal
 from .chat import retrieval_queries
 from .config import Settings
-from .definitions import DEFINITION_HEADS, promote_definition
+from .heading_questions import DEFINITION_HEADS, promote_heading_unit
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk
 from .notes import Notes
@@ -77,7 +77,7 @@ class Engine:
         else:
             pool = self.retriever.search(queries, k=max(self.settings.top_k, self.reranker.candidates))
             result = self.reranker.rerank(queries[0][0], pool, self.settings.top_k)
-        result = promote_definition(queries[0][0], result)
+        result = promote_heading_unit(queries[0][0], result)
         answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source)
         answer.ms = elapsed()
         return answer

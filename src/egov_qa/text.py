@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
     "笔记 里 中 上 下 方面 问题 意思 内容 东西 时候 那么 这个 那个 这些 那些 我 我们 你 "
     # exam instructions ("简述…", "名词解释：…", "论述题：…结合实际谈谈")
     "简述 论述 试述 阐述 概述 简答 简析 试析 名词解释 名词 解释 论述题 简答题 谈谈 试谈 举例 "
-    "举例说明 结合实际".split()
+    "举例说明 结合实际 回事 怎么回事".split()
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -55,20 +55,24 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
     return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)]
 
 
-# An exam paper's instruction in front of the topic: "名词解释：电子政务", "三、简述…", "论述题：…".
-_EXAM_INSTRUCTION = re.compile(
+# An instruction in front of the topic: an exam paper's ("名词解释：电子政务", "三、简述…",
+# "论述题：…") or a polite request ("请介绍一下…", "简单说说…").
+_INSTRUCTION = re.compile(
     r"^\s*(?:[一二三四五六七八九十\d]+\s*[、.．]\s*)?"
-    r"(名词解释|简答题|论述题|简答|简述|试述|论述|阐述|概述|简析|试析)\s*[:：]?\s*"
+    r"(名词解释|简答题|论述题|简答|简述|试述|论述|阐述|概述|简析|试析"
+    r"|(?:请|麻烦你?)(?:简单|简要|详细)?地?(?:介绍|讲讲|说说|谈谈|解释|说明|讲|说|谈)(?:一下)?"
+    r"|(?:简单|简要)?地?(?:介绍|讲讲|说说|谈谈|解释)一下)\s*[:：]?\s*"
 )
 
 
 def as_plain_question(text: str) -> str:
-    """An exam item as the question it asks: "名词解释：X" → "什么是X？", "简述X。" → "X。".
+    """The question an instruction asks: "名词解释：X" → "什么是X？", "简述X。" → "X。",
+    "请介绍一下子网划分" → "子网划分".
 
     The instruction word would otherwise pull the question's vector towards any unit that
-    "explains" or "describes" something.
+    "explains" or "describes" something, and jieba cuts "一下子网" as "一下子 / 网".
     """
-    match = _EXAM_INSTRUCTION.match(text)
+    match = _INSTRUCTION.match(text)
     if not match or not text[match.end():].strip():
         return text
     topic = text[match.end():].strip()

@@ -1,0 +1,88 @@
+"""Questions shaped like a heading go to the unit with that heading.
+
+Revision notes give a term's definition a heading of its own ("X的含义", "X的定义", "X的概念") and a
+comparison too ("X与Y"), while X and Y also appear in many other units; a small model's vectors
+often rank a unit that merely mentions them first ("电子政务与政府信息化" for "什么是电子政务？").
+So when a question asks what X is and a retrieved unit's heading defines exactly X, or asks how X
+and Y differ or relate and a retrieved unit's heading pairs exactly X and Y, that unit comes first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .models import Chunk
+from .retrieval import Hit, RetrievalResult
+from .text import normalize
+
+DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
+_DEFINED = "|".join(DEFINITION_HEADS)
+_END = r"[\s？?。.!！]*$"
+_ASKS_WHAT = (
+    re.compile(rf"^(?:请问)?(?:什么是|什么叫|何谓|何为)(?P<term>.+?){_END}"),
+    re.compile(rf"^(?P<term>.+?)的?(?:{_DEFINED})(?:是什么)?{_END}"),
+    re.compile(rf"^(?P<term>.+?)(?:是什么|是指什么|指的是什么|是什么意思|是啥){_END}"),
+)
+_DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{_DEFINED})$")
+_RELATION = "区别|不同|异同|联系|关系|差别|差异|比较"
+_ASKS_PAIR = re.compile(
+    rf"^(?:请问)?(?P<a>[^，,。？?]+?)(?:和|与|跟|同|及)(?P<b>[^，,。？?]+?)(?:之间)?"
+    rf"(?:有什么|有何|有啥|是什么|是啥|的)?(?:{_RELATION})"
+)
+_PAIR_HEADING = re.compile(rf"^(?P<a>.+?)(?:与|和|及)(?P<b>.+?)(?:的(?:{_RELATION}))?$")
+
+
+def _key(term: str) -> str:
+    return re.sub(r"[\s\"“”'‘’《》（）()]", "", normalize(term))
+
+
+def defined_term(question: str) -> str | None:
+    """The X of a question that asks what X is, else None."""
+    for pattern in _ASKS_WHAT:
+        match = pattern.match(question.strip())
+        if match and match.group("term").strip():
+            return _key(match.group("term"))
+    return None
+
+
+def compared_pair(question: str) -> frozenset[str] | None:
+    """{X, Y} of a question that asks how X and Y differ or relate, else None."""
+    match = _ASKS_PAIR.match(question.strip())
+    return frozenset((_key(match.group("a")), _key(match.group("b")))) if match else None
+
+
+def _title(chunk: Chunk) -> str:
+    return ((chunk.section_title if chunk.section else chunk.point_title) or "").strip()
+
+
+def _answers(question: str) -> Callable[[str], bool] | None:
+    """A test a chunk's heading must pass to answer this question, or None."""
+    term = defined_term(question)
+    if term is not None:
+        def defines(title: str) -> bool:
+            match = _DEFINITION_HEADING.match(title)
+            return bool(match) and _key(match.group("term")) == term
+        return defines
+    pair = compared_pair(question)
+    if pair is not None and len(pair) == 2:
+        def pairs(title: str) -> bool:
+            match = _PAIR_HEADING.match(title)
+            return bool(match) and frozenset((_key(match.group("a")), _key(match.group("b")))) == pair
+        return pairs
+    return None
+
+
+def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalResult:
+    """Move the retrieved unit whose heading is what the question asks about to the front (with the
+    first place's score, so the passages stay ranked by score)."""
+    fits = _answers(question)
+    if fits is None:
+        return result
+    for rank, hit in enumerate(result.hits):
+        if fits(_title(hit.chunk)):
+            if rank == 0:
+                return result
+            hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]
+            return RetrievalResult(hits, result.relevance)
+    return result

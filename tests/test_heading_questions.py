@@ -1,0 +1,130 @@
+"""Questions shaped like a heading (definitions, comparisons), instructions, on real indexes.
+
+The expected units come from the notes' own outline (every heading "X的含义/定义/概念/内涵",
+every "X与Y"), so the tests follow the notes, not a list written for them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from egov_qa.chat import retrieval_queries
+from egov_qa.config import Settings
+from egov_qa.engine import Engine, example_question
+from egov_qa.heading_questions import DEFINITION_HEADS, compared_pair, defined_term
+from egov_qa.text import as_plain_question
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("什么是电子政务？", "电子政务"),
+    ("电子政务是什么", "电子政务"),
+    ("请问何谓政务", "政务"),
+    ("电子政务规划的含义是什么？", "电子政务规划"),
+    ("MIS 的定义", "mis"),
+    ("电子政务的特征有哪些？", None),
+    ("电子政务和电子商务有什么区别？", None),
+])
+def test_defined_term(question, term):
+    assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(("exam", "plain"), [
+    ("名词解释：电子政务", "什么是电子政务？"),
+    ("三、名词解释 电子政务。", "什么是电子政务？"),
+    ("简述电子政务的特征。", "电子政务的特征。"),
+    ("论述题：电子政务的功能有哪些？", "电子政务的功能有哪些？"),
+    ("电子政务的简述", "电子政务的简述"),  # not an instruction at the start
+    ("简述", "简述"),  # nothing after it: left alone
+    ("请介绍一下子网划分。", "子网划分。"),  # jieba would cut 一下子 / 网
+    ("请说明电子政务建设模式的分类。", "电子政务建设模式的分类。"),
+    ("说明书是什么", "说明书是什么"),  # a word, not a request
+])
+def test_exam_instruction_becomes_the_question(exam, plain):
+    assert as_plain_question(exam) == plain
+    assert retrieval_queries(exam, [])[0][0] == plain
+
+
+def _defined_units(engine):
+    heading = re.compile(rf"^(.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
+    units = {}
+    for chunk in engine.retriever.chunks:
+        title = chunk.section_title if chunk.section else chunk.point_title
+        match = heading.match((title or "").strip())
+        if match:
+            units.setdefault(match.group(1), chunk.label)
+    return units
+
+
+@pytest.mark.slow
+def test_what_is_questions_cite_the_defining_unit(egov_engine):
+    units = _defined_units(egov_engine)
+    assert {"政务", "电子政务", "电子政务规划"} <= set(units)  # the notes' own definition headings
+    for term, label in units.items():
+        for question in (f"什么是{term}？", f"名词解释：{term}", f"{term}是什么？"):
+            answer = egov_engine.ask(question)
+            assert not answer.refused, question
+            assert answer.citations[0].label == label, (question, answer.citations[0].label)
+            scores = [p.score for p in answer.passages]
+            assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(("question", "pair"), [
+    ("电子政务和电子政府有什么区别？", {"电子政务", "电子政府"}),
+    ("电子政务跟电子商务有啥不同", {"电子政务", "电子商务"}),
+    ("政府信息化与电子政务是什么关系？", {"政府信息化", "电子政务"}),
+    ("电子政务的特征有哪些？", None),
+])
+def test_compared_pair(question, pair):
+    assert compared_pair(question) == (frozenset(pair) if pair else None)
+
+
+@pytest.mark.slow
+def test_comparison_questions_cite_the_unit_that_pairs_both_sides(egov_engine):
+    heading = re.compile(r"^(.+?)与(.+)$")
+    pairs = {}
+    for chunk in egov_engine.retriever.chunks:
+        match = heading.match((chunk.section_title if chunk.section else chunk.point_title) or "")
+        if match:
+            pairs.setdefault(match.groups(), chunk.label)
+    assert ("电子政务", "电子政府") in pairs
+    for (a, b), label in pairs.items():
+        for question in (f"{a}和{b}有什么区别？", f"{b}跟{a}有啥不同？"):
+            assert egov_engine.ask(question).citations[0].label == label, question
+
+
+@pytest.fixture(scope="module")
+def network_engine(tmp_path_factory):
+    """A made-up computer-networks course (tests/data/unseen), indexed for real."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("network")
+    (root / "corpus").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "unseen" / "network.md", root / "corpus")
+    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["egov", "network"])
+def test_every_heading_example_question_is_answered_from_its_unit(which, egov_engine, network_engine):
+    """The chat page's example questions are made from headings: none may be refused, and each
+    must cite its own unit (a heading that repeats elsewhere in the notes is skipped)."""
+    engine = egov_engine if which == "egov" else network_engine
+    titles: dict[str, list[str]] = {}
+    for chunk in engine.retriever.chunks:
+        title = (chunk.section_title if chunk.section else chunk.point_title) or ""
+        titles.setdefault(title, [])
+        if chunk.label not in titles[title]:
+            titles[title].append(chunk.label)
+    asked = 0
+    for title, labels in titles.items():
+        question = example_question(title)
+        if question is None or len(labels) > 1:
+            continue
+        answer = engine.ask(question)
+        assert not answer.refused, question
+        assert answer.citations[0].label == labels[0], (question, answer.citations[0].label)
+        asked += 1
+    assert asked >= 10
