@@ -4,7 +4,8 @@ One process builds everything in temporary folders and measures, on ``dev.jsonl`
 notes) and ``mis.jsonl`` (``notes_mis_scraped.txt``):
 
 * our pipeline — hit@1, hit@5, MRR, citation accuracy, key-term coverage, refusals (the metrics
-  of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question;
+  of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question, and the share
+  of questions made from the notes' own headings (``questions_from_headings``) that cite their unit;
 * the baseline a LangChain tutorial would write, with the SAME embedding model
   (``load_embeddings``): the whole cleaned notes text, ``RecursiveCharacterTextSplitter(1000, 200)``,
   dense ``langchain_chroma.Chroma`` in a temp dir, k=4, no refusal — hit@1/hit@5/MRR by the same
@@ -40,6 +41,7 @@ import numpy as np
 
 from .config import Settings
 from .evaluation import Question, evaluate, first_hit_rank, read_questions
+from .heading_questions import questions_from_headings
 from .models import Answer, Passage
 from .report import fmt
 
@@ -135,6 +137,9 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
 
     report, _ = evaluate(questions, ask)
     result = report.as_dict()
+    from_headings = questions_from_headings(engine.notes.chunks)
+    right = sum(bool(a.citations) and a.citations[0].label == label
+                for a, label in ((engine.ask(q), label) for q, label in from_headings))
     result.pop("p50_ms"), result.pop("p95_ms")
     return {
         **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()},
@@ -143,6 +148,8 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
         "mean_passage_chars": round(statistics.fmean(lengths), 1) if lengths else 0.0,
         "passages_per_answer": settings.top_k,
         "latency": _percentiles(wall),
+        "heading_questions": len(from_headings),
+        "heading_questions_cited_right": round(right / max(len(from_headings), 1), 4),
     }
 
 
@@ -323,6 +330,7 @@ def format_table(results: dict[str, Any]) -> str:
             ("MRR", ours["mrr"], base["mrr"], rat["mrr"]),
             ("citation accuracy", ours["citation_accuracy"], None, None),
             ("key-term coverage", ours["key_term_coverage"], None, None),
+            (f"heading questions ({ours['heading_questions']})", ours["heading_questions_cited_right"], None, None),
             ("out-of-scope refusal", ours["out_of_scope_refusal"], None, None),
             ("false refusals", ours["false_refusals"], 0.0, None),
             ("mean passage chars", ours["mean_passage_chars"], base["mean_passage_chars"], rat["mean_passage_chars"]),

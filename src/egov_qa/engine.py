@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
 
 from .answering import EMPTY_QUESTION, TOO_LONG, extractive_answer, refusal
 from .chat import retrieval_queries
 from .config import Settings
-from .heading_questions import DEFINITION_HEADS, promote_heading_unit
+from .heading_questions import example_question, promote_heading_unit
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk
 from .notes import Notes
 from .reranking import load_reranker
 from .retrieval import HybridRetriever
-
-# Question templates by what a heading names (generic exam-note heading words).
-_LIST_HEADS = ("特征", "特点", "功能", "作用", "原则", "措施", "内容", "步骤", "类型", "分类", "方法",
-               "方式", "问题", "要点", "对策", "趋势", "任务", "结构", "层次")
-_DEFINITION_HEADS = (*DEFINITION_HEADS, "意义")
-
-
-def example_question(title: str) -> str | None:
-    """A natural question whose answer is the unit with this heading."""
-    title = title.strip()
-    if len(title) < 3:
-        return None
-    if title.endswith(_DEFINITION_HEADS):
-        return f"{title}是什么？"
-    if title.endswith(_LIST_HEADS):
-        return f"{title}有哪些？"
-    pair = re.fullmatch(r"(.+?)与(.+)", title)
-    if pair:
-        return f"{pair.group(1)}和{pair.group(2)}有什么区别？"
-    return f"请介绍一下{title}。"
 
 
 class Engine:

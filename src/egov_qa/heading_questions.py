@@ -5,6 +5,9 @@ comparison too ("X与Y"), while X and Y also appear in many other units; a small
 often rank a unit that merely mentions them first ("电子政务与政府信息化" for "什么是电子政务？").
 So when a question asks what X is and a retrieved unit's heading defines exactly X, or asks how X
 and Y differ or relate and a retrieved unit's heading pairs exactly X and Y, that unit comes first.
+
+It also makes questions from headings: the chat page's examples, and a self-check that needs no
+labelled questions (``questions_from_headings``, run by ``make bench``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,47 @@ _ASKS_PAIR = re.compile(
     rf"(?:有什么|有何|有啥|是什么|是啥|的)?(?:{_RELATION})"
 )
 _PAIR_HEADING = re.compile(rf"^(?P<a>.+?)(?:与|和|及)(?P<b>.+?)(?:的(?:{_RELATION}))?$")
+
+
+# Question templates by what a heading names (generic exam-note heading words).
+_LIST_HEADS = ("特征", "特点", "功能", "作用", "原则", "措施", "内容", "步骤", "类型", "分类", "方法",
+               "方式", "问题", "要点", "对策", "趋势", "任务", "结构", "层次")
+
+
+def example_question(title: str) -> str | None:
+    """A natural question whose answer is the unit with this heading."""
+    title = title.strip()
+    if len(title) < 3:
+        return None
+    if title.endswith((*DEFINITION_HEADS, "意义")):
+        return f"{title}是什么？"
+    if title.endswith(_LIST_HEADS):
+        return f"{title}有哪些？"
+    pair = re.fullmatch(r"(.+?)与(.+)", title)
+    if pair:
+        return f"{pair.group(1)}和{pair.group(2)}有什么区别？"
+    return f"请介绍一下{title}。"
+
+
+def questions_from_headings(chunks: list[Chunk]) -> list[tuple[str, str]]:
+    """(question, label of the unit that answers it) made from the notes' own headings: the
+    example question, "<heading>是怎么回事？", and for a definition heading "什么是X？" and
+    "名词解释：X". A check that needs no labelled questions; a heading that names two units is
+    skipped (either would be right)."""
+    labels: dict[str, set[str]] = {}
+    for chunk in chunks:
+        labels.setdefault(_title(chunk), set()).add(chunk.label)
+    pairs = []
+    for title, units in labels.items():
+        if len(units) != 1 or not title:
+            continue
+        label = next(iter(units))
+        questions = [example_question(title), f"{title}是怎么回事？"]
+        defined = _DEFINITION_HEADING.match(title)
+        if defined:
+            questions += [f"什么是{defined.group('term')}？", f"名词解释：{defined.group('term')}"]
+        pairs += [(q, label) for q in dict.fromkeys(questions) if q]
+    return pairs
 
 
 def _key(term: str) -> str:
