@@ -56,7 +56,7 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
 
 
 # An instruction in front of the topic: an exam paper's ("名词解释：电子政务", "三、简述…",
-# "论述题：…") or a polite request ("请介绍一下…", "简单说说…").
+# "论述题：…") or a polite request ("请介绍一下…", "请说明…", "简单介绍一下…").
 _INSTRUCTION = re.compile(
     r"^\s*(?:[一二三四五六七八九十\d]+\s*[、.．]\s*)?"
     r"(名词解释|简答题|论述题|简答|简述|试述|论述|阐述|概述|简析|试析"
