@@ -125,3 +125,44 @@ def test_questions_from_headings_cite_their_unit(which, egov_engine, network_eng
         answer = engine.ask(question)
         assert not answer.refused, question
         assert answer.citations[0].label == label, (question, answer.citations[0].label)
+
+
+# --- a point asked about as a whole -------------------------------------------------------------
+
+
+def _points_with_sections(engine):
+    """{point label: [its section headings in order]} for every point with two or more sections."""
+    points: dict[str, list[str]] = {}
+    for chunk in engine.retriever.chunks:
+        if chunk.section and chunk.point is not None and chunk.point_title:
+            headings = points.setdefault(chunk.point_unit_label, [])
+            if chunk.heading not in headings:
+                headings.append(chunk.heading)
+    return {label: h for label, h in points.items() if len(h) >= 2}
+
+
+@pytest.mark.slow
+def test_a_point_asked_as_a_whole_is_answered_with_its_sections(egov_engine):
+    from egov_qa.ui_render import cited_chunks
+
+    points = _points_with_sections(egov_engine)
+    label = "第五章 · 1、电子政务建设的原则"
+    assert label in points and len(points[label]) >= 5
+    for question in ("电子政务建设的原则有哪些？", "简述电子政务建设的原则。"):
+        answer = egov_engine.ask(question)
+        citation = answer.citations[0]
+        assert (citation.label, citation.section, citation.point) == (label, None, 1)
+        assert answer.quotes == points[label]
+        assert all(heading in answer.answer for heading in points[label])
+        shown = cited_chunks(answer, egov_engine, egov_engine.notes.chunks)[0][1]
+        assert [c.heading for c in shown if c.part == 0] == points[label]  # the 来源 panel
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "section"), [
+    ("电子政务建设的原则中效益原则是什么？", "5.1.4"),  # names one of its sections
+    ("电子政务建设的原则里，衡量项目划不划算看哪几个指标？", "5.1.4"),  # asks about a part
+])
+def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, question, section):
+    answer = egov_engine.ask(question)
+    assert answer.citations[0].section == section

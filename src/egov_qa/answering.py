@@ -3,7 +3,8 @@
 No paraphrase: every quoted line is an exact substring of a stored passage, so the UI can
 highlight it and a student can check it. Short units are quoted whole; long ones are trimmed to
 the sentences that share most wording with the question (list items stay together); an ordinal
-follow-up ("第二条") gets that item; a comparison also quotes the next unit whose heading names the other side.
+follow-up ("第二条") gets that item; a comparison also quotes the next unit whose heading names the other side;
+a point asked about as a whole is answered with its sections' headings.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ _RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison 
 _CN_ORDINAL_CLAUSE = "(?:第{n}|(?<![一二三四五六七八九十第]){n})是[^，,。；;]+"
 
 
+def _with_document(label: str, source: str, multi_source: bool) -> str:
+    return f"《{source.rsplit('.', 1)[0]}》{label}" if multi_source else label
+
+
 def citation_label(chunk: Chunk, multi_source: bool) -> str:
-    return f"《{chunk.source.rsplit('.', 1)[0]}》{chunk.label}" if multi_source else chunk.label
+    return _with_document(chunk.label, chunk.source, multi_source)
 
 
 def citation_for(chunk: Chunk, multi_source: bool) -> Citation:
@@ -104,10 +109,32 @@ def refusal(message: str, ms: float) -> Answer:
     return Answer(answer=message, refused=True, citations=[], passages=[], ms=ms)
 
 
+def _passages(result: RetrievalResult, multi_source: bool) -> list[Passage]:
+    return [Passage(text=h.chunk.text, label=citation_label(h.chunk, multi_source),
+                    score=round(h.score, 6), chunk_id=h.chunk.id) for h in result.hits]
+
+
+def _overview_answer(sections: list[Chunk], result: RetrievalResult, multi_source: bool,
+                     ms: float) -> Answer:
+    """A point asked about as a whole: its sections' headings in order, the point cited."""
+    first = sections[0]
+    label = _with_document(first.point_unit_label, first.source, multi_source)
+    headings = list(dict.fromkeys(c.heading for c in sections))  # a long section's parts share one
+    text = f"根据笔记「{label}」：\n" + "\n".join(headings) + f"\n\n出处：{label}"
+    citation = Citation(chapter=first.chapter, point=first.point, section=None, label=label,
+                        source=first.source)
+    return Answer(answer=text, refused=False, citations=[citation], passages=_passages(result, multi_source),
+                  ms=ms, quotes=headings)
+
+
 def extractive_answer(question: str, result: RetrievalResult, min_relevance: float,
-                      multi_source: bool, ms: float = 0.0) -> Answer:
+                      multi_source: bool, ms: float = 0.0, overview: list[Chunk] | None = None) -> Answer:
+    """``overview``: the sections of a point the question asks about as a whole (answered with
+    their headings; see ``heading_questions.point_overview``)."""
     if not result.hits or result.relevance < min_relevance:
         return refusal(REFUSAL, ms)
+    if overview:
+        return _overview_answer(overview, result, multi_source, ms)
     cited = _cited_chunks(question, result)
     blocks, quotes = [], []
     for chunk in cited:
@@ -117,7 +144,5 @@ def extractive_answer(question: str, result: RetrievalResult, min_relevance: flo
         blocks.append(f"根据笔记「{label}」：\n" + "\n".join(chosen))
     labels = "；".join(citation_label(c, multi_source) for c in cited)
     text = "\n\n".join(blocks) + f"\n\n出处：{labels}"
-    passages = [Passage(text=h.chunk.text, label=citation_label(h.chunk, multi_source),
-                        score=round(h.score, 6), chunk_id=h.chunk.id) for h in result.hits]
     return Answer(answer=text, refused=False, citations=[citation_for(c, multi_source) for c in cited],
-                  passages=passages, ms=ms, quotes=quotes)
+                  passages=_passages(result, multi_source), ms=ms, quotes=quotes)

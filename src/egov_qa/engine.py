@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from .answering import EMPTY_QUESTION, TOO_LONG, extractive_answer, refusal
 from .chat import retrieval_queries
 from .config import Settings
-from .heading_questions import example_question, promote_heading_unit
+from .heading_questions import example_question, point_overview, promote_heading_unit
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk
 from .notes import Notes
@@ -57,7 +57,9 @@ class Engine:
             pool = self.retriever.search(queries, k=max(self.settings.top_k, self.reranker.candidates))
             result = self.reranker.rerank(queries[0][0], pool, self.settings.top_k)
         result = promote_heading_unit(queries[0][0], result)
-        answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source)
+        overview = point_overview(queries[0][0], result, self.notes.chunks)
+        answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
+                                   overview=overview)
         answer.ms = elapsed()
         return answer
 

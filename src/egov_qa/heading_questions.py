@@ -5,6 +5,8 @@ comparison too ("X与Y"), while X and Y also appear in many other units; a small
 often rank a unit that merely mentions them first ("电子政务与政府信息化" for "什么是电子政务？").
 So when a question asks what X is and a retrieved unit's heading defines exactly X, or asks how X
 and Y differ or relate and a retrieved unit's heading pairs exactly X and Y, that unit comes first.
+And a question about a point as a whole ("电子政务建设的原则有哪些？") is answered with the point's
+sections (its principles are its sections 5.1.1–5.1.7), not with the one section ranked first.
 
 It also makes questions from headings: the chat page's examples, and a self-check that needs no
 labelled questions (``questions_from_headings``, run by ``make bench``).
@@ -17,7 +19,7 @@ from collections.abc import Callable
 
 from .models import Chunk
 from .retrieval import Hit, RetrievalResult
-from .text import normalize
+from .text import content_words, normalize
 
 DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
 _DEFINED = "|".join(DEFINITION_HEADS)
@@ -130,3 +132,25 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
             hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]
             return RetrievalResult(hits, result.relevance)
     return result
+
+
+def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) -> list[Chunk] | None:
+    """The section units (document order) of the point the question asks about as a whole, else None.
+
+    It applies when the best hit lies in a numbered point with two or more sections and the question's
+    topic words are exactly those of the point's title: one more ("那测试一般按什么顺序来做？" after a
+    question on "系统测试" adds 顺序) asks about a part of it.
+    """
+    if not result.hits:
+        return None
+    top = result.hits[0].chunk
+    if top.point is None or not top.point_title:
+        return None
+    sections = [c for c in chunks if c.section and (c.source, c.chapter, c.point, c.point_title)
+                == (top.source, top.chapter, top.point, top.point_title)]
+    if len({c.section for c in sections}) < 2:
+        return None
+    title_words = set(content_words(top.point_title))
+    if not title_words or title_words != set(content_words(question)):
+        return None
+    return sections

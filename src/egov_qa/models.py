@@ -131,6 +131,11 @@ class Chunk:
         """What is embedded and keyword-indexed: the label path in front of the unit."""
         return f"{self.label}\n{self.text}"
 
+    @property
+    def point_unit_label(self) -> str:
+        """The label of the point this unit belongs to ("第五章 · 1、…" for "第五章 · 1、… › 5.1.1 …")."""
+        return self.label.split(PATH_SEP)[0]
+
 
 class Citation(BaseModel):
     chapter: int

@@ -85,8 +85,12 @@ def cited_chunks(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk
             chunk = engine.chunk(passage.chunk_id) if passage.chunk_id else None
             if passage.label == citation.label and chunk and chunk not in chunks:
                 chunks.append(chunk)
-        if not chunks:
-            chunks = [c for c in all_chunks if c.label == citation.label and c.source == citation.source]
+        if not chunks:  # a point cited as a whole: its own unit, else its sections
+            # labels carry 《document》 in front when the corpus holds several files
+            bare = citation.label.split("》", 1)[1] if citation.label.startswith("《") else citation.label
+            same = [c for c in all_chunks if c.source == citation.source]
+            chunks = ([c for c in same if c.label == bare]
+                      or [c for c in same if citation.section is None and c.point_unit_label == bare])
         result.append((citation, chunks))
     return result
 
