@@ -166,3 +166,57 @@ def test_a_point_asked_as_a_whole_is_answered_with_its_sections(egov_engine):
 def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, question, section):
     answer = egov_engine.ask(question)
     assert answer.citations[0].section == section
+
+
+# --- a chapter asked about as a whole -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "chapter"), [
+    ("第三章讲了什么？", 3),
+    ("这门课的笔记第一章讲了什么？", 1),
+    ("第2章的重点是什么", 2),
+    ("第五章有哪些知识点？", 5),
+    ("那第五章呢？", 5),
+    ("第三章里电子政务规划的步骤有哪些？", None),  # something inside the chapter
+    ("电子政务的特征有哪些？", None),
+])
+def test_asked_chapter(question, chapter):
+    from egov_qa.heading_questions import asked_chapter
+
+    assert asked_chapter(question) == chapter
+
+
+@pytest.mark.slow
+def test_a_chapter_asked_as_a_whole_lists_its_points(egov_engine):
+    from egov_qa.chunking import point_label
+
+    (chapter,) = [ch for o in egov_engine.notes.outlines for ch in o.chapters if ch.number == 3]
+    for question, history in (("第三章讲了什么？", []), ("那第三章呢？", ["第一章讲了什么？"])):
+        answer = egov_engine.ask(question, history)
+        assert not answer.refused
+        assert [(c.chapter, c.point, c.section, c.label) for c in answer.citations] == [(3, None, None, "第三章")]
+        positions = [answer.answer.index(point_label(p)) for p in chapter.points]
+        assert positions == sorted(positions)  # every point, in the notes' order
+        assert answer.passages and all(p.label.startswith("第三章") for p in answer.passages)
+
+
+@pytest.mark.slow
+def test_a_chapter_the_notes_lack_gets_a_clear_message(egov_engine):
+    answer = egov_engine.ask("第四章讲了什么？")
+    assert answer.refused and not answer.citations and not answer.passages
+    assert "第四章" in answer.answer and "第五章" in answer.answer  # says which chapters there are
+
+
+@pytest.mark.slow
+def test_point_and_chapter_citations_open_their_node_in_the_notes_tab(egov_engine):
+    """No chunk carries a whole point's or a chapter's label: the 在目录中查看 button finds the
+    outline node from the citation itself."""
+    from egov_qa.ui_render import node_for_citation, outline_nodes
+
+    nodes = outline_nodes(egov_engine.notes.outlines)
+    point = egov_engine.ask("电子政务建设的原则有哪些？").citations[0]
+    node = node_for_citation(nodes, point)
+    assert node is not None and node.depth == 1 and node.title.endswith("1、电子政务建设的原则")
+    chapter = egov_engine.ask("第三章讲了什么？").citations[0]
+    node = node_for_citation(nodes, chapter)
+    assert node is not None and node.depth == 0 and node.title.startswith("第三章")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from .chat import ORDINAL
-from .models import Answer, Chunk, Citation, Passage
+from .chunking import point_label, section_label
+from .models import Answer, Chapter, Chunk, Citation, Passage, Point
 from .numbering import SUB_ITEM, parse_number
 from .retrieval import RetrievalResult
 from .text import bigrams, keywords, sentences
@@ -20,6 +21,7 @@ from .text import bigrams, keywords, sentences
 REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
+NO_CHAPTER = "笔记里没有{asked}。笔记包括：{chapters}。"
 
 ANSWER_BUDGET = 450  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
@@ -125,6 +127,28 @@ def _overview_answer(sections: list[Chunk], result: RetrievalResult, multi_sourc
                         source=first.source)
     return Answer(answer=text, refused=False, citations=[citation], passages=_passages(result, multi_source),
                   ms=ms, quotes=headings)
+
+
+def chapter_answer(chapters: list[tuple[str, Chapter]], result: RetrievalResult, multi_source: bool,
+                   ms: float = 0.0) -> Answer:
+    """A chapter asked about as a whole: its points (and sections outside a point) in order, per
+    document that has the chapter (source, chapter), the chapter cited."""
+    blocks, citations = [], []
+    for source, chapter in chapters:
+        label = _with_document(chapter.label, source, multi_source)
+        lines = []
+        for unit in sorted([*chapter.points, *chapter.sections], key=lambda u: u.start):
+            if isinstance(unit, Point):
+                lines.append(point_label(unit))
+                lines += [f"　{section_label(s)}" for s in unit.sections]  # U+3000: indented under it
+            else:
+                lines.append(section_label(unit))
+        title = f" {chapter.title}" if chapter.title else ""
+        blocks.append(f"「{label}{title}」包括：\n" + "\n".join(lines))
+        citations.append(Citation(chapter=chapter.number, point=None, section=None, label=label, source=source))
+    text = "\n\n".join(blocks) + "\n\n出处：" + "；".join(c.label for c in citations)
+    return Answer(answer=text, refused=False, citations=citations, passages=_passages(result, multi_source),
+                  ms=ms)
 
 
 def extractive_answer(question: str, result: RetrievalResult, min_relevance: float,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
-from .answering import EMPTY_QUESTION, TOO_LONG, extractive_answer, refusal
+from .answering import EMPTY_QUESTION, NO_CHAPTER, TOO_LONG, chapter_answer, extractive_answer, refusal
 from .chat import retrieval_queries
 from .config import Settings
-from .heading_questions import example_question, point_overview, promote_heading_unit
+from .heading_questions import asked_chapter, example_question, point_overview, promote_heading_unit
 from .index import NotesIndex, open_index
-from .models import Answer, Chunk
+from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
 from .reranking import load_reranker
-from .retrieval import HybridRetriever
+from .retrieval import HybridRetriever, RetrievalResult
+from .text import as_plain_question
 
 
 class Engine:
@@ -51,6 +52,11 @@ class Engine:
         if len(question) > limit:
             return refusal(TOO_LONG.format(limit=limit), elapsed())
         queries = retrieval_queries(question, list(history))
+        chapter = asked_chapter(as_plain_question(question))
+        if chapter is not None:
+            answer = self._chapter_overview(chapter, queries)
+            answer.ms = elapsed()
+            return answer
         if self.reranker is None:
             result = self.retriever.search(queries)
         else:
@@ -62,6 +68,17 @@ class Engine:
                                    overview=overview)
         answer.ms = elapsed()
         return answer
+
+    def _chapter_overview(self, number: int, queries: list[tuple[str, float]]) -> Answer:
+        found = [(o.source, ch) for o in self.notes.outlines for ch in o.chapters if ch.number == number]
+        if not found:
+            have = "、".join(dict.fromkeys(ch.label for o in self.notes.outlines for ch in o.chapters))
+            return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}章", chapters=have), 0.0)
+        # Passages: the chapter's units, best match to the question first.
+        ranked = self.retriever.search(queries, k=len(self.notes.chunks))
+        hits = [h for h in ranked.hits if (h.chunk.source, h.chunk.chapter) in
+                {(source, ch.number) for source, ch in found}][: self.settings.top_k]
+        return chapter_answer(found, RetrievalResult(hits, ranked.relevance), self.multi_source)
 
     def stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Answer]:
         """Growing partial answers, line by line; the last one is the complete answer."""

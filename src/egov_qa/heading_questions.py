@@ -6,7 +6,8 @@ often rank a unit that merely mentions them first ("电子政务与政府信息�
 So when a question asks what X is and a retrieved unit's heading defines exactly X, or asks how X
 and Y differ or relate and a retrieved unit's heading pairs exactly X and Y, that unit comes first.
 And a question about a point as a whole ("电子政务建设的原则有哪些？") is answered with the point's
-sections (its principles are its sections 5.1.1–5.1.7), not with the one section ranked first.
+sections (its principles are its sections 5.1.1–5.1.7), not with the one section ranked first; one
+about a chapter as a whole ("第三章讲了什么？") with the chapter's points.
 
 It also makes questions from headings: the chat page's examples, and a self-check that needs no
 labelled questions (``questions_from_headings``, run by ``make bench``).
@@ -18,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from .models import Chunk
+from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
 from .text import content_words, normalize
 
@@ -154,3 +156,22 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
     if not title_words or title_words != set(content_words(question)):
         return None
     return sections
+
+
+_CHAPTER = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*章")
+# What a question about a whole chapter may say besides "第N章" (generic, any course).
+_OVERVIEW_WORDS = frozenset(
+    "知识 知识点 重点 要点 考点 难点 掌握 需要 大纲 目录 概括 总结 内容 主要内容 部分 涉及 包括 包含 "
+    "学习 复习 讲述 讲解".split()
+)
+
+
+def asked_chapter(question: str) -> int | None:
+    """N of a question about chapter N as a whole ("第三章讲了什么？", "第2章的重点", "那第五章呢？")."""
+    match = _CHAPTER.search(question)
+    if not match:
+        return None
+    rest = f"{question[:match.start()]} {question[match.end():]}"
+    if set(content_words(rest)) - _OVERVIEW_WORDS:
+        return None  # it asks about something inside the chapter
+    return parse_number(match.group(1))

@@ -23,6 +23,7 @@ from .ui_render import (
     answer_markdown,
     md_escape,
     node_for_chunk,
+    node_for_citation,
     node_html,
     outline_nodes,
 )
@@ -97,7 +98,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         choices: list[tuple[str, str]] = []
         for cit in answer.citations:
             chunk = by_label.get((cit.source, cit.label))
-            node = node_for_chunk(nodes, chunk) if chunk else None
+            node = node_for_chunk(nodes, chunk) if chunk else node_for_citation(nodes, cit)
             if node and node.key not in [k for _, k in choices]:
                 choices.append((cit.label, node.key))
         return choices

@@ -136,6 +136,9 @@ class Node:
     source: str
     start: int
     end: int
+    chapter: int
+    point: int | None = None
+    section: str | None = None
 
 
 def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
@@ -147,20 +150,22 @@ def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
         for ci, ch in enumerate(outline.chapters):
             ch_name = f"{ch.label} {ch.title or ''}".strip()
             base = f"{oi}/{ci}"
-            nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end))
+            nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end,
+                              ch.number))
             for pi, p in enumerate(ch.points):
                 p_name = point_label(p)
                 key = f"{base}/p{pi}"
                 nodes.append(Node(key, 1, indent + p_name, f"{prefix}{ch_name} · {p_name}",
-                                  outline.source, p.start, p.end))
+                                  outline.source, p.start, p.end, ch.number, p.number))
                 for si, s in enumerate(p.sections):
                     s_name = section_label(s)
                     nodes.append(Node(f"{key}/s{si}", 2, indent * 2 + s_name,
-                                      f"{prefix}{ch_name} · {p_name} › {s_name}", outline.source, s.start, s.end))
+                                      f"{prefix}{ch_name} · {p_name} › {s_name}", outline.source, s.start, s.end,
+                                      ch.number, p.number, s.label))
             for si, s in enumerate(ch.sections):
                 s_name = section_label(s)
                 nodes.append(Node(f"{base}/s{si}", 1, indent + s_name, f"{prefix}{ch_name} · {s_name}",
-                                  outline.source, s.start, s.end))
+                                  outline.source, s.start, s.end, ch.number, None, s.label))
     return nodes
 
 
@@ -173,6 +178,17 @@ def node_for_chunk(nodes: Sequence[Node], chunk: Chunk) -> Node | None:
     """The deepest (narrowest) node containing the chunk's start."""
     inside = [n for n in nodes if n.source == chunk.source and n.start <= chunk.start < n.end]
     return min(inside, key=lambda n: (n.end - n.start, -n.depth), default=None)
+
+
+def node_for_citation(nodes: Sequence[Node], citation: Citation) -> Node | None:
+    """The node a citation names when no chunk carries its label: a point cited as a whole (its
+    sections are the chunks) or a chapter. A repeated point number is told apart by its title."""
+    for node in nodes:
+        if ((node.source, node.chapter, node.point, node.section)
+                == (citation.source, citation.chapter, citation.point, citation.section)
+                and (citation.point is None or citation.label.endswith(node.name.strip()))):
+            return node
+    return None
 
 
 def node_html(node: Node | None, chunks: Sequence[Chunk], quotes: Iterable[str] = ()) -> str:
