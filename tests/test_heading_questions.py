@@ -172,6 +172,7 @@ def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, questi
 
 
 @pytest.mark.parametrize(("question", "chapter"), [
+    ("第三章第5点讲了什么？", None),  # a point of it
     ("第三章讲了什么？", 3),
     ("这门课的笔记第一章讲了什么？", 1),
     ("第2章的重点是什么", 2),
@@ -180,10 +181,38 @@ def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, questi
     ("第三章里电子政务规划的步骤有哪些？", None),  # something inside the chapter
     ("电子政务的特征有哪些？", None),
 ])
-def test_asked_chapter(question, chapter):
-    from egov_qa.heading_questions import asked_chapter
+def test_whole_chapter_questions(question, chapter):
+    from egov_qa.heading_questions import asked_location
 
-    assert asked_chapter(question) == chapter
+    location = asked_location(question)
+    whole = location.chapter if location and location.point is None and location.whole_chapter else None
+    assert whole == chapter
+
+
+@pytest.mark.parametrize(("question", "chapter", "point"), [
+    ("第三章第5点讲了什么？", 3, 5),
+    ("第一章的第十一个知识点是什么", 1, 11),
+    ("第5章第1条", 5, 1),
+    ("第三章里电子政务规划的步骤有哪些？", 3, None),
+])
+def test_asked_location(question, chapter, point):
+    from egov_qa.heading_questions import asked_location
+
+    location = asked_location(question)
+    assert (location.chapter, location.point) == (chapter, point)
+    assert "章" not in location.rest and (point is None or "第" not in location.rest)
+
+
+@pytest.mark.slow
+def test_a_point_named_by_number_is_answered_from_it(egov_engine):
+    answer = egov_engine.ask("第三章第5点讲了什么？")
+    assert answer.citations[0].label == "第三章 · 5、电子政务实施措施"
+    assert "电子政务实施措施" in answer.answer
+    whole = egov_engine.ask("第五章第1点是什么？")  # a point made of sections: all of them
+    assert (whole.citations[0].label, whole.citations[0].section) == ("第五章 · 1、电子政务建设的原则", None)
+    inside = egov_engine.ask("第三章里电子政务规划的步骤有哪些？")
+    assert inside.citations[0].chapter == 3 and "步骤" in inside.citations[0].label
+    assert egov_engine.ask("第四章第1点讲了什么？").refused  # no chapter 4 in these notes
 
 
 @pytest.mark.slow

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator, Sequence
 
 from .answering import EMPTY_QUESTION, NO_CHAPTER, TOO_LONG, chapter_answer, extractive_answer, refusal
 from .chat import retrieval_queries
 from .config import Settings
-from .heading_questions import asked_chapter, example_question, point_overview, promote_heading_unit
+from .heading_questions import (
+    Location,
+    asked_location,
+    example_question,
+    point_overview,
+    promote_heading_unit,
+    sections_of,
+)
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
@@ -52,33 +60,62 @@ class Engine:
         if len(question) > limit:
             return refusal(TOO_LONG.format(limit=limit), elapsed())
         queries = retrieval_queries(question, list(history))
-        chapter = asked_chapter(as_plain_question(question))
-        if chapter is not None:
-            answer = self._chapter_overview(chapter, queries)
-            answer.ms = elapsed()
-            return answer
-        if self.reranker is None:
-            result = self.retriever.search(queries)
+        location = asked_location(as_plain_question(question))
+        if location is None:
+            answer = self._answer(question, queries)
+        elif location.point is None and location.whole_chapter:
+            answer = self._chapter_overview(location.chapter, queries)
         else:
-            pool = self.retriever.search(queries, k=max(self.settings.top_k, self.reranker.candidates))
-            result = self.reranker.rerank(queries[0][0], pool, self.settings.top_k)
-        result = promote_heading_unit(queries[0][0], result)
-        overview = point_overview(queries[0][0], result, self.notes.chunks)
-        answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
-                                   overview=overview)
+            answer = self._located_answer(location, queries)
         answer.ms = elapsed()
         return answer
 
+    def _retrieve(self, queries: list[tuple[str, float]], k: int | None = None) -> RetrievalResult:
+        if self.reranker is None:
+            return self.retriever.search(queries, k=k)
+        pool = self.retriever.search(queries, k=max(k or self.settings.top_k, self.reranker.candidates))
+        return self.reranker.rerank(queries[0][0], pool, k or self.settings.top_k)
+
+    def _answer(self, question: str, queries: list[tuple[str, float]]) -> Answer:
+        result = promote_heading_unit(queries[0][0], self._retrieve(queries))
+        overview = point_overview(queries[0][0], result, self.notes.chunks)
+        return extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
+                                 overview=overview)
+
+    def _missing_chapter(self, number: int) -> Answer | None:
+        if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):
+            return None
+        have = "、".join(dict.fromkeys(ch.label for o in self.notes.outlines for ch in o.chapters))
+        return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}章", chapters=have), 0.0)
+
+    def _within(self, queries: list[tuple[str, float]], chapter: int, point: int | None = None) -> RetrievalResult:
+        """The retrieval ranking restricted to a chapter (and point)."""
+        ranked = self._retrieve(queries, k=len(self.notes.chunks))
+        hits = [h for h in ranked.hits if h.chunk.chapter == chapter and point in (None, h.chunk.point)]
+        return RetrievalResult(hits[: self.settings.top_k], ranked.relevance)
+
     def _chapter_overview(self, number: int, queries: list[tuple[str, float]]) -> Answer:
+        missing = self._missing_chapter(number)
+        if missing:
+            return missing
         found = [(o.source, ch) for o in self.notes.outlines for ch in o.chapters if ch.number == number]
-        if not found:
-            have = "、".join(dict.fromkeys(ch.label for o in self.notes.outlines for ch in o.chapters))
-            return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}章", chapters=have), 0.0)
         # Passages: the chapter's units, best match to the question first.
-        ranked = self.retriever.search(queries, k=len(self.notes.chunks))
-        hits = [h for h in ranked.hits if (h.chunk.source, h.chunk.chapter) in
-                {(source, ch.number) for source, ch in found}][: self.settings.top_k]
-        return chapter_answer(found, RetrievalResult(hits, ranked.relevance), self.multi_source)
+        return chapter_answer(found, self._within(queries, number), self.multi_source)
+
+    def _located_answer(self, location: Location, queries: list[tuple[str, float]]) -> Answer:
+        """A question that names its place: "第三章第5点讲了什么？", "第三章里规划的步骤有哪些？"."""
+        missing = self._missing_chapter(location.chapter)
+        if missing:
+            return missing
+        result = self._within(queries, location.chapter, location.point)
+        if location.point is None or not result.hits:  # a point the chapter lacks: the chapter
+            result = promote_heading_unit(queries[0][0], self._within(queries, location.chapter))
+            return extractive_answer(location.rest, result, self.settings.min_relevance, self.multi_source,
+                                     overview=point_overview(queries[0][0], result, self.notes.chunks))
+        # The point was named: answer from it whatever the relevance; all of it if it has sections.
+        sections = sections_of(self.notes.chunks, location.chapter, location.point)
+        overview = sections if len({c.section for c in sections}) >= 2 else None
+        return extractive_answer(location.rest, result, -math.inf, self.multi_source, overview=overview)
 
     def stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Answer]:
         """Growing partial answers, line by line; the last one is the complete answer."""

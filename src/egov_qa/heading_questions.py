@@ -7,7 +7,8 @@ So when a question asks what X is and a retrieved unit's heading defines exactly
 and Y differ or relate and a retrieved unit's heading pairs exactly X and Y, that unit comes first.
 And a question about a point as a whole ("电子政务建设的原则有哪些？") is answered with the point's
 sections (its principles are its sections 5.1.1–5.1.7), not with the one section ranked first; one
-about a chapter as a whole ("第三章讲了什么？") with the chapter's points.
+about a chapter as a whole ("第三章讲了什么？") with the chapter's points; and a question that names its
+place ("第三章第5点讲了什么？", "第三章里…") is answered from that place.
 
 It also makes questions from headings: the chat page's examples, and a self-check that needs no
 labelled questions (``questions_from_headings``, run by ``make bench``).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .models import Chunk
 from .numbering import parse_number
@@ -148,8 +150,8 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
     top = result.hits[0].chunk
     if top.point is None or not top.point_title:
         return None
-    sections = [c for c in chunks if c.section and (c.source, c.chapter, c.point, c.point_title)
-                == (top.source, top.chapter, top.point, top.point_title)]
+    sections = [c for c in sections_of(chunks, top.chapter, top.point)
+                if (c.source, c.point_title) == (top.source, top.point_title)]
     if len({c.section for c in sections}) < 2:
         return None
     title_words = set(content_words(top.point_title))
@@ -166,12 +168,36 @@ _OVERVIEW_WORDS = frozenset(
 )
 
 
-def asked_chapter(question: str) -> int | None:
-    """N of a question about chapter N as a whole ("第三章讲了什么？", "第2章的重点", "那第五章呢？")."""
-    match = _CHAPTER.search(question)
-    if not match:
+# "第5点", "第五个知识点", "第2条" after a chapter reference: the notes' point of that number.
+_POINT = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*个?\s*(?:知识点|要点|考点|点|条|部分)")
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the notes a question names by number, and what it asks there."""
+
+    chapter: int
+    point: int | None
+    rest: str  # the question without "第N章" / "第M点"
+
+    @property
+    def whole_chapter(self) -> bool:
+        """Nothing but the chapter is asked about ("第三章讲了什么？", "第2章的重点", "那第五章呢？")."""
+        return not set(content_words(self.rest)) - _OVERVIEW_WORDS
+
+
+def asked_location(question: str) -> Location | None:
+    """The chapter (and point) a question names: "第三章第5点讲了什么？" → 3, 5, "讲了什么？"."""
+    chapter = _CHAPTER.search(question)
+    if not chapter:
         return None
-    rest = f"{question[:match.start()]} {question[match.end():]}"
-    if set(content_words(rest)) - _OVERVIEW_WORDS:
-        return None  # it asks about something inside the chapter
-    return parse_number(match.group(1))
+    rest = f"{question[:chapter.start()]} {question[chapter.end():]}"
+    point = _POINT.search(rest)
+    if point:
+        rest = f"{rest[:point.start()]}{rest[point.end():]}"
+    return Location(parse_number(chapter.group(1)), parse_number(point.group(1)) if point else None, rest)
+
+
+def sections_of(chunks: list[Chunk], chapter: int, point: int) -> list[Chunk]:
+    """The section units of a numbered point, in document order."""
+    return [c for c in chunks if c.section and (c.chapter, c.point) == (chapter, point)]
