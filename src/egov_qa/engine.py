@@ -76,8 +76,9 @@ class Engine:
         pool = self.retriever.search(queries, k=max(k or self.settings.top_k, self.reranker.candidates))
         return self.reranker.rerank(queries[0][0], pool, k or self.settings.top_k)
 
-    def _answer(self, question: str, queries: list[tuple[str, float]]) -> Answer:
-        result = promote_heading_unit(queries[0][0], self._retrieve(queries))
+    def _answer(self, question: str, queries: list[tuple[str, float]],
+                ranked: RetrievalResult | None = None) -> Answer:
+        result = promote_heading_unit(queries[0][0], ranked or self._retrieve(queries))
         overview = point_overview(queries[0][0], result, self.notes.chunks)
         return extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
                                  overview=overview)
@@ -109,11 +110,11 @@ class Engine:
             return missing
         result = self._within(queries, location.chapter, location.point)
         if location.point is None or not result.hits:  # a point the chapter lacks: the chapter
-            result = promote_heading_unit(queries[0][0], self._within(queries, location.chapter))
-            return extractive_answer(location.rest, result, self.settings.min_relevance, self.multi_source,
-                                     overview=point_overview(queries[0][0], result, self.notes.chunks))
+            return self._answer(location.rest, queries, self._within(queries, location.chapter))
         # The point was named: answer from it whatever the relevance; all of it if it has sections.
-        sections = sections_of(self.notes.chunks, location.chapter, location.point)
+        source = result.hits[0].chunk.source
+        sections = [c for c in sections_of(self.notes.chunks, location.chapter, location.point)
+                    if c.source == source]
         overview = sections if len({c.section for c in sections}) >= 2 else None
         return extractive_answer(location.rest, result, -math.inf, self.multi_source, overview=overview)
 
