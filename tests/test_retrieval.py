@@ -119,6 +119,28 @@ def test_exam_style_questions(egov_engine, question, heading):
     assert egov_engine.retriever.vocabulary_coverage(question) == 1.0
 
 
+@pytest.mark.parametrize(("traditional", "simplified"), [
+    ("什麼是電子政務？", "什么是电子政务？"),
+    ("電子政務的特徵有哪些？", "电子政务的特征有哪些？"),
+    ("電子政務和電子商務有什麼區別？", "电子政务和电子商务有什么区别？"),
+    ("第三章講了什麼？", "第三章讲了什么？"),
+])
+def test_traditional_characters_get_the_same_answer(egov_engine, traditional, simplified):
+    """A traditional-character keyboard asks the same (simplified) notes."""
+    from egov_qa.text import to_simplified
+
+    assert to_simplified(traditional) == simplified
+    got, want = egov_engine.ask(traditional), egov_engine.ask(simplified)
+    assert not got.refused and got.citations == want.citations and got.answer == want.answer
+
+
+def test_simplified_notes_are_left_as_they_are(egov_notes):
+    from egov_qa.text import to_simplified
+
+    text = egov_notes.read_text(encoding="utf-8")
+    assert to_simplified(text) == text
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])
 def test_empty_question_gets_a_message(egov_engine, question):
     answer = egov_engine.ask(question)

@@ -22,7 +22,7 @@ from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
 from .reranking import load_reranker
 from .retrieval import HybridRetriever, RetrievalResult
-from .text import as_plain_question
+from .text import as_plain_question, to_simplified
 
 
 class Engine:
@@ -59,7 +59,9 @@ class Engine:
         limit = self.settings.max_question_chars
         if len(question) > limit:
             return refusal(TOO_LONG.format(limit=limit), elapsed())
-        queries = retrieval_queries(question, list(history))
+        # Matched in simplified characters (what jieba's dictionary and the model know best).
+        question = to_simplified(question)
+        queries = retrieval_queries(question, [to_simplified(h) for h in history])
         location = asked_location(as_plain_question(question))
         if location is None:
             answer = self._answer(question, queries)

@@ -29,6 +29,7 @@ import jieba
 import jieba.posseg
 
 from .numbering import SUB_ITEM
+from .text import to_simplified
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -82,6 +83,13 @@ class _Token:
     end: int
 
 
+def _simplified(text: str) -> str:
+    """Traditional-character notes as simplified, what jieba's dictionary and the cue word lists
+    know, when the conversion keeps every position (so a cut applies to the notes' own text)."""
+    simple = to_simplified(text)
+    return simple if len(simple) == len(text) else text
+
+
 @lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[_Token, ...]:
     out, pos = [], 0
@@ -94,7 +102,7 @@ def _tokens(text: str) -> tuple[_Token, ...]:
 def is_word(text: str) -> bool:
     """A dictionary word of two or more characters."""
     jieba.dt.check_initialized()
-    return len(text) >= 2 and jieba.dt.FREQ.get(text, 0) > 0
+    return len(text) >= 2 and jieba.dt.FREQ.get(_simplified(text), 0) > 0
 
 
 def _splits_word(tokens: tuple[_Token, ...], text: str, gap: int) -> bool:
@@ -303,9 +311,20 @@ def _head(text: str) -> str:
 def split_heading(segment: str, heads: frozenset[str] = frozenset(), line_only: bool = False) -> HeadingSplit:
     """Split the text after a heading marker into its title and the offset of its body.
 
-    ``heads`` are the last words shared by this heading's clear siblings; ``line_only`` is for
-    explicit (Markdown) headings, whose title is the whole line.
+    ``heads`` are the last words shared by this heading's clear siblings (simplified characters);
+    ``line_only`` is for explicit (Markdown) headings, whose title is the whole line. Traditional
+    characters are cut as their simplified form, and the title keeps the notes' own characters.
     """
+    simple = _simplified(segment)
+    split = _split_heading(simple, heads, line_only)
+    if simple == segment:
+        return split
+    lead = len(segment) - len(segment.lstrip())
+    title = _squeeze(segment[lead:split.body_offset])[0].strip()
+    return HeadingSplit(title, split.body_offset, split.sure, split.head)
+
+
+def _split_heading(segment: str, heads: frozenset[str], line_only: bool) -> HeadingSplit:
     lead = len(segment) - len(segment.lstrip())
     rest = segment[lead:]
     hard = (_LINE_END if line_only else _HARD_END).search(rest)

@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 
 import jieba
+import opencc
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -30,12 +31,21 @@ _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|\n")
 _ACRONYM_LINK = re.compile(r"(?<=[a-z])(?:\s*-\s*|2)(?=[a-z]\b|[a-z](?![a-z]))")
 
 
+_T2S = opencc.OpenCC("t2s")  # thread-safe: the converter holds no per-call state
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ("什麼是電子政務" → "什么是电子政务"); simplified text is
+    left as it is. Students with a traditional-character keyboard ask the same notes."""
+    return _T2S.convert(text)
+
+
 def normalize(text: str) -> str:
-    """Width-folded, lower-cased form for matching (never shown).
+    """Simplified, width-folded, lower-cased form for matching (never shown).
 
     Acronym links are unified, so "G2C", "G-C" and "GC" match (the English "2" = "to").
     """
-    return _ACRONYM_LINK.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _ACRONYM_LINK.sub("", to_simplified(unicodedata.normalize("NFKC", text)).lower())
 
 
 @lru_cache(maxsize=4096)
