@@ -82,3 +82,9 @@ def test_cli_reports_a_bad_reranker_without_a_traceback(egov_index, tmp_path):
                           timeout=120, check=False)
     assert proc.returncode == 2
     assert "EGOV_QA_RERANKER" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_named_point_is_found_with_a_reranker_too(reranked_engine):
+    """Chapter/point filtering happens on the whole fused ranking, before the reranker's cut."""
+    answer = reranked_engine.ask("第三章第5点讲了什么？")
+    assert answer.citations[0].label == "第三章 · 5、电子政务实施措施"

@@ -72,11 +72,20 @@ class Engine:
         answer.ms = elapsed()
         return answer
 
-    def _retrieve(self, queries: list[tuple[str, float]], k: int | None = None) -> RetrievalResult:
-        if self.reranker is None:
-            return self.retriever.search(queries, k=k)
-        pool = self.retriever.search(queries, k=max(k or self.settings.top_k, self.reranker.candidates))
-        return self.reranker.rerank(queries[0][0], pool, k or self.settings.top_k)
+    def _retrieve(self, queries: list[tuple[str, float]], chapter: int | None = None,
+                  point: int | None = None) -> RetrievalResult:
+        """The fused ranking, restricted to a chapter (and point) when given, reranked when set."""
+        wanted = self.settings.top_k if self.reranker is None else max(self.settings.top_k,
+                                                                        self.reranker.candidates)
+        if chapter is None:
+            result = self.retriever.search(queries, k=wanted)
+        else:
+            ranked = self.retriever.search(queries, k=len(self.notes.chunks))
+            hits = [h for h in ranked.hits if h.chunk.chapter == chapter and point in (None, h.chunk.point)]
+            result = RetrievalResult(hits[:wanted], ranked.relevance)
+        if self.reranker is not None:
+            result = self.reranker.rerank(queries[0][0], result, self.settings.top_k)
+        return result
 
     def _answer(self, question: str, queries: list[tuple[str, float]],
                 ranked: RetrievalResult | None = None) -> Answer:
@@ -91,28 +100,22 @@ class Engine:
         have = "、".join(dict.fromkeys(ch.label for o in self.notes.outlines for ch in o.chapters))
         return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}章", chapters=have), 0.0)
 
-    def _within(self, queries: list[tuple[str, float]], chapter: int, point: int | None = None) -> RetrievalResult:
-        """The retrieval ranking restricted to a chapter (and point)."""
-        ranked = self._retrieve(queries, k=len(self.notes.chunks))
-        hits = [h for h in ranked.hits if h.chunk.chapter == chapter and point in (None, h.chunk.point)]
-        return RetrievalResult(hits[: self.settings.top_k], ranked.relevance)
-
     def _chapter_overview(self, number: int, queries: list[tuple[str, float]]) -> Answer:
         missing = self._missing_chapter(number)
         if missing:
             return missing
         found = [(o.source, ch) for o in self.notes.outlines for ch in o.chapters if ch.number == number]
         # Passages: the chapter's units, best match to the question first.
-        return chapter_answer(found, self._within(queries, number), self.multi_source)
+        return chapter_answer(found, self._retrieve(queries, number), self.multi_source)
 
     def _located_answer(self, location: Location, queries: list[tuple[str, float]]) -> Answer:
         """A question that names its place: "第三章第5点讲了什么？", "第三章里规划的步骤有哪些？"."""
         missing = self._missing_chapter(location.chapter)
         if missing:
             return missing
-        result = self._within(queries, location.chapter, location.point)
+        result = self._retrieve(queries, location.chapter, location.point)
         if location.point is None or not result.hits:  # a point the chapter lacks: the chapter
-            return self._answer(location.rest, queries, self._within(queries, location.chapter))
+            return self._answer(location.rest, queries, self._retrieve(queries, location.chapter))
         # The point was named: answer from it whatever the relevance; all of it if it has sections.
         source = result.hits[0].chunk.source
         sections = [c for c in sections_of(self.notes.chunks, location.chapter, location.point)
