@@ -29,12 +29,12 @@ _RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison 
 _CN_ORDINAL_CLAUSE = "(?:第{n}|(?<![一二三四五六七八九十第]){n})是[^，,。；;]+"
 
 
-def _with_document(label: str, source: str, multi_source: bool) -> str:
+def with_document(label: str, source: str, multi_source: bool) -> str:
     return f"《{source.rsplit('.', 1)[0]}》{label}" if multi_source else label
 
 
 def citation_label(chunk: Chunk, multi_source: bool) -> str:
-    return _with_document(chunk.label, chunk.source, multi_source)
+    return with_document(chunk.label, chunk.source, multi_source)
 
 
 def citation_for(chunk: Chunk, multi_source: bool) -> Citation:
@@ -120,7 +120,7 @@ def _overview_answer(sections: list[Chunk], result: RetrievalResult, multi_sourc
                      ms: float) -> Answer:
     """A point asked about as a whole: its sections' headings in order, the point cited."""
     first = sections[0]
-    label = _with_document(first.point_unit_label, first.source, multi_source)
+    label = with_document(first.point_unit_label, first.source, multi_source)
     headings = list(dict.fromkeys(c.heading for c in sections))  # a long section's parts share one
     text = f"根据笔记「{label}」：\n" + "\n".join(headings) + f"\n\n出处：{label}"
     citation = Citation(chapter=first.chapter, point=first.point, section=None, label=label,
@@ -135,7 +135,7 @@ def chapter_answer(chapters: list[tuple[str, Chapter]], result: RetrievalResult,
     document that has the chapter (source, chapter), the chapter cited."""
     blocks, citations = [], []
     for source, chapter in chapters:
-        label = _with_document(chapter.label, source, multi_source)
+        label = with_document(chapter.label, source, multi_source)
         lines = []
         for unit in sorted([*chapter.points, *chapter.sections], key=lambda u: u.start):
             if isinstance(unit, Point):

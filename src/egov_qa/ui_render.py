@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .answering import citation_label, with_document
 from .chunking import point_label, section_label
 from .models import Answer, Chunk, Citation, Outline
 
@@ -79,6 +80,7 @@ def highlight_html(text: str, quotes: Iterable[str] = ()) -> str:
 def cited_chunks(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk]) -> list[tuple[Citation, list[Chunk]]]:
     """For each citation, the note chunks it points at (passages with its label, else the notes)."""
     result: list[tuple[Citation, list[Chunk]]] = []
+    multi_source = len({c.source for c in all_chunks}) > 1  # labels then name the document
     for citation in answer.citations:
         chunks: list[Chunk] = []
         for passage in answer.passages:
@@ -86,11 +88,10 @@ def cited_chunks(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk
             if passage.label == citation.label and chunk and chunk not in chunks:
                 chunks.append(chunk)
         if not chunks:  # a point cited as a whole: its own unit, else its sections
-            # labels carry 《document》 in front when the corpus holds several files
-            bare = citation.label.split("》", 1)[1] if citation.label.startswith("《") else citation.label
             same = [c for c in all_chunks if c.source == citation.source]
-            chunks = ([c for c in same if c.label == bare]
-                      or [c for c in same if citation.section is None and c.point_unit_label == bare])
+            chunks = ([c for c in same if citation_label(c, multi_source) == citation.label]
+                      or [c for c in same if citation.section is None
+                          and with_document(c.point_unit_label, c.source, multi_source) == citation.label])
         result.append((citation, chunks))
     return result
 
