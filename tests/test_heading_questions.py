@@ -55,7 +55,7 @@ def _defined_units(engine):
     heading = re.compile(rf"^(.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
     units = {}
     for chunk in engine.retriever.chunks:
-        title = chunk.section_title if chunk.section else chunk.point_title
+        title = chunk.unit_title
         match = heading.match((title or "").strip())
         if match:
             units.setdefault(match.group(1), chunk.label)
@@ -90,7 +90,7 @@ def test_comparison_questions_cite_the_unit_that_pairs_both_sides(egov_engine):
     heading = re.compile(r"^(.+?)与(.+)$")
     pairs = {}
     for chunk in egov_engine.retriever.chunks:
-        match = heading.match((chunk.section_title if chunk.section else chunk.point_title) or "")
+        match = heading.match(chunk.unit_title)
         if match:
             pairs.setdefault(match.groups(), chunk.label)
     assert ("电子政务", "电子政府") in pairs

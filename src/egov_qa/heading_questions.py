@@ -69,7 +69,7 @@ def questions_from_headings(chunks: list[Chunk]) -> list[tuple[str, str]]:
     skipped (either would be right)."""
     labels: dict[str, set[str]] = {}
     for chunk in chunks:
-        labels.setdefault(_title(chunk), set()).add(chunk.label)
+        labels.setdefault(chunk.unit_title, set()).add(chunk.label)
     pairs = []
     for title, units in labels.items():
         if len(units) != 1 or not title:
@@ -102,10 +102,6 @@ def compared_pair(question: str) -> frozenset[str] | None:
     return frozenset((_key(match.group("a")), _key(match.group("b")))) if match else None
 
 
-def _title(chunk: Chunk) -> str:
-    return ((chunk.section_title if chunk.section else chunk.point_title) or "").strip()
-
-
 def _answers(question: str) -> Callable[[str], bool] | None:
     """A test a chunk's heading must pass to answer this question, or None."""
     term = defined_term(question)
@@ -130,7 +126,7 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
     if fits is None:
         return result
     for rank, hit in enumerate(result.hits):
-        if fits(_title(hit.chunk)):
+        if fits(hit.chunk.unit_title):
             if rank == 0:
                 return result
             hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]

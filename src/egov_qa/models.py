@@ -132,6 +132,11 @@ class Chunk:
         return f"{self.label}\n{self.text}"
 
     @property
+    def unit_title(self) -> str:
+        """The title of the unit's own heading: its section's, else its point's ("" for neither)."""
+        return ((self.section_title if self.section else self.point_title) or "").strip()
+
+    @property
     def point_unit_label(self) -> str:
         """The label of the point this unit belongs to ("第五章 · 1、…" for "第五章 · 1、… › 5.1.1 …")."""
         return self.label.split(PATH_SEP)[0]
