@@ -137,7 +137,7 @@ def chapter_answer(chapters: list[tuple[str, Chapter]], result: RetrievalResult,
     for source, chapter in chapters:
         label = with_document(chapter.label, source, multi_source)
         lines = []
-        for unit in sorted([*chapter.points, *chapter.sections], key=lambda u: u.start):
+        for unit in chapter.units:
             if isinstance(unit, Point):
                 lines.append(point_label(unit))
                 lines += [f"　{section_label(s)}" for s in unit.sections]  # U+3000: indented under it

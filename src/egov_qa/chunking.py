@@ -98,7 +98,7 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
             ))
 
     for chapter in outline.chapters:
-        units = sorted([*chapter.points, *chapter.sections], key=lambda n: n.start)
+        units = chapter.units
         intro_end = units[0].start if units else chapter.end
         intro = format_body(text[chapter.body_start:intro_end])
         if _SENTENCE_END.search(intro):  # a chapter's own text, not just a document title line

@@ -66,6 +66,11 @@ class Chapter:
     def label(self) -> str:
         return f"第{chinese_numeral(self.number)}章"
 
+    @property
+    def units(self) -> list[Point | Section]:
+        """Its points and the sections outside a point, in document order."""
+        return sorted([*self.points, *self.sections], key=lambda unit: unit.start)
+
 
 @dataclass
 class Outline:
@@ -88,7 +93,7 @@ class Outline:
         chapters = []
         for ch in self.chapters:
             points: list[dict] = []
-            for unit in sorted([*ch.points, *ch.sections], key=lambda n: n.start):
+            for unit in ch.units:
                 if isinstance(unit, Point):
                     item: dict = {"point": unit.number, "title": unit.title}
                     if unit.sections:

@@ -281,7 +281,7 @@ def _close_spans(chapters: list[Chapter], text_end: int) -> None:
     """Each node ends where the next node of the same or a higher level begins."""
     for ci, chapter in enumerate(chapters):
         chapter.end = chapters[ci + 1].start if ci + 1 < len(chapters) else text_end
-        units: list[Point | Section] = sorted([*chapter.points, *chapter.sections], key=lambda n: n.start)
+        units = chapter.units
         for ui, unit in enumerate(units):
             unit.end = units[ui + 1].start if ui + 1 < len(units) else chapter.end
         for point in chapter.points:
