@@ -17,7 +17,7 @@ from egov_qa.cli import app
 pytestmark = pytest.mark.slow
 
 EGOV_QA = Path(sys.executable).with_name("egov-qa")
-ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes"}
+ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes", "understood_as"}
 CITATION_KEYS = {"chapter", "point", "section", "label", "source"}
 PASSAGE_KEYS = {"text", "label", "score", "chunk_id"}
 

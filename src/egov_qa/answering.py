@@ -22,6 +22,7 @@ REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
 NO_CHAPTER = "笔记里没有{asked}。笔记包括：{chapters}。"
+UNDERSTOOD_AS = "（按笔记用词理解为：{question}）"
 
 ANSWER_BUDGET = 450  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")

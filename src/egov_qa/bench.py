@@ -6,6 +6,8 @@ notes) and ``mis.jsonl`` (``notes_mis_scraped.txt``):
 * our pipeline — hit@1, hit@5, MRR, citation accuracy, key-term coverage, refusals (the metrics
   of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question, and the share
   of questions made from the notes' own headings (``questions_from_headings``) that cite their unit;
+* the same questions with a homophone typo (``typo_questions``, seeded, ``TYPO_VARIANTS`` each),
+  answered with typo correction on and off: hit@1 and refusals;
 * the baseline a LangChain tutorial would write, with the SAME embedding model
   (``load_embeddings``): the whole cleaned notes text, ``RecursiveCharacterTextSplitter(1000, 200)``,
   dense ``langchain_chroma.Chroma`` in a temp dir, k=4, no refusal — hit@1/hit@5/MRR by the same
@@ -27,6 +29,7 @@ import json
 import multiprocessing
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -44,6 +47,7 @@ from .evaluation import Question, evaluate, first_hit_rank, read_questions
 from .heading_questions import questions_from_headings
 from .models import Answer, Passage
 from .report import fmt
+from .typo_questions import with_slips
 
 BASELINE_CHUNK_SIZE = 1000
 BASELINE_CHUNK_OVERLAP = 200
@@ -55,6 +59,8 @@ BUSY_SAFETY_SECONDS = 180  # a busy loop ends by itself even if the parent dies
 PROBE_TIME_CAP = 25.0  # seconds of questions per thread setting at most
 COLD_RUNS = 3
 COLD_QUESTION = "这门课的笔记第一章讲了什么？"
+TYPO_VARIANTS = 3  # typo'd copies of each answerable question
+TYPO_SEED = 7
 
 
 def _repo_eval_dir() -> Path:
@@ -142,6 +148,7 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
                 for a, label in ((engine.ask(q), label) for q, label in from_headings))
     result.pop("p50_ms"), result.pop("p95_ms")
     return {
+        **typo_robustness(engine, questions),
         **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()},
         "chunks": info.chunk_count,
         "build_s": round(build_s, 2),
@@ -151,6 +158,23 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
         "heading_questions": len(from_headings),
         "heading_questions_cited_right": round(right / max(len(from_headings), 1), 4),
     }
+
+
+def typo_robustness(engine: Any, questions: list[Question]) -> dict[str, Any]:
+    """hit@1 and refusals on answerable questions with one homophone typo, correction on and off."""
+    from .engine import Engine
+
+    uncorrected = Engine(engine.settings.model_copy(update={"correct_typos": False}), engine.index)
+    rng = random.Random(TYPO_SEED)
+    typed = [(q, with_slips(q.question, engine.retriever.notes_text, rng))
+             for q in questions if q.answerable for _ in range(TYPO_VARIANTS)]
+    out: dict[str, Any] = {"typo_questions": len(typed)}
+    for name, eng in (("corrected", engine), ("uncorrected", uncorrected)):
+        answers = [(q, eng.ask(text, q.history)) for q, text in typed]
+        out[f"typo_hit_at_1_{name}"] = round(sum(first_hit_rank(q, a) == 1 for q, a in answers)
+                                             / max(len(typed), 1), 4)
+        out[f"typo_refused_{name}"] = round(sum(a.refused for _, a in answers) / max(len(typed), 1), 4)
+    return out
 
 
 # --- the LangChain-tutorial baseline ----------------------------------------------------------
@@ -331,6 +355,10 @@ def format_table(results: dict[str, Any]) -> str:
             ("citation accuracy", ours["citation_accuracy"], None, None),
             ("key-term coverage", ours["key_term_coverage"], None, None),
             (f"heading questions ({ours['heading_questions']})", ours["heading_questions_cited_right"], None, None),
+            (f"typo hit@1 ({ours['typo_questions']})", ours["typo_hit_at_1_corrected"], None, None),
+            ("  without correction", ours["typo_hit_at_1_uncorrected"], None, None),
+            ("typo refused", ours["typo_refused_corrected"], None, None),
+            ("  without correction", ours["typo_refused_uncorrected"], None, None),
             ("out-of-scope refusal", ours["out_of_scope_refusal"], None, None),
             ("false refusals", ours["false_refusals"], 0.0, None),
             ("mean passage chars", ours["mean_passage_chars"], base["mean_passage_chars"], rat["mean_passage_chars"]),

@@ -147,7 +147,7 @@ def ask(
 
     answer = _open_engine(Settings()).ask(question, history)
     if as_json:
-        typer.echo(dumps(answer.model_dump()))  # a batch line's keys (id null) plus mode and quotes
+        typer.echo(dumps(answer.model_dump()))  # a batch line's keys (id null) plus mode, quotes, understood_as
         return
     typer.echo(answer.answer)
 

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         "`egov-qa calibrate` on the dev set (≤ 5% false refusals)",
     )
 
+    correct_typos: bool = Field(
+        True, description="Put right homophone typos that turn a notes word into a non-word "
+        "(电子正务 → 电子政务) before searching"
+    )
+
     reranker: str = Field(
         "",
         description="Local sentence-transformers CrossEncoder directory to rerank candidates with "

@@ -6,7 +6,15 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 
-from .answering import EMPTY_QUESTION, NO_CHAPTER, TOO_LONG, chapter_answer, extractive_answer, refusal
+from .answering import (
+    EMPTY_QUESTION,
+    NO_CHAPTER,
+    TOO_LONG,
+    UNDERSTOOD_AS,
+    chapter_answer,
+    extractive_answer,
+    refusal,
+)
 from .chat import retrieval_queries
 from .config import Settings
 from .heading_questions import (
@@ -22,6 +30,7 @@ from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
 from .reranking import load_reranker
 from .retrieval import HybridRetriever, RetrievalResult
+from .spelling import Speller
 from .text import as_plain_question, to_simplified
 
 
@@ -33,6 +42,7 @@ class Engine:
         self.retriever = HybridRetriever(index.notes.chunks, index, settings)
         self.multi_source = len({c.source for c in index.notes.chunks}) > 1
         self.reranker = load_reranker(settings)
+        self.speller = Speller(c.search_text for c in index.notes.chunks) if settings.correct_typos else None
 
     @classmethod
     def open(cls, settings: Settings, progress: bool = True) -> Engine:
@@ -45,7 +55,8 @@ class Engine:
 
     def relevance(self, question: str, history: Sequence[str] = ()) -> float:
         """The number compared with ``min_relevance`` (higher = more relevant)."""
-        return self.retriever.search(retrieval_queries(question, list(history))).relevance
+        queries = retrieval_queries(self._plain(question), [self._plain(h) for h in history])
+        return self.retriever.search(queries).relevance
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
@@ -59,9 +70,10 @@ class Engine:
         limit = self.settings.max_question_chars
         if len(question) > limit:
             return refusal(TOO_LONG.format(limit=limit), elapsed())
-        # Matched in simplified characters (what jieba's dictionary and the model know best).
-        question = to_simplified(question)
-        queries = retrieval_queries(question, [to_simplified(h) for h in history])
+        # Matched in simplified characters (what jieba's dictionary and the model know best),
+        # with homophone typos put right.
+        typed, question = to_simplified(question), self._plain(question)
+        queries = retrieval_queries(question, [self._plain(h) for h in history])
         location = asked_location(as_plain_question(question))
         if location is None:
             answer = self._answer(question, queries)
@@ -69,8 +81,15 @@ class Engine:
             answer = self._chapter_overview(location.chapter, queries)
         else:
             answer = self._located_answer(location, queries)
+        if question != typed:  # say how the question was read, so a wrong correction shows
+            answer.understood_as = question
+            answer.answer = f"{UNDERSTOOD_AS.format(question=question)}\n{answer.answer}"
         answer.ms = elapsed()
         return answer
+
+    def _plain(self, text: str) -> str:
+        text = to_simplified(text)
+        return self.speller.correct(text) if self.speller else text
 
     def _retrieve(self, queries: list[tuple[str, float]], chapter: int | None = None,
                   point: int | None = None) -> RetrievalResult:

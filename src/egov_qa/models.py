@@ -173,3 +173,4 @@ class Answer(BaseModel):
     ms: float
     mode: str = "extractive"
     quotes: list[str] = []  # exact note sentences the answer quotes (for highlighting)
+    understood_as: str | None = None  # the question as searched, when typos in it were put right

@@ -24,6 +24,7 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _ASCII_PAIR = re.compile(r"(?<![a-z0-9])([a-z0-9]+) +(?=([a-z0-9]+)(?![a-z0-9]))")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|\n")
 
@@ -32,6 +33,11 @@ _ACRONYM_LINK = re.compile(r"(?<=[a-z])(?:\s*-\s*|2)(?=[a-z]\b|[a-z](?![a-z]))")
 
 
 _T2S = opencc.OpenCC("t2s")  # thread-safe: the converter holds no per-call state
+
+
+def is_cjk_word(text: str) -> bool:
+    """Chinese characters only (no digits, Latin letters or punctuation)."""
+    return bool(_CJK_RUN.fullmatch(text))
 
 
 def to_simplified(text: str) -> str:
