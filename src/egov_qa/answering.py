@@ -152,6 +152,19 @@ def chapter_answer(chapters: list[tuple[str, Chapter]], result: RetrievalResult,
                   ms=ms)
 
 
+def _quoted(cited: list[tuple[str, Chunk]], result: RetrievalResult, multi_source: bool, ms: float) -> Answer:
+    """Each (question, unit): the unit's lines that answer the question, under its label."""
+    blocks, quotes = [], []
+    for question, chunk in cited:
+        chosen = _select(question, chunk)
+        quotes.extend(chosen)
+        blocks.append(f"根据笔记「{citation_label(chunk, multi_source)}」：\n" + "\n".join(chosen))
+    labels = "；".join(citation_label(c, multi_source) for _, c in cited)
+    text = "\n\n".join(blocks) + f"\n\n出处：{labels}"
+    return Answer(answer=text, refused=False, citations=[citation_for(c, multi_source) for _, c in cited],
+                  passages=_passages(result, multi_source), ms=ms, quotes=quotes)
+
+
 def extractive_answer(question: str, result: RetrievalResult, min_relevance: float,
                       multi_source: bool, ms: float = 0.0, overview: list[Chunk] | None = None) -> Answer:
     """``overview``: the sections of a point the question asks about as a whole (answered with
@@ -160,14 +173,22 @@ def extractive_answer(question: str, result: RetrievalResult, min_relevance: flo
         return refusal(REFUSAL, ms)
     if overview:
         return _overview_answer(overview, result, multi_source, ms)
-    cited = _cited_chunks(question, result)
-    blocks, quotes = [], []
-    for chunk in cited:
-        chosen = _select(question, chunk)
-        quotes.extend(chosen)
-        label = citation_label(chunk, multi_source)
-        blocks.append(f"根据笔记「{label}」：\n" + "\n".join(chosen))
-    labels = "；".join(citation_label(c, multi_source) for c in cited)
-    text = "\n\n".join(blocks) + f"\n\n出处：{labels}"
-    return Answer(answer=text, refused=False, citations=[citation_for(c, multi_source) for c in cited],
-                  passages=_passages(result, multi_source), ms=ms, quotes=quotes)
+    return _quoted([(question, c) for c in _cited_chunks(question, result)], result, multi_source, ms)
+
+
+def aspects_answer(parts: list[tuple[str, RetrievalResult]], min_relevance: float,
+                   multi_source: bool) -> Answer | None:
+    """Aspects of one topic asked together ("X的含义及其特征"), each (aspect question, its own
+    retrieval): every aspect quoted from its unit. None when one is out of scope or all share a unit."""
+    if any(not r.hits or r.relevance < min_relevance for _, r in parts):
+        return None
+    cited: dict[str, tuple[str, Chunk]] = {}
+    for question, result in parts:
+        for chunk in _cited_chunks(question, result):
+            cited.setdefault(chunk.id, (question, chunk))
+    if len({c.label for _, c in cited.values()}) < 2:
+        return None
+    # Passages: the parts' rankings interleaved, best of each first.
+    hits = list({h.chunk.id: h for rank in zip(*(r.hits for _, r in parts)) for h in rank}.values())
+    merged = RetrievalResult(hits[:len(parts[0][1].hits)], min(r.relevance for _, r in parts))
+    return _quoted(list(cited.values()), merged, multi_source, 0.0)

@@ -5,7 +5,8 @@ notes) and ``mis.jsonl`` (``notes_mis_scraped.txt``):
 
 * our pipeline — hit@1, hit@5, MRR, citation accuracy, key-term coverage, refusals (the metrics
   of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question, and the share
-  of questions made from the notes' own headings (``questions_from_headings``) that cite their unit;
+  of questions made from the notes' own headings (``questions_from_headings``) that cite their unit,
+  and of "简述X的A及其B。" questions (``aspect_questions_from_headings``) that cite both units;
 * the same questions with a homophone typo (``typo_questions``, seeded, ``TYPO_VARIANTS`` each),
   answered with typo correction on and off: hit@1 and refusals;
 * the baseline a LangChain tutorial would write, with the SAME embedding model
@@ -43,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from .config import Settings
+from .aspects import aspect_questions_from_headings
 from .evaluation import Question, evaluate, first_hit_rank, read_questions
 from .heading_questions import questions_from_headings
 from .models import Answer, Passage
@@ -146,6 +148,8 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
     from_headings = questions_from_headings(engine.notes.chunks)
     right = sum(bool(a.citations) and a.citations[0].label == label
                 for a, label in ((engine.ask(q), label) for q, label in from_headings))
+    two_aspects = aspect_questions_from_headings(engine.notes.chunks)
+    both = sum(set(labels) <= {c.label for c in engine.ask(q).citations} for q, labels in two_aspects)
     result.pop("p50_ms"), result.pop("p95_ms")
     return {
         **typo_robustness(engine, questions),
@@ -157,6 +161,8 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
         "latency": _percentiles(wall),
         "heading_questions": len(from_headings),
         "heading_questions_cited_right": round(right / max(len(from_headings), 1), 4),
+        "aspect_questions": len(two_aspects),
+        "aspect_questions_both_cited": round(both / max(len(two_aspects), 1), 4),
     }
 
 
@@ -355,6 +361,7 @@ def format_table(results: dict[str, Any]) -> str:
             ("citation accuracy", ours["citation_accuracy"], None, None),
             ("key-term coverage", ours["key_term_coverage"], None, None),
             (f"heading questions ({ours['heading_questions']})", ours["heading_questions_cited_right"], None, None),
+            (f"two-aspect q. ({ours['aspect_questions']})", ours["aspect_questions_both_cited"], None, None),
             (f"typo hit@1 ({ours['typo_questions']})", ours["typo_hit_at_1_corrected"], None, None),
             ("  without correction", ours["typo_hit_at_1_uncorrected"], None, None),
             ("typo refused", ours["typo_refused_corrected"], None, None),

@@ -30,8 +30,13 @@ def _too_short(question: str) -> bool:
     return len(content_words(_ANAPHORA.sub(" ", question))) < _SHORT_QUESTION_WORDS
 
 
+def refers_back(text: str) -> bool:
+    """A pronoun, ordinal reference or bare continuation ("它", "那第二点", "还有")."""
+    return bool(_ANAPHORA.search(text))
+
+
 def is_followup(question: str) -> bool:
-    return bool(_ANAPHORA.search(question)) or _too_short(question)
+    return refers_back(question) or _too_short(question)
 
 
 _PRONOUN = re.compile(r"它们|它|这个|那个")

@@ -11,10 +11,12 @@ from .answering import (
     NO_CHAPTER,
     TOO_LONG,
     UNDERSTOOD_AS,
+    aspects_answer,
     chapter_answer,
     extractive_answer,
     refusal,
 )
+from .aspects import asked_aspects
 from .chat import retrieval_queries
 from .config import Settings
 from .heading_questions import (
@@ -108,6 +110,12 @@ class Engine:
 
     def _answer(self, question: str, queries: list[tuple[str, float]],
                 ranked: RetrievalResult | None = None) -> Answer:
+        aspects = asked_aspects(queries[0][0]) if ranked is None and len(queries) == 1 else None
+        if aspects:  # "X的含义及其特征": each aspect from its own unit, if they differ
+            parts = [(q, promote_heading_unit(q, self._retrieve([(q, 1.0)]))) for q in aspects]
+            answer = aspects_answer(parts, self.settings.min_relevance, self.multi_source)
+            if answer:
+                return answer
         result = promote_heading_unit(queries[0][0], ranked or self._retrieve(queries))
         overview = point_overview(queries[0][0], result, self.notes.chunks)
         return extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
