@@ -159,9 +159,23 @@ def test_a_point_asked_as_a_whole_is_answered_with_its_sections(egov_engine):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "试论述电子政务对政府管理创新的影响。",
+    "电子政务与政府管理创新有什么关系？",
+])
+def test_the_relation_a_pair_heading_names_is_asked_as_a_whole(egov_engine, question):
+    """A point headed "X与Y" is what "X对Y的影响" / "X与Y有什么关系" asks about."""
+    label = "第一章 · 11、电子政务与政府管理创新"
+    assert label in _points_with_sections(egov_engine)
+    citation = egov_engine.ask(question).citations[0]
+    assert (citation.label, citation.section) == (label, None)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("question", "section"), [
     ("电子政务建设的原则中效益原则是什么？", "5.1.4"),  # names one of its sections
     ("电子政务建设的原则里，衡量项目划不划算看哪几个指标？", "5.1.4"),  # asks about a part
+    ("电子政务对政府工作效率有什么影响？", "1.3.6"),  # a relation, but of one of its sections
 ])
 def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, question, section):
     answer = egov_engine.ask(question)

@@ -39,6 +39,7 @@ _ASKS_PAIR = re.compile(
     rf"^(?:请问)?(?P<a>[^，,。？?]+?)(?:和|与|跟|同|及)(?P<b>[^，,。？?]+?)(?:之间)?"
     rf"(?:有什么|有何|有啥|是什么|是啥|的)?(?:{_RELATION})"
 )
+_PAIR_RELATION_WORDS = frozenset({"影响", "作用", "关系", "联系"})
 _PAIR_HEADING = re.compile(rf"^(?P<a>.+?)(?:与|和|及)(?P<b>.+?)(?:的(?:{_RELATION}))?$")
 
 
@@ -139,7 +140,8 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
 
     It applies when the best hit lies in a numbered point with two or more sections and the question's
     topic words are exactly those of the point's title: one more ("那测试一般按什么顺序来做？" after a
-    question on "系统测试" adds 顺序) asks about a part of it.
+    question on "系统测试" adds 顺序) asks about a part of it. Only a relation word (影响, 作用, 关系,
+    联系) may be added to the title of a point headed "X与Y" ("电子政务对政府管理创新的影响").
     """
     if not result.hits:
         return None
@@ -150,8 +152,12 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
                 if (c.source, c.point_title) == (top.source, top.point_title)]
     if len({c.section for c in sections}) < 2:
         return None
-    title_words = set(content_words(top.point_title))
-    if not title_words or title_words != set(content_words(question)):
+    title_words, asked = set(content_words(top.point_title)), set(content_words(question))
+    if not title_words or not title_words <= asked:
+        return None
+    extra = asked - title_words
+    # "论述X对Y的影响" asks about a point headed "X与Y" as a whole: the relation is what it covers.
+    if extra and not (extra <= _PAIR_RELATION_WORDS and _PAIR_HEADING.match(top.point_title)):
         return None
     return sections
 
