@@ -17,6 +17,7 @@ from egov_qa.heading_questions import (
     DEFINITION_HEADS,
     compared_pair,
     defined_term,
+    defining_lines,
     questions_from_headings,
 )
 from egov_qa.text import as_plain_question
@@ -73,6 +74,22 @@ def test_what_is_questions_cite_the_defining_unit(egov_engine):
             assert answer.citations[0].label == label, (question, answer.citations[0].label)
             scores = [p.score for p in answer.passages]
             assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(("question", "lines", "expected"), [
+    ("名词解释：政务内网", ["1.政务内网:机关内部办公网。", "2.政务外网:对外服务网。"], ["1.政务内网:机关内部办公网。"]),
+    ("什么是政务外网？", ["(1)政务内网：内部。", "(2)政务外网是对外服务网。"], ["(2)政务外网是对外服务网。"]),
+    ("什么是政务网？", ["1.政务内网:内部。", "2.政务外网:对外。"], []),  # defines neither
+    ("政务内网有哪些？", ["1.政务内网:内部。"], []),  # not a "what is X" question
+])
+def test_defining_lines(question, lines, expected):
+    assert defining_lines(question, lines) == expected
+
+
+def test_a_term_defined_in_a_line_of_its_own_is_answered_with_that_line(egov_engine):
+    answer = egov_engine.ask("名词解释：政务内网")
+    assert len(answer.quotes) == 1 and answer.quotes[0].lstrip("1. ").startswith("政务内网")
+    assert "政务外网:" not in answer.answer  # the unit's other terms are left out
 
 
 @pytest.mark.parametrize(("question", "pair"), [

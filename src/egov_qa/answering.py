@@ -13,6 +13,7 @@ import re
 
 from .chat import ORDINAL
 from .chunking import point_label, section_label
+from .heading_questions import defining_lines
 from .models import Answer, Chapter, Chunk, Citation, Passage, Point
 from .numbering import SUB_ITEM, parse_number
 from .retrieval import RetrievalResult
@@ -78,6 +79,9 @@ def _select(question: str, chunk: Chunk) -> list[str]:
     ordinal = _ordinal_item(question, pieces)
     if ordinal:
         return ordinal
+    defining = defining_lines(question, pieces)
+    if defining and len(defining) < len(pieces):  # "名词解释：政务内网" in a unit on 内网 and 外网
+        return defining
     if sum(len(p) for p in pieces) <= ANSWER_BUDGET:
         return pieces
     grams, words = bigrams(question), set(keywords(question))

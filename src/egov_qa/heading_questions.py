@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .models import Chunk
 from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
-from .text import content_words, normalize
+from .text import as_plain_question, content_words, normalize
 
 DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
 _DEFINED = "|".join(DEFINITION_HEADS)
@@ -97,6 +97,20 @@ def defined_term(question: str) -> str | None:
     return None
 
 
+# A list item's own number in front of the term it defines ("1.政务内网:…", "(2)外网：…").
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳])")
+
+
+def defining_lines(question: str, lines: list[str]) -> list[str]:
+    """The lines that define the X a "what is X" question asks about ("1.政务内网:…" for
+    "名词解释：政务内网"), when a unit defines several terms one per line; else none."""
+    term = defined_term(as_plain_question(question))
+    if not term:
+        return []
+    pattern = re.compile(rf"{re.escape(term)}[:：是指即]")
+    return [line for line in lines if pattern.match(_key(_ITEM_NUMBER.sub("", line)))]
+
+
 def compared_pair(question: str) -> frozenset[str] | None:
     """{X, Y} of a question that asks how X and Y differ or relate, else None."""
     match = _ASKS_PAIR.match(question.strip())
@@ -126,12 +140,16 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
     fits = _answers(question)
     if fits is None:
         return result
-    for rank, hit in enumerate(result.hits):
-        if fits(hit.chunk.unit_title):
-            if rank == 0:
-                return result
-            hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]
-            return RetrievalResult(hits, result.relevance)
+    tests: list[Callable[[Chunk], bool]] = [lambda c: fits(c.unit_title)]
+    if defined_term(question):  # no heading defines X: a unit with a line of its own that does
+        tests.append(lambda c: bool(defining_lines(question, c.body.split("\n"))))
+    for test in tests:
+        for rank, hit in enumerate(result.hits):
+            if test(hit.chunk):
+                if rank == 0:
+                    return result
+                hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]
+                return RetrievalResult(hits, result.relevance)
     return result
 
 
