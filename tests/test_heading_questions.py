@@ -81,6 +81,8 @@ def test_what_is_questions_cite_the_defining_unit(egov_engine):
     ("什么是政务外网？", ["(1)政务内网：内部。", "(2)政务外网是对外服务网。"], ["(2)政务外网是对外服务网。"]),
     ("什么是政务网？", ["1.政务内网:内部。", "2.政务外网:对外。"], []),  # defines neither
     ("政务内网有哪些？", ["1.政务内网:内部。"], []),  # not a "what is X" question
+    ("G2B是什么？", ["1.政府与政府(G-G)公文", "2.政府与企业(G-B)采购"], ["2.政府与企业(G-B)采购"]),
+    ("MRP是什么？", ["MRP II (Manufacturing) 制造资源", "MRP（Material）物料需求"], ["MRP（Material）物料需求"]),
 ])
 def test_defining_lines(question, lines, expected):
     assert defining_lines(question, lines) == expected

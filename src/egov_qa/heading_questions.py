@@ -103,10 +103,14 @@ _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\s*[\d一二三
 
 def defining_lines(question: str, lines: list[str]) -> list[str]:
     """The lines that define the X a "what is X" question asks about ("1.政务内网:…" for
-    "名词解释：政务内网"), when a unit defines several terms one per line; else none."""
+    "名词解释：政务内网"; for an acronym, the lines that name it), when a unit defines several terms
+    one per line; else none."""
     term = defined_term(as_plain_question(question))
     if not term:
         return []
+    if re.fullmatch(r"[a-z0-9]+", term):  # an acronym ("G2B是什么？"): the lines that name it, "(G-B)…"
+        named = re.compile(rf"(?<![a-z0-9]){term}(?![a-z0-9])")
+        return [line for line in lines if named.search(re.sub(r"\s+", "", normalize(line)))]
     pattern = re.compile(rf"{re.escape(term)}[:：是指即]")
     return [line for line in lines if pattern.match(_key(_ITEM_NUMBER.sub("", line)))]
 
