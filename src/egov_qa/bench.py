@@ -7,8 +7,8 @@ notes) and ``mis.jsonl`` (``notes_mis_scraped.txt``):
   of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question, and the share
   of questions made from the notes' own headings (``questions_from_headings``) that cite their unit,
   and of "简述X的A及其B。" questions (``aspect_questions_from_headings``) that cite both units;
-* the same questions with a homophone typo (``typo_questions``, seeded, ``TYPO_VARIANTS`` each),
-  answered with typo correction on and off: hit@1 and refusals;
+* the same questions with a homophone typo, and with a fuzzy-pinyin one (``typo_questions``,
+  seeded, ``TYPO_VARIANTS`` each), answered with typo correction on and off: hit@1 and refusals;
 * the baseline a LangChain tutorial would write, with the SAME embedding model
   (``load_embeddings``): the whole cleaned notes text, ``RecursiveCharacterTextSplitter(1000, 200)``,
   dense ``langchain_chroma.Chroma`` in a temp dir, k=4, no refusal — hit@1/hit@5/MRR by the same
@@ -167,19 +167,22 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
 
 
 def typo_robustness(engine: Any, questions: list[Question]) -> dict[str, Any]:
-    """hit@1 and refusals on answerable questions with one homophone typo, correction on and off."""
+    """hit@1 and refusals on answerable questions with one typo (a homophone, or a sound-alike
+    under fuzzy pinyin), correction on and off."""
     from .engine import Engine
 
     uncorrected = Engine(engine.settings.model_copy(update={"correct_typos": False}), engine.index)
-    rng = random.Random(TYPO_SEED)
-    typed = [(q, with_slips(q.question, engine.retriever.notes_text, rng))
-             for q in questions if q.answerable for _ in range(TYPO_VARIANTS)]
-    out: dict[str, Any] = {"typo_questions": len(typed)}
-    for name, eng in (("corrected", engine), ("uncorrected", uncorrected)):
-        answers = [(q, eng.ask(text, q.history)) for q, text in typed]
-        out[f"typo_hit_at_1_{name}"] = round(sum(first_hit_rank(q, a) == 1 for q, a in answers)
-                                             / max(len(typed), 1), 4)
-        out[f"typo_refused_{name}"] = round(sum(a.refused for _, a in answers) / max(len(typed), 1), 4)
+    out: dict[str, Any] = {}
+    for kind, fuzzy in (("typo", False), ("fuzzy_typo", True)):
+        rng = random.Random(TYPO_SEED)
+        typed = [(q, with_slips(q.question, engine.retriever.notes_text, rng, fuzzy=fuzzy))
+                 for q in questions if q.answerable for _ in range(TYPO_VARIANTS)]
+        out[f"{kind}_questions"] = len(typed)
+        for name, eng in (("corrected", engine), ("uncorrected", uncorrected)):
+            answers = [(q, eng.ask(text, q.history)) for q, text in typed]
+            out[f"{kind}_hit_at_1_{name}"] = round(sum(first_hit_rank(q, a) == 1 for q, a in answers)
+                                                   / max(len(typed), 1), 4)
+            out[f"{kind}_refused_{name}"] = round(sum(a.refused for _, a in answers) / max(len(typed), 1), 4)
     return out
 
 
@@ -362,10 +365,11 @@ def format_table(results: dict[str, Any]) -> str:
             ("key-term coverage", ours["key_term_coverage"], None, None),
             (f"heading questions ({ours['heading_questions']})", ours["heading_questions_cited_right"], None, None),
             (f"two-aspect q. ({ours['aspect_questions']})", ours["aspect_questions_both_cited"], None, None),
-            (f"typo hit@1 ({ours['typo_questions']})", ours["typo_hit_at_1_corrected"], None, None),
-            ("  without correction", ours["typo_hit_at_1_uncorrected"], None, None),
-            ("typo refused", ours["typo_refused_corrected"], None, None),
-            ("  without correction", ours["typo_refused_uncorrected"], None, None),
+            *(row for kind, name in (("typo", "typo"), ("fuzzy_typo", "fuzzy typo")) for row in (
+                (f"{name} hit@1 ({ours[kind + '_questions']})", ours[f"{kind}_hit_at_1_corrected"], None, None),
+                ("  without correction", ours[f"{kind}_hit_at_1_uncorrected"], None, None),
+                (f"{name} refused", ours[f"{kind}_refused_corrected"], None, None),
+                ("  without correction", ours[f"{kind}_refused_uncorrected"], None, None))),
             ("out-of-scope refusal", ours["out_of_scope_refusal"], None, None),
             ("false refusals", ours["false_refusals"], 0.0, None),
             ("mean passage chars", ours["mean_passage_chars"], base["mean_passage_chars"], rat["mean_passage_chars"]),

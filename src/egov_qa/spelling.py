@@ -17,6 +17,7 @@ Longest notes word first, so "电子正务" becomes "电子政务", not "电子"
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -26,12 +27,22 @@ from pypinyin import lazy_pinyin
 
 from .text import is_cjk_word, keywords
 
+_MERGED = {"zh": "z", "ch": "c", "sh": "s", "l": "n"}
+_FUZZY_INITIAL = re.compile(r"^(?:zh|ch|sh|l)")
+_FUZZY_FINAL = re.compile(r"(?<=[aei])ng$")
 MAX_WORD_CHARS = 8  # longer notes words are rare and their typos are found inside them
 
 
 # jieba part-of-speech tags of words a typo may be corrected into: nouns, verbs, adjectives,
 # distinguishing words, idioms, abbreviations, place, direction and time words.
 _CONTENT_TAGS = tuple("nvablijzsft")
+
+
+def sound_of(text: str) -> tuple[str, ...]:
+    """Toneless pinyin with the sounds many speakers (and fuzzy-pinyin keyboards) merge folded
+    together: zh/z, ch/c, sh/s, l/n, ang/an, eng/en, ing/in."""
+    return tuple(_FUZZY_FINAL.sub("n", _FUZZY_INITIAL.sub(lambda m: _MERGED[m.group()], s))
+                 for s in lazy_pinyin(text))
 
 
 def _is_dictionary_word(text: str) -> bool:
@@ -51,7 +62,7 @@ class Speller:
                          if 2 <= len(w) <= MAX_WORD_CHARS and is_cjk_word(w) and _is_content_word(w))
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word, _ in counts.most_common():  # the more frequent notes word first, if two sound alike
-            self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+            self._by_sound.setdefault(sound_of(word), []).append(word)
         self._words = frozenset(counts)
 
     def _notes_word_for(self, pieces: list[str]) -> str | None:
@@ -63,7 +74,7 @@ class Speller:
         starts = itertools.accumulate(map(len, pieces), initial=0)
         fixed = {start + k for start, piece in zip(starts, pieces) if piece in self._words
                  for k in range(len(piece))}
-        for word in self._by_sound.get(tuple(lazy_pinyin(stretch)), ()):
+        for word in self._by_sound.get(sound_of(stretch), ()):
             changed = {k for k, (a, b) in enumerate(zip(word, stretch)) if a != b}
             if changed and not changed & fixed and 2 * len(changed) <= len(word):
                 return word
