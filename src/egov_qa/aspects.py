@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 from .chat import refers_back
 from .models import Chunk
@@ -44,7 +45,7 @@ def aspect_questions_from_headings(chunks: list[Chunk]) -> list[tuple[str, tuple
     pairs = []
     for (_, topic), aspects in by_topic.items():
         names = list(aspects)
-        for a, b in zip(names, names[1:]):  # neighbouring headings, as an exam pairs them
+        for a, b in pairwise(names):  # neighbouring headings, as an exam pairs them
             if aspects[a] != aspects[b]:
                 pairs.append((f"简述{topic}的{a}及其{b}。", (aspects[a], aspects[b])))
     return pairs

@@ -43,8 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from .config import Settings
 from .aspects import aspect_questions_from_headings
+from .config import Settings
 from .evaluation import Question, evaluate, first_hit_rank, read_questions
 from .heading_questions import questions_from_headings
 from .models import Answer, Passage
