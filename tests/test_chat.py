@@ -58,6 +58,23 @@ def test_pronoun_is_replaced_by_the_earlier_subject():
     assert all(w < 1.0 for _, w in weighted[1:])
 
 
+@pytest.mark.parametrize(("history", "question", "searched"), [
+    ("电子政务的特征有哪些？", "那电子商务呢？", "电子商务的特征有哪些？"),
+    ("电子政务和办公自动化有什么区别？", "那和电子商务呢？", "电子政务和电子商务有什么区别？"),
+    ("政务内网是什么？", "那外网呢？", "外网是什么？"),
+])
+def test_the_earlier_question_about_something_else(history, question, searched):
+    weighted = retrieval_queries(question, [history])
+    assert weighted[0] == (searched, 1.0)
+    assert all(w < 1.0 for _, w in weighted[1:])
+
+
+@pytest.mark.parametrize("question", ["那第三个呢？", "还有呢？", "为什么呢？"])
+def test_a_followup_naming_nothing_new_is_not_rewritten(question):
+    history = "电子政务的特征有哪些？"
+    assert retrieval_queries(question, [history])[0] == (f"{history} {question}", 1.0)
+
+
 # --- the engine with history (real index) -----------------------------------------------------
 
 
@@ -81,6 +98,14 @@ def test_history_resolves_the_followup(egov_engine: Engine, history, question, u
     assert unit_word in with_history.answer or unit_word in with_history.citations[0].label
     # the history is what made it work: alone, the same words do not find the unit first
     assert alone.refused or first_rank(alone, unit_word) != 1
+
+
+@pytest.mark.slow
+def test_the_same_comparison_with_another_side(egov_engine: Engine):
+    unit = next(c.label for c in egov_engine.notes.chunks if c.unit_title == "电子政务与电子商务")
+    answer = egov_engine.ask("那和电子商务呢？", ["电子政务和办公自动化有什么区别？"])
+    assert answer.citations[0].label == unit
+    assert "1)实施主体不同" in answer.answer
 
 
 @pytest.mark.slow

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import jieba.posseg
 
-from .text import as_plain_question, content_words
+from .heading_questions import pair_asked
+from .text import as_plain_question, content_words, keywords
 
 ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
 # Pronouns, demonstratives, ordinal references and bare continuations.
@@ -58,6 +59,24 @@ def subject_of(question: str) -> str:
     return "".join(words)
 
 
+# "那电子商务呢？", "那和电子商务呢？": the earlier question, about something else.
+_SOMETHING_ELSE = re.compile(
+    r"^(?:那么?)?\s*(?:和|跟|与|同)?\s*(?P<other>[^，,。？?！!]+?)\s*(?:呢|怎么样|又如何|如何)\s*[？?]*$"
+)
+
+
+def asked_about_instead(question: str, earlier: str) -> str | None:
+    """The earlier question with its subject, or the second side of its comparison, replaced by
+    what the follow-up names: "电子政务的特征有哪些？" + "那电子商务呢？" → "电子商务的特征有哪些？"."""
+    match = _SOMETHING_ELSE.match(question.strip())
+    other = match.group("other") if match else ""
+    if not other or refers_back(other) or not keywords(other):
+        return None
+    pair = pair_asked(earlier)
+    replaced = pair[1] if pair else subject_of(earlier)
+    return earlier.replace(replaced, other, 1) if replaced and replaced in earlier else None
+
+
 def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, float]]:
     """(query, weight) pairs to search and fuse, most important first."""
     question = as_plain_question(question)
@@ -66,6 +85,9 @@ def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, 
         return [(question, 1.0)]
     combined = f"{earlier[-1]} {question}"
     older = [(f"{h} {question}", 0.5) for h in reversed(earlier[:-1])]
+    instead = asked_about_instead(question, earlier[-1])
+    if instead:  # says it all; the joined form still counts, less
+        return [(instead, 1.0), (combined, 0.5), *older][:3]
     subject = subject_of(earlier[-1])
     if subject and _PRONOUN.search(question):
         # "那它对安全…" → "那政务内网对安全…" says it all; the earlier question's own topic words

@@ -115,10 +115,16 @@ def defining_lines(question: str, lines: list[str]) -> list[str]:
     return [line for line in lines if pattern.match(_key(_ITEM_NUMBER.sub("", line)))]
 
 
-def compared_pair(question: str) -> frozenset[str] | None:
-    """{X, Y} of a question that asks how X and Y differ or relate, else None."""
+def pair_asked(question: str) -> tuple[str, str] | None:
+    """(X, Y) as written in a question that asks how X and Y differ or relate, else None."""
     match = _ASKS_PAIR.match(question.strip())
-    return frozenset((_key(match.group("a")), _key(match.group("b")))) if match else None
+    return (match.group("a").strip(), match.group("b").strip()) if match else None
+
+
+def compared_pair(question: str) -> frozenset[str] | None:
+    """{X, Y} of a question that asks how X and Y differ or relate (matching keys), else None."""
+    pair = pair_asked(question)
+    return frozenset(map(_key, pair)) if pair else None
 
 
 def _answers(question: str) -> Callable[[str], bool] | None:
