@@ -46,6 +46,12 @@ def test_defined_term(question, term):
     ("请介绍一下子网划分。", "子网划分。"),  # jieba would cut 一下子 / 网
     ("请说明电子政务建设模式的分类。", "电子政务建设模式的分类。"),
     ("说明书是什么", "说明书是什么"),  # a word, not a request
+    ("三、论述题（每题15分）：试述电子政务的功能。", "电子政务的功能。"),  # marks, two instructions
+    ("名词解释（每题3分）：电子政务", "什么是电子政务？"),
+    ("1. 简述电子政务的特征。（10分）", "电子政务的特征。"),
+    ("判断题：电子政务就是办公自动化。", "电子政务就是办公自动化。"),
+    ("填空：电子政务的主体是____。", "电子政务的主体是。"),  # the blank says nothing
+    ("电子政务的功能（共6点）有哪些？", "电子政务的功能（共6点）有哪些？"),  # not marks
 ])
 def test_exam_instruction_becomes_the_question(exam, plain):
     assert as_plain_question(exam) == plain

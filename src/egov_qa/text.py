@@ -72,29 +72,32 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
 
 
 # An instruction in front of the topic: an exam paper's ("名词解释：电子政务", "三、简述…",
-# "论述题：…") or a polite request ("请介绍一下…", "请说明…", "简单介绍一下…").
+# "论述题：…", "判断题：…") or a polite request ("请介绍一下…", "请说明…", "简单介绍一下…").
 _INSTRUCTION = re.compile(
     r"^\s*(?:[一二三四五六七八九十\d]+\s*[、.．]\s*)?"
-    r"(名词解释|简答题|论述题|简答|简述|试述|论述|阐述|概述|简析|试析"
+    r"(名词解释|简答题|论述题|问答题|分析题|思考题|案例分析题|案例分析|判断题|填空题|填空|选择题|单选题|多选题"
+    r"|简答|简述|试述|论述|阐述|概述|简析|试析"
     r"|(?:请|麻烦你?)(?:简单|简要|详细)?地?(?:介绍|讲讲|说说|谈谈|解释|说明|讲|说|谈)(?:一下)?"
     r"|(?:简单|简要)?地?(?:介绍|讲讲|说说|谈谈|解释)一下)\s*[:：]?\s*"
 )
+# An exam paper's marks ("（10分）", "(每题3分)") and the blanks of a fill-in item ("____", "（ ）").
+_MARKS = re.compile(r"[（(]\s*(?:每小题|每题|本题|共)?\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+_BLANK = re.compile(r"[_＿]{2,}|[（(]\s*[)）]")
 
 
 def as_plain_question(text: str) -> str:
     """The question an instruction asks: "名词解释：X" → "什么是X？", "简述X。" → "X。",
-    "请介绍一下子网划分" → "子网划分".
+    "请介绍一下子网划分" → "子网划分", "三、论述题（15分）：试述X。" → "X。".
 
     The instruction word would otherwise pull the question's vector towards any unit that
     "explains" or "describes" something, and jieba cuts "一下子网" as "一下子 / 网".
     """
-    match = _INSTRUCTION.match(text)
-    if not match or not text[match.end():].strip():
-        return text
-    topic = text[match.end():].strip()
-    if match.group(1) == "名词解释":
-        return f"什么是{topic.rstrip('。.？?')}？"
-    return topic
+    text = _BLANK.sub("", _MARKS.sub("", text))
+    definition = False
+    while (match := _INSTRUCTION.match(text)) and text[match.end():].strip():
+        definition = definition or match.group(1) == "名词解释"
+        text = text[match.end():].strip()
+    return f"什么是{text.rstrip('。.？?')}？" if definition else text
 
 
 _QUESTION_MORPHEMES = ("哪", "几", "什么", "啥", "怎", "吗", "呢", "么", "多少")
