@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.chat import is_followup, retrieval_queries
+from egov_qa.chat import asks_for_more, is_followup, names_nothing, retrieval_queries
 from egov_qa.engine import Engine
 from egov_qa.models import Answer
 
@@ -75,6 +75,22 @@ def test_a_followup_naming_nothing_new_is_not_rewritten(question):
     assert retrieval_queries(question, [history])[0] == (f"{history} {question}", 1.0)
 
 
+@pytest.mark.parametrize(("question", "more"), [
+    ("还有呢？", True), ("还有别的吗？", True), ("其他的呢？", True), ("继续", True), ("那还有吗", True),
+    ("还有哪些原则？", False), ("另外两种模式是什么？", False), ("电子政务还有什么作用？", False),
+])
+def test_asks_for_more(question, more):
+    assert asks_for_more(question) is more
+
+
+@pytest.mark.parametrize(("question", "nothing"), [
+    ("还有呢？", True), ("为什么？", True), ("它呢？", True), ("是吗", True),
+    ("G2B是什么？", False), ("那第二章呢？", False), ("为什么要搞电子政务？", False),
+])
+def test_names_nothing(question, nothing):
+    assert names_nothing(question) is nothing
+
+
 # --- the engine with history (real index) -----------------------------------------------------
 
 
@@ -133,3 +149,25 @@ def test_stream_ends_with_the_full_answer(egov_engine: Engine):
     assert len(parts) > 1 and parts[-1].answer == final.answer
     for shorter, longer in zip(parts, parts[1:]):
         assert longer.answer.startswith(shorter.answer) and len(longer.answer) > len(shorter.answer)
+
+
+@pytest.mark.slow
+def test_asking_for_more_goes_down_the_earlier_ranking_without_repeating(egov_engine: Engine):
+    history = ["电子政务建设的原则有哪些？"]
+    shown = [egov_engine.ask(history[0]).citations[0]]
+    for _ in range(3):
+        more = egov_engine.ask("还有呢？", history)
+        assert not more.refused and more.answer.startswith(f"关于「{history[0]}」，笔记里还讲到：")
+        new = more.citations[0]
+        assert not any(c.covers(egov_engine.chunk(p.chunk_id)) for c in shown for p in more.passages[:1])
+        assert new.label not in {c.label for c in shown}
+        shown.append(new)
+        history.append("还有呢？")
+
+
+@pytest.mark.slow
+def test_a_bare_followup_without_history_asks_for_the_whole_question(egov_engine: Engine):
+    answer = egov_engine.ask("还有呢？")
+    assert answer.refused and answer.citations == [] and answer.passages == []
+    example = egov_engine.example_questions(1)[0]
+    assert answer.answer.endswith(example) and "请把问题说完整" in answer.answer

@@ -24,6 +24,9 @@ EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
 NO_CHAPTER = "笔记里没有{asked}。笔记包括：{chapters}。"
 UNDERSTOOD_AS = "（按笔记用词理解为：{question}）"
+MORE_LEAD = "关于「{earlier}」，笔记里还讲到："
+NO_MORE = "关于「{earlier}」，笔记里没有更多相关内容了。"
+NO_TOPIC = "这句话要接着前面的问题才能理解。请把问题说完整，例如：{example}"
 
 ANSWER_BUDGET = 450  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")

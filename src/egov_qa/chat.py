@@ -31,9 +31,25 @@ def _too_short(question: str) -> bool:
     return len(content_words(_ANAPHORA.sub(" ", question))) < _SHORT_QUESTION_WORDS
 
 
+# "还有呢？", "还有别的吗？", "其他的呢？", "继续": more on the earlier question than was shown.
+_MORE = re.compile(
+    r"^\s*那?(?:还有别的|还有其他|还有其它|还有|另外|其他|其它|别的|继续说?|接着说|再说说|再多说点)"
+    r"的?(?:内容|知识点)?(?:呢|吗|么|没有|没)?[\s？?。！!…]*$"
+)
+
+
+def asks_for_more(question: str) -> bool:
+    return bool(_MORE.match(question))
+
+
 def refers_back(text: str) -> bool:
     """A pronoun, ordinal reference or bare continuation ("它", "那第二点", "还有")."""
     return bool(_ANAPHORA.search(text))
+
+
+def names_nothing(question: str) -> bool:
+    """No topic of its own at all ("还有呢？", "为什么？"): it only means something after a question."""
+    return not keywords(_ANAPHORA.sub(" ", as_plain_question(question)))
 
 
 def is_followup(question: str) -> bool:

@@ -8,7 +8,10 @@ from collections.abc import Iterator, Sequence
 
 from .answering import (
     EMPTY_QUESTION,
+    MORE_LEAD,
     NO_CHAPTER,
+    NO_MORE,
+    NO_TOPIC,
     TOO_LONG,
     UNDERSTOOD_AS,
     aspects_answer,
@@ -17,7 +20,7 @@ from .answering import (
     refusal,
 )
 from .aspects import asked_aspects
-from .chat import retrieval_queries
+from .chat import asks_for_more, names_nothing, retrieval_queries
 from .config import Settings
 from .heading_questions import (
     Location,
@@ -34,6 +37,9 @@ from .reranking import load_reranker
 from .retrieval import HybridRetriever, RetrievalResult
 from .spelling import Speller
 from .text import as_plain_question, to_simplified
+
+
+MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
 
 
 class Engine:
@@ -75,19 +81,28 @@ class Engine:
         # Matched in simplified characters (what jieba's dictionary and the model know best),
         # with homophone typos put right.
         typed, question = to_simplified(question), self._plain(question)
-        queries = retrieval_queries(question, [self._plain(h) for h in history])
-        location = asked_location(as_plain_question(question))
-        if location is None:
-            answer = self._answer(question, queries)
-        elif location.point is None and location.whole_chapter:
-            answer = self._chapter_overview(location.chapter, queries)
+        history = [h for h in history if h and h.strip()]
+        if not history and names_nothing(question):
+            examples = self.example_questions(1) or ["第一章讲了什么？"]
+            answer = refusal(NO_TOPIC.format(example=examples[0]), 0.0)
+        elif history and asks_for_more(question):
+            answer = self._more(history)
         else:
-            answer = self._located_answer(location, queries)
+            answer = self._answer_with(question, retrieval_queries(question, [self._plain(h) for h in history]))
         if question != typed:  # say how the question was read, so a wrong correction shows
             answer.understood_as = question
             answer.answer = f"{UNDERSTOOD_AS.format(question=question)}\n{answer.answer}"
         answer.ms = elapsed()
         return answer
+
+    def _answer_with(self, question: str, queries: list[tuple[str, float]]) -> Answer:
+        """A question that names its place goes there; any other is searched for."""
+        location = asked_location(as_plain_question(question))
+        if location is None:
+            return self._answer(question, queries)
+        if location.point is None and location.whole_chapter:
+            return self._chapter_overview(location.chapter, queries)
+        return self._located_answer(location, queries)
 
     def _plain(self, text: str) -> str:
         text = to_simplified(text)
@@ -120,6 +135,31 @@ class Engine:
         overview = point_overview(queries[0][0], result, self.notes.chunks)
         return extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
                                  overview=overview)
+
+    def _more(self, history: list[str]) -> Answer:
+        """"还有呢？": the question the run of "还有呢" follows, answered from the best units that no
+        answer in the run has cited yet."""
+        start = len(history)
+        while start and asks_for_more(history[start - 1]):
+            start -= 1
+        if not start:
+            return refusal(EMPTY_QUESTION, 0.0)
+        earlier, before = history[start - 1], list(history[:start - 1])
+        answer = self.ask(earlier, before)
+        if answer.refused:
+            return answer
+        queries = retrieval_queries(self._plain(earlier), [self._plain(h) for h in before])
+        ranked = self.retriever.search(queries, k=MORE_DEPTH * self.settings.top_k)
+        cited = list(answer.citations)
+        for _ in range(len(history) - start + 1):  # once per "还有呢" so far, this one included
+            rest = [h for h in ranked.hits if not any(c.covers(h.chunk) for c in cited)]
+            if not rest:
+                return refusal(NO_MORE.format(earlier=earlier), 0.0)
+            answer = extractive_answer(earlier, RetrievalResult(rest[:self.settings.top_k], ranked.relevance),
+                                       -math.inf, self.multi_source)
+            cited += answer.citations
+        answer.answer = f"{MORE_LEAD.format(earlier=earlier)}\n{answer.answer}"
+        return answer
 
     def _missing_chapter(self, number: int) -> Answer | None:
         if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):

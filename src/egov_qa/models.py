@@ -154,6 +154,11 @@ class Citation(BaseModel):
     label: str
     source: str
 
+    def covers(self, chunk: Chunk) -> bool:
+        """The chunk lies in the cited place (a chapter, a point with all its sections, a section)."""
+        return ((chunk.source, chunk.chapter) == (self.source, self.chapter)
+                and self.point in (None, chunk.point) and self.section in (None, chunk.section))
+
 
 class Passage(BaseModel):
     text: str
