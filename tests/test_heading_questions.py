@@ -16,6 +16,7 @@ from egov_qa.engine import Engine
 from egov_qa.heading_questions import (
     DEFINITION_HEADS,
     compared_pair,
+    asked_section,
     defined_term,
     defining_lines,
     questions_from_headings,
@@ -288,3 +289,30 @@ def test_point_and_chapter_citations_open_their_node_in_the_notes_tab(egov_engin
     chapter = egov_engine.ask("第三章讲了什么？").citations[0]
     node = node_for_citation(nodes, chapter)
     assert node is not None and node.depth == 0 and node.title.startswith("第三章")
+
+
+# --- a section named by its number ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "section", "rest"), [
+    ("1.3.2讲了什么？", "1.3.2", "讲了什么？"),
+    ("老师说重点看 2.1.3，里面讲什么", "2.1.3", "老师说重点看 ，里面讲什么"),
+    ("例如128.14.35.7/20是什么意思", None, None),  # an address, not a section number
+    ("第三章讲了什么？", None, None),
+])
+def test_asked_section(question, section, rest):
+    named = asked_section(question)
+    assert (named.section, named.rest) == (section, rest) if section else named is None
+
+
+def test_every_section_number_is_answered_from_that_section(egov_engine):
+    sections = list(dict.fromkeys(c.section for c in egov_engine.notes.chunks if c.section))
+    assert len(sections) > 10
+    for section in sections:
+        answer = egov_engine.ask(f"{section}讲了什么？")
+        assert answer.citations and answer.citations[0].section == section, (section, answer.answer[:80])
+
+
+def test_a_section_number_the_notes_lack_gets_a_clear_message(egov_engine):
+    answer = egov_engine.ask("9.9.9讲了什么？")
+    assert answer.refused and answer.citations == [] and "9.9.9" in answer.answer

@@ -23,6 +23,7 @@ REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
 NO_CHAPTER = "笔记里没有{asked}。笔记包括：{chapters}。"
+NO_SECTION = "笔记里没有编号为 {section} 的一节。"
 UNDERSTOOD_AS = "（按笔记用词理解为：{question}）"
 MORE_LEAD = "关于「{earlier}」，笔记里还讲到："
 NO_MORE = "关于「{earlier}」，笔记里没有更多相关内容了。"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .answering import (
     EMPTY_QUESTION,
     MORE_LEAD,
     NO_CHAPTER,
     NO_MORE,
+    NO_SECTION,
     NO_TOPIC,
     TOO_LONG,
     UNDERSTOOD_AS,
@@ -25,6 +26,7 @@ from .config import Settings
 from .heading_questions import (
     Location,
     asked_location,
+    asked_section,
     example_question,
     point_overview,
     promote_heading_unit,
@@ -97,6 +99,13 @@ class Engine:
 
     def _answer_with(self, question: str, queries: list[tuple[str, float]]) -> Answer:
         """A question that names its place goes there; any other is searched for."""
+        named = asked_section(as_plain_question(question))
+        if named and any(c.section for c in self.notes.chunks):
+            # "1.3.2讲了什么？": the notes' own section number, answered from that section
+            result = self._retrieve(queries, lambda c: c.section == named.section)
+            if not result.hits:
+                return refusal(NO_SECTION.format(section=named.section), 0.0)
+            return extractive_answer(named.rest, result, -math.inf, self.multi_source)
         location = asked_location(as_plain_question(question))
         if location is None:
             return self._answer(question, queries)
@@ -108,17 +117,17 @@ class Engine:
         text = to_simplified(text)
         return self.speller.correct(text) if self.speller else text
 
-    def _retrieve(self, queries: list[tuple[str, float]], chapter: int | None = None,
-                  point: int | None = None) -> RetrievalResult:
-        """The fused ranking, restricted to a chapter (and point) when given, reranked when set."""
+    def _retrieve(self, queries: list[tuple[str, float]],
+                  within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
+        """The fused ranking, restricted to the chunks ``within`` accepts when given (a chapter, a
+        point, a section the question names), reranked when set."""
         wanted = self.settings.top_k if self.reranker is None else max(self.settings.top_k,
                                                                         self.reranker.candidates)
-        if chapter is None:
+        if within is None:
             result = self.retriever.search(queries, k=wanted)
         else:
             ranked = self.retriever.search(queries, k=len(self.notes.chunks))
-            hits = [h for h in ranked.hits if h.chunk.chapter == chapter and point in (None, h.chunk.point)]
-            result = RetrievalResult(hits[:wanted], ranked.relevance)
+            result = RetrievalResult([h for h in ranked.hits if within(h.chunk)][:wanted], ranked.relevance)
         if self.reranker is not None:
             result = self.reranker.rerank(queries[0][0], result, self.settings.top_k)
         return result
@@ -173,16 +182,17 @@ class Engine:
             return missing
         found = [(o.source, ch) for o in self.notes.outlines for ch in o.chapters if ch.number == number]
         # Passages: the chapter's units, best match to the question first.
-        return chapter_answer(found, self._retrieve(queries, number), self.multi_source)
+        return chapter_answer(found, self._retrieve(queries, lambda c: c.chapter == number), self.multi_source)
 
     def _located_answer(self, location: Location, queries: list[tuple[str, float]]) -> Answer:
         """A question that names its place: "第三章第5点讲了什么？", "第三章里规划的步骤有哪些？"."""
         missing = self._missing_chapter(location.chapter)
         if missing:
             return missing
-        result = self._retrieve(queries, location.chapter, location.point)
+        result = self._retrieve(queries, lambda c: (c.chapter, c.point) == (location.chapter, location.point))
         if location.point is None or not result.hits:  # a point the chapter lacks: the chapter
-            return self._answer(location.rest, queries, self._retrieve(queries, location.chapter))
+            return self._answer(location.rest, queries,
+                                self._retrieve(queries, lambda c: c.chapter == location.chapter))
         # The point was named: answer from it whatever the relevance; all of it if it has sections.
         source = result.hits[0].chunk.source
         sections = [c for c in sections_of(self.notes.chunks, location.chapter, location.point)

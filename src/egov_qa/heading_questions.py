@@ -228,6 +228,25 @@ def asked_location(question: str) -> Location | None:
     return Location(parse_number(chapter.group(1)), parse_number(point.group(1)) if point else None, rest)
 
 
+# A section's own number ("1.3.2"), not part of a longer number or a decimal.
+_SECTION_NUMBER = re.compile(r"(?<![\d.．])(\d{1,2})[.．](\d{1,2})[.．](\d{1,2})(?![\d.．])")
+
+
+@dataclass(frozen=True)
+class NamedSection:
+    section: str  # "1.3.2"
+    rest: str  # the question without it
+
+
+def asked_section(question: str) -> NamedSection | None:
+    """The section a question names by its number: "1.3.2讲了什么？" → "1.3.2", "讲了什么？"."""
+    match = _SECTION_NUMBER.search(question)
+    if not match:
+        return None
+    rest = re.sub(r"\s+", " ", f"{question[:match.start()]} {question[match.end():]}").strip()
+    return NamedSection(".".join(match.groups()), rest)
+
+
 def sections_of(chunks: list[Chunk], chapter: int, point: int) -> list[Chunk]:
     """The section units of a numbered point, in document order."""
     return [c for c in chunks if c.section and (c.chapter, c.point) == (chapter, point)]
