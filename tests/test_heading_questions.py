@@ -15,8 +15,8 @@ from egov_qa.config import Settings
 from egov_qa.engine import Engine
 from egov_qa.heading_questions import (
     DEFINITION_HEADS,
-    compared_pair,
     asked_section,
+    compared_pair,
     defined_term,
     defining_lines,
     questions_from_headings,

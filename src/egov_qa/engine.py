@@ -40,7 +40,6 @@ from .retrieval import HybridRetriever, RetrievalResult
 from .spelling import Speller
 from .text import as_plain_question, to_simplified
 
-
 MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
 
 
