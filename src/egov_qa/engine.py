@@ -20,6 +20,7 @@ from .answering import (
     extractive_answer,
     refusal,
 )
+from .acronyms import AcronymIndex
 from .aspects import asked_aspects
 from .chat import asks_for_more, names_nothing, retrieval_queries
 from .config import Settings
@@ -51,6 +52,7 @@ class Engine:
         self.retriever = HybridRetriever(index.notes.chunks, index, settings)
         self.multi_source = len({c.source for c in index.notes.chunks}) > 1
         self.reranker = load_reranker(settings)
+        self.acronyms = AcronymIndex(index.notes.chunks)
         self.speller = Speller(c.search_text for c in index.notes.chunks) if settings.correct_typos else None
 
     @classmethod
@@ -139,7 +141,8 @@ class Engine:
             answer = aspects_answer(parts, self.settings.min_relevance, self.multi_source)
             if answer:
                 return answer
-        result = promote_heading_unit(queries[0][0], ranked or self._retrieve(queries))
+        result = promote_heading_unit(queries[0][0],
+                                      self.acronyms.promote(queries[0][0], ranked or self._retrieve(queries)))
         overview = point_overview(queries[0][0], result, self.notes.chunks)
         return extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
                                  overview=overview)

@@ -154,13 +154,22 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
     if defined_term(question):  # no heading defines X: a unit with a line of its own that does
         tests.append(lambda c: bool(defining_lines(question, c.body.split("\n"))))
     for test in tests:
-        for rank, hit in enumerate(result.hits):
-            if test(hit.chunk):
-                if rank == 0:
-                    return result
-                hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]
-                return RetrievalResult(hits, result.relevance)
+        promoted = first_where(result, test)
+        if promoted is not None:
+            return promoted
     return result
+
+
+def first_where(result: RetrievalResult, test: Callable[[Chunk], bool]) -> RetrievalResult | None:
+    """The ranking with its best hit that passes ``test`` moved to the front (with the first
+    place's score, so the passages stay ranked by score); None if no hit passes."""
+    for rank, hit in enumerate(result.hits):
+        if test(hit.chunk):
+            if rank == 0:
+                return result
+            hits = [Hit(hit.chunk, result.hits[0].score), *result.hits[:rank], *result.hits[rank + 1:]]
+            return RetrievalResult(hits, result.relevance)
+    return None
 
 
 def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) -> list[Chunk] | None:

@@ -1,0 +1,47 @@
+"""An English acronym that one unit of the notes alone uses points at that unit ("G2C", "DFD").
+
+Students type the acronyms of their course ("政府面向老百姓（G2C）的…"), and an acronym is an exact
+name: when a single unit (a point or section) of the notes mentions it, that unit is what the
+question is about, even when the question's other words are spoken ("老百姓") and match another
+unit better. Acronyms are compared as ``text.normalize`` leaves them, spaces removed, so "G2C" =
+"G-C" and a scrape's "MRP II" = "MRPII".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .heading_questions import first_where
+from .models import Chunk
+from .retrieval import RetrievalResult
+from .text import normalize
+
+_ACRONYM = re.compile(r"[a-z][a-z0-9]{1,9}(?![a-z0-9])")
+
+
+def acronyms(text: str) -> set[str]:
+    return set(_ACRONYM.findall(re.sub(r"\s+", "", normalize(text))))
+
+
+class AcronymIndex:
+    """Which units of the notes mention each acronym."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self._units: dict[str, set[tuple[str, str]]] = {}
+        for chunk in chunks:
+            for acronym in acronyms(chunk.search_text):
+                self._units.setdefault(acronym, set()).add((chunk.source, chunk.label))
+
+    def only_unit(self, question: str) -> tuple[str, str] | None:
+        """(source, label) of the unit that every acronym of the question known to the notes
+        points at alone, if there is one."""
+        units = [self._units[a] for a in acronyms(question) if a in self._units]
+        if not units or any(len(u) != 1 for u in units) or len(set.union(*units)) != 1:
+            return None
+        return next(iter(units[0]))
+
+    def promote(self, question: str, result: RetrievalResult) -> RetrievalResult:
+        unit = self.only_unit(question)
+        if unit is None:
+            return result
+        return first_where(result, lambda c: (c.source, c.label) == unit) or result

@@ -1,0 +1,44 @@
+"""An acronym that one unit of the notes alone uses points at that unit (acronyms.AcronymIndex)."""
+
+from __future__ import annotations
+
+import pytest
+
+from egov_qa.acronyms import acronyms
+from egov_qa.engine import Engine
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("政府面向老百姓（G2C）", {"gc"}),          # "2" = "to": G2C = G-C
+    ("政府与公众的电子政务(G-C教育培训", {"gc"}),
+    ("MRP II 和 ERP", {"mrpii", "erp"}),         # a scrape's stray space inside a name
+    ("电子政务的特征有哪些？", set()),
+])
+def test_acronyms(text, found):
+    assert acronyms(text) == found
+
+
+def _unit_naming(engine: Engine, written: str) -> str:
+    labels = {c.label for c in engine.notes.chunks if written in c.search_text}
+    assert len(labels) == 1, labels
+    return labels.pop()
+
+
+def test_a_unit_the_acronym_names_alone_comes_first(egov_engine):
+    services = _unit_naming(egov_engine, "(G-C")
+    question = "老百姓能从G2C得到哪些服务？"
+    assert egov_engine.acronyms.only_unit(question) == (egov_engine.notes.chunks[0].source, services)
+    answer = egov_engine.ask(question)
+    assert answer.citations[0].label == services
+    assert answer.passages[0].label == services
+
+    without = Engine(egov_engine.settings, egov_engine.index)
+    without.acronyms.promote = lambda question, result: result  # the spoken words alone
+    assert without.ask(question).citations[0].label != services  # why the rule exists
+
+
+def test_acronyms_pointing_at_different_units_promote_nothing(egov_engine):
+    # eMPA is named in one unit and G2C in another: the question is about neither alone.
+    assert _unit_naming(egov_engine, "eMPA") != _unit_naming(egov_engine, "(G-C")
+    assert egov_engine.acronyms.only_unit("eMPA 和 G2C 有什么关系？") is None
+    assert egov_engine.acronyms.only_unit("电子政务的特征有哪些？") is None
