@@ -12,6 +12,7 @@ from egov_qa.config import Settings
 from egov_qa.engine import Engine
 from egov_qa.index import build_index
 from egov_qa.models import Answer
+from egov_qa.text import bigrams, keywords
 
 pytestmark = pytest.mark.slow
 
@@ -53,6 +54,16 @@ def test_acronym_split_by_the_scrape(egov_engine):
     answer = egov_engine.ask("Extranet是什么？")
     assert not answer.refused
     assert "Extranet" in answer.passages[0].text.replace(" ", "")
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spoken", ["政府跟企业联合", "政府和企业联合", "政府同企业联合"])
+def test_spoken_and_matches_the_notes_formal_and(spoken):
+    """Bigram matching reads 和/跟/同/及 as the notes' 与 ("走政府与企业联合发展电子政务的道路")."""
+    assert bigrams(spoken) == bigrams("政府与企业联合")
+    assert "跟" not in keywords("政府跟企业之间怎么合作")
 
 
 # --- typos --------------------------------------------------------------------------------------

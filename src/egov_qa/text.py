@@ -14,7 +14,7 @@ jieba.setLogLevel(logging.WARNING)
 
 # Words that carry no topic: question scaffolding and particles (generic Chinese, not course terms).
 STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 也 都 就 还 又 而 被 把 对 从 以 为 之 其 这 那 它 他 她 们 个 些 "
+    "的 了 是 在 和 与 及 跟 或 也 都 就 还 又 而 被 把 对 从 以 为 之 其 这 那 它 他 她 们 个 些 "
     "吗 呢 吧 啊 呀 嘛 么 什么 哪些 哪个 哪几 哪 几 怎么 怎样 如何 为什么 为啥 啥 多少 是否 "
     "有 有没有 一下 一些 一个 可以 能 会 要 请问 请 说说 讲讲 介绍 具体 主要 一般 分别 包括 "
     "笔记 里 中 上 下 方面 问题 意思 内容 东西 时候 那么 这个 那个 这些 那些 我 我们 你 "
@@ -119,10 +119,13 @@ def content_words(text: str, guess_new_words: bool = False) -> list[str]:
     return sorted(w for w in words if not any(m in w for m in _QUESTION_MORPHEMES))
 
 
+_AND = str.maketrans("和跟同及", "与与与与")  # "政府跟企业" = the notes' "政府与企业"
+
+
 def bigrams(text: str) -> set[str]:
     """Bigrams of the text's CJK characters (everything else skipped): robust to segmentation
     differences, a typo in one character and a scrape's stray spaces."""
-    chars = "".join(_CJK.findall(normalize(text)))
+    chars = "".join(_CJK.findall(normalize(text))).translate(_AND)
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
