@@ -83,11 +83,11 @@ class Engine:
             return refusal(TOO_LONG.format(limit=limit), elapsed())
         # Matched in simplified characters (what jieba's dictionary and the model know best),
         # with homophone typos put right.
-        typed, question = to_simplified(question), self._plain(question)
+        typed = to_simplified(question)
+        question = self._corrected(typed)
         history = [h for h in history if h and h.strip()]
         if not history and names_nothing(question):
-            examples = self.example_questions(1) or ["第一章讲了什么？"]
-            answer = refusal(NO_TOPIC.format(example=examples[0]), 0.0)
+            answer = self._no_topic()
         elif history and asks_for_more(question):
             answer = self._more(history)
         else:
@@ -100,14 +100,15 @@ class Engine:
 
     def _answer_with(self, question: str, queries: list[tuple[str, float]]) -> Answer:
         """A question that names its place goes there; any other is searched for."""
-        named = asked_section(as_plain_question(question))
+        plain = as_plain_question(question)
+        named = asked_section(plain)
         if named and any(c.section for c in self.notes.chunks):
             # "1.3.2讲了什么？": the notes' own section number, answered from that section
             result = self._retrieve(queries, lambda c: c.section == named.section)
             if not result.hits:
                 return refusal(NO_SECTION.format(section=named.section), 0.0)
             return extractive_answer(named.rest, result, -math.inf, self.multi_source)
-        location = asked_location(as_plain_question(question))
+        location = asked_location(plain)
         if location is None:
             return self._answer(question, queries)
         if location.point is None and location.whole_chapter:
@@ -115,8 +116,15 @@ class Engine:
         return self._located_answer(location, queries)
 
     def _plain(self, text: str) -> str:
-        text = to_simplified(text)
-        return self.speller.correct(text) if self.speller else text
+        return self._corrected(to_simplified(text))
+
+    def _corrected(self, simplified: str) -> str:
+        return self.speller.correct(simplified) if self.speller else simplified
+
+    def _no_topic(self) -> Answer:
+        """A question with no topic of its own and nothing before it ("还有呢？")."""
+        examples = self.example_questions(1) or ["第一章讲了什么？"]
+        return refusal(NO_TOPIC.format(example=examples[0]), 0.0)
 
     def _retrieve(self, queries: list[tuple[str, float]],
                   within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
@@ -153,8 +161,8 @@ class Engine:
         start = len(history)
         while start and asks_for_more(history[start - 1]):
             start -= 1
-        if not start:
-            return refusal(EMPTY_QUESTION, 0.0)
+        if not start:  # nothing but "还有呢"
+            return self._no_topic()
         earlier, before = history[start - 1], list(history[:start - 1])
         answer = self.ask(earlier, before)
         if answer.refused:
