@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from .acronyms import AcronymIndex
 from .answering import (
     EMPTY_QUESTION,
     MORE_LEAD,
@@ -20,7 +21,6 @@ from .answering import (
     extractive_answer,
     refusal,
 )
-from .acronyms import AcronymIndex
 from .aspects import asked_aspects
 from .chat import asks_for_more, names_nothing, retrieval_queries
 from .config import Settings
