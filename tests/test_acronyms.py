@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.acronyms import acronyms
 from egov_qa.engine import Engine
+from egov_qa.text import acronyms
 
 
 @pytest.mark.parametrize(("text", "found"), [

@@ -3,24 +3,15 @@
 Students type the acronyms of their course ("政府面向老百姓（G2C）的…"), and an acronym is an exact
 name: when a single unit (a point or section) of the notes mentions it, that unit is what the
 question is about, even when the question's other words are spoken ("老百姓") and match another
-unit better. Acronyms are compared as ``text.normalize`` leaves them, spaces removed, so "G2C" =
-"G-C" and a scrape's "MRP II" = "MRPII".
+unit better. Acronyms are compared as ``text.acronyms`` reads them ("G2C" = "G-C").
 """
 
 from __future__ import annotations
 
-import re
-
 from .heading_questions import first_where
 from .models import Chunk
 from .retrieval import RetrievalResult
-from .text import normalize
-
-_ACRONYM = re.compile(r"[a-z][a-z0-9]{1,9}(?![a-z0-9])")
-
-
-def acronyms(text: str) -> set[str]:
-    return set(_ACRONYM.findall(re.sub(r"\s+", "", normalize(text))))
+from .text import acronyms
 
 
 class AcronymIndex:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .models import Chunk
 from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
-from .text import as_plain_question, content_words, normalize
+from .text import acronyms, as_plain_question, content_words, normalize
 
 DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
 _DEFINED = "|".join(DEFINITION_HEADS)
@@ -108,9 +108,8 @@ def defining_lines(question: str, lines: list[str]) -> list[str]:
     term = defined_term(as_plain_question(question))
     if not term:
         return []
-    if re.fullmatch(r"[a-z0-9]+", term):  # an acronym ("G2B是什么？"): the lines that name it, "(G-B)…"
-        named = re.compile(rf"(?<![a-z0-9]){term}(?![a-z0-9])")
-        return [line for line in lines if named.search(re.sub(r"\s+", "", normalize(line)))]
+    if term in acronyms(term):  # an acronym ("G2B是什么？"): the lines that name it, "(G-B)…"
+        return [line for line in lines if term in acronyms(line)]
     pattern = re.compile(rf"{re.escape(term)}[:：是指即]")
     return [line for line in lines if pattern.match(_key(_ITEM_NUMBER.sub("", line)))]
 

@@ -40,6 +40,15 @@ def is_cjk_word(text: str) -> bool:
     return bool(_CJK_RUN.fullmatch(text))
 
 
+_ACRONYM = re.compile(r"[a-z][a-z0-9]{1,9}(?![a-z0-9])")
+
+
+def acronyms(text: str) -> set[str]:
+    """English acronyms and terms as matching sees them: normalized (so "G2C" = "G-C"), spaces
+    removed (a scrape's "MRP II" = "MRPII")."""
+    return set(_ACRONYM.findall(re.sub(r"\s+", "", normalize(text))))
+
+
 def to_simplified(text: str) -> str:
     """Traditional characters as simplified ("什麼是電子政務" → "什么是电子政务"); simplified text is
     left as it is. Students with a traditional-character keyboard ask the same notes."""
