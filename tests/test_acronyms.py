@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov_qa.engine import Engine
-from egov_qa.text import acronyms
+from egov_qa.text import acronyms, keywords
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -42,3 +42,18 @@ def test_acronyms_pointing_at_different_units_promote_nothing(egov_engine):
     assert _unit_naming(egov_engine, "eMPA") != _unit_naming(egov_engine, "(G-C")
     assert egov_engine.acronyms.only_unit("eMPA 和 G2C 有什么关系？") is None
     assert egov_engine.acronyms.only_unit("电子政务的特征有哪些？") is None
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("What is G2B?", ["gb"]),          # English scaffolding is not a topic word
+    ("what’s G2B", ["gb"]),
+    ("IT是什么？", ["it"]),             # ...but an acronym in capitals is, even if it spells one
+])
+def test_english_question_words(question, words):
+    assert keywords(question) == words
+
+
+def test_a_question_in_english_about_an_acronym_is_answered(egov_engine):
+    answer = egov_engine.ask("What is G2B?")
+    assert not answer.refused
+    assert answer.citations[0].label == _unit_naming(egov_engine, "(G-B)")

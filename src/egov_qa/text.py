@@ -20,11 +20,17 @@ STOPWORDS = frozenset(
     "笔记 里 中 上 下 方面 问题 意思 内容 东西 时候 那么 这个 那个 这些 那些 我 我们 你 "
     # exam instructions ("简述…", "名词解释：…", "论述题：…结合实际谈谈")
     "简述 论述 试述 阐述 概述 简答 简析 试析 名词解释 名词 解释 论述题 简答题 谈谈 试谈 举例 "
-    "举例说明 结合实际 回事 怎么回事".split()
+    "举例说明 结合实际 回事 怎么回事 "
+    # the same scaffolding in English ("What is G2B?", "explain ERP please")
+    "what whats is are was were the a an of in on to for and or how why which who does do did can "
+    "could should would about with by from as at it its this that these those be mean means meaning "
+    "explain please tell me".split()
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![a-z])")
+_ENGLISH_S = re.compile(r"['’]s\b")  # "what's G2B": the s is no word
 _ASCII_PAIR = re.compile(r"(?<![a-z0-9])([a-z0-9]+) +(?=([a-z0-9]+)(?![a-z0-9]))")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|\n")
 
@@ -75,9 +81,12 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
     spaces inside English words, and a student types the word whole. ``guess_new_words`` is
     jieba's HMM, which joins characters outside its dictionary into words.
     """
-    normal = normalize(text)
-    words = [t for t in _cut(normal, guess_new_words) if _WORD.search(t) and t.strip() and t not in STOPWORDS]
-    return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)]
+    normal = _ENGLISH_S.sub("", normalize(text))
+    # An English word in capitals is an acronym ("IT", "DO"), never a stopword ("it", "do").
+    stop = STOPWORDS - {w.lower() for w in _CAPITALS.findall(text)}
+    words = [t for t in _cut(normal, guess_new_words) if _WORD.search(t) and t.strip() and t not in stop]
+    return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)
+                    if m.group(1) not in stop and m.group(2) not in stop]
 
 
 # An instruction in front of the topic: an exam paper's ("名词解释：电子政务", "三、简述…",
