@@ -152,17 +152,32 @@ def test_stream_ends_with_the_full_answer(egov_engine: Engine):
 
 
 @pytest.mark.slow
-def test_asking_for_more_goes_down_the_earlier_ranking_without_repeating(egov_engine: Engine):
-    history = ["电子政务建设的原则有哪些？"]
-    shown = [egov_engine.ask(history[0]).citations[0]]
-    for _ in range(3):
+@pytest.mark.parametrize("question", ["电子政务建设的原则有哪些？", "电子政务实施的措施有哪些？"])
+def test_asking_for_more_never_quotes_a_line_twice(egov_engine: Engine, question):
+    """"还有呢" goes on with what was cited (a point's sections after their headings, the rest of a
+    trimmed unit), then down the earlier question's ranking; every answer brings new lines."""
+    history = [question]
+    first = egov_engine.ask(question)
+    shown = set(first.quotes)
+    cited = {c.label for c in first.citations}
+    for _ in range(4):
         more = egov_engine.ask("还有呢？", history)
-        assert not more.refused and more.answer.startswith(f"关于「{history[0]}」，笔记里还讲到：")
-        new = more.citations[0]
-        assert not any(c.covers(egov_engine.chunk(p.chunk_id)) for c in shown for p in more.passages[:1])
-        assert new.label not in {c.label for c in shown}
-        shown.append(new)
+        assert not more.refused and more.answer.startswith(f"关于「{question}」，笔记里还讲到：")
+        assert more.quotes and not set(more.quotes) & shown
+        for quote in more.quotes:  # what the page highlights lies in the passages it shows
+            assert any(quote in p.text for p in more.passages)
+        shown |= set(more.quotes)
+        cited |= {c.label for c in more.citations}
         history.append("还有呢？")
+    assert len(cited) > 2  # it went past the first unit
+
+
+def test_more_first_finishes_a_trimmed_unit(egov_engine: Engine):
+    question = "电子政务实施的措施有哪些？"
+    first = egov_engine.ask(question)
+    unit = first.citations[0].label
+    assert sum(len(q) for q in first.quotes) < len(egov_engine.chunk(first.passages[0].chunk_id).body)
+    assert egov_engine.ask("还有呢？", [question]).citations[0].label == unit
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from .chunking import point_label, section_label
 from .heading_questions import defining_lines
 from .models import Answer, Chapter, Chunk, Citation, Passage, Point
 from .numbering import SUB_ITEM, parse_number
-from .retrieval import RetrievalResult
+from .retrieval import Hit, RetrievalResult
 from .text import bigrams, keywords, sentences
 
 REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
@@ -160,17 +160,41 @@ def chapter_answer(chapters: list[tuple[str, Chapter]], result: RetrievalResult,
                   ms=ms)
 
 
-def _quoted(cited: list[tuple[str, Chunk]], result: RetrievalResult, multi_source: bool, ms: float) -> Answer:
-    """Each (question, unit): the unit's lines that answer the question, under its label."""
-    blocks, quotes = [], []
-    for question, chunk in cited:
-        chosen = _select(question, chunk)
-        quotes.extend(chosen)
-        blocks.append(f"根据笔记「{citation_label(chunk, multi_source)}」：\n" + "\n".join(chosen))
-    labels = "；".join(citation_label(c, multi_source) for _, c in cited)
+def _quoted(cited: list[tuple[Chunk, list[str]]], result: RetrievalResult, multi_source: bool,
+            ms: float) -> Answer:
+    """Each (unit, its lines to quote) under its label, then the sources."""
+    blocks = [f"根据笔记「{citation_label(chunk, multi_source)}」：\n" + "\n".join(lines) for chunk, lines in cited]
+    labels = "；".join(citation_label(c, multi_source) for c, _ in cited)
     text = "\n\n".join(blocks) + f"\n\n出处：{labels}"
-    return Answer(answer=text, refused=False, citations=[citation_for(c, multi_source) for _, c in cited],
-                  passages=_passages(result, multi_source), ms=ms, quotes=quotes)
+    return Answer(answer=text, refused=False, citations=[citation_for(c, multi_source) for c, _ in cited],
+                  passages=_passages(result, multi_source), ms=ms,
+                  quotes=[line for _, lines in cited for line in lines])
+
+
+def continued_answer(units: list[Chunk], shown: set[str], result: RetrievalResult,
+                     multi_source: bool) -> Answer | None:
+    """More of units already cited ("还有呢？" after a trimmed answer, or after a point's section
+    headings): their lines not quoted yet, in document order, up to the answer budget."""
+    cited: list[tuple[Chunk, list[str]]] = []
+    used = 0
+    for chunk in units:
+        lines = []
+        for line in _lines(chunk):
+            if line in shown:
+                continue
+            if used and used + len(line) > ANSWER_BUDGET:
+                break
+            lines.append(line)
+            used += len(line)
+        if lines:
+            cited.append((chunk, lines))
+        if used and len(lines) < len([line for line in _lines(chunk) if line not in shown]):
+            break  # the budget ran out inside this unit
+    if not cited:
+        return None
+    quoted = {c.id for c, _ in cited}
+    hits = [Hit(c, 0.0) for c, _ in cited] + [h for h in result.hits if h.chunk.id not in quoted]
+    return _quoted(cited, RetrievalResult(hits[:len(result.hits)], result.relevance), multi_source, 0.0)
 
 
 def extractive_answer(question: str, result: RetrievalResult, min_relevance: float,
@@ -181,7 +205,7 @@ def extractive_answer(question: str, result: RetrievalResult, min_relevance: flo
         return refusal(REFUSAL, ms)
     if overview:
         return _overview_answer(overview, result, multi_source, ms)
-    return _quoted([(question, c) for c in _cited_chunks(question, result)], result, multi_source, ms)
+    return _quoted([(c, _select(question, c)) for c in _cited_chunks(question, result)], result, multi_source, ms)
 
 
 def aspects_answer(parts: list[tuple[str, RetrievalResult]], min_relevance: float,
@@ -190,11 +214,12 @@ def aspects_answer(parts: list[tuple[str, RetrievalResult]], min_relevance: floa
     retrieval): every aspect quoted from its unit. None when one is out of scope or all share a unit."""
     if any(not r.hits or r.relevance < min_relevance for _, r in parts):
         return None
-    cited: dict[str, tuple[str, Chunk]] = {}
+    cited: dict[str, tuple[Chunk, list[str]]] = {}
     for question, result in parts:
         for chunk in _cited_chunks(question, result):
-            cited.setdefault(chunk.id, (question, chunk))
-    if len({c.label for _, c in cited.values()}) < 2:
+            if chunk.id not in cited:
+                cited[chunk.id] = (chunk, _select(question, chunk))
+    if len({c.label for c, _ in cited.values()}) < 2:
         return None
     # Passages: the parts' rankings interleaved, best of each first.
     hits = list({h.chunk.id: h for rank in zip(*(r.hits for _, r in parts)) for h in rank}.values())

@@ -18,6 +18,7 @@ from .answering import (
     UNDERSTOOD_AS,
     aspects_answer,
     chapter_answer,
+    continued_answer,
     extractive_answer,
     refusal,
 )
@@ -169,14 +170,21 @@ class Engine:
             return answer
         queries = retrieval_queries(self._plain(earlier), [self._plain(h) for h in before])
         ranked = self.retriever.search(queries, k=MORE_DEPTH * self.settings.top_k)
-        cited = list(answer.citations)
+        cited, shown = list(answer.citations), set(answer.quotes)
         for _ in range(len(history) - start + 1):  # once per "还有呢" so far, this one included
-            rest = [h for h in ranked.hits if not any(c.covers(h.chunk) for c in cited)]
-            if not rest:
-                return refusal(NO_MORE.format(earlier=earlier), 0.0)
-            answer = extractive_answer(earlier, RetrievalResult(rest[:self.settings.top_k], ranked.relevance),
-                                       -math.inf, self.multi_source)
+            # First the rest of what was cited (a trimmed unit, a point's sections), then new units.
+            units = [c for c in self.notes.chunks if any(cite.covers(c) for cite in cited)]
+            top = RetrievalResult(ranked.hits[:self.settings.top_k], ranked.relevance)
+            more = continued_answer(units, shown, top, self.multi_source)
+            if more is None:
+                rest = [h for h in ranked.hits if not any(c.covers(h.chunk) for c in cited)]
+                if not rest:
+                    return refusal(NO_MORE.format(earlier=earlier), 0.0)
+                more = extractive_answer(earlier, RetrievalResult(rest[:self.settings.top_k], ranked.relevance),
+                                         -math.inf, self.multi_source)
+            answer = more
             cited += answer.citations
+            shown |= set(answer.quotes)
         answer.answer = f"{MORE_LEAD.format(earlier=earlier)}\n{answer.answer}"
         return answer
 
