@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.chat import asks_for_more, is_followup, names_nothing, retrieval_queries
+from egov_qa.chat import asks_for_more, is_followup, names_nothing, retrieval_queries, small_talk
 from egov_qa.engine import Engine
 from egov_qa.models import Answer
 
@@ -89,6 +89,15 @@ def test_asks_for_more(question, more):
 ])
 def test_names_nothing(question, nothing):
     assert names_nothing(question) is nothing
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("你好", "greeting"), ("您好！", "greeting"), ("Hello", "greeting"), ("你是谁？", "greeting"),
+    ("你能做什么", "greeting"), ("谢谢！", "thanks"), ("Thank you", "thanks"), ("好的", "thanks"),
+    ("你好，电子政务的特征有哪些？", None), ("谢谢你的回答，那它的功能呢？", None), ("电子政务是谁在做", None),
+])
+def test_small_talk(message, kind):
+    assert small_talk(message) == kind
 
 
 # --- the engine with history (real index) -----------------------------------------------------
@@ -186,3 +195,11 @@ def test_a_bare_followup_without_history_asks_for_the_whole_question(egov_engine
     assert answer.refused and answer.citations == [] and answer.passages == []
     example = egov_engine.example_questions(1)[0]
     assert answer.answer.endswith(example) and "请把问题说完整" in answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message", ["你好", "你是谁？", "谢谢！"])
+def test_small_talk_gets_a_reply_not_a_passage(egov_engine: Engine, message):
+    answer = egov_engine.ask(message)
+    assert answer.refused and answer.citations == [] and answer.passages == []
+    assert egov_engine.example_questions(1)[0] in answer.answer

@@ -28,6 +28,11 @@ UNDERSTOOD_AS = "（按笔记用词理解为：{question}）"
 MORE_LEAD = "关于「{earlier}」，笔记里还讲到："
 NO_MORE = "关于「{earlier}」，笔记里没有更多相关内容了。"
 NO_TOPIC = "这句话要接着前面的问题才能理解。请把问题说完整，例如：{example}"
+SMALL_TALK = {
+    "greeting": "你好！我是这门课的笔记问答助手：根据课程笔记回答问题，并注明出自哪一章哪一点，"
+                "点开出处就能核对笔记原文。可以这样问：{example}",
+    "thanks": "好的！还有问题可以接着问，例如：{example}",
+}
 
 ANSWER_BUDGET = 450  # characters of quoted notes in one answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")

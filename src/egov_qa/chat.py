@@ -38,6 +38,25 @@ _MORE = re.compile(
 )
 
 
+# Talk to the assistant rather than about the notes: greetings, who/what it is, thanks.
+_GREETING = re.compile(
+    r"^\s*(?:你好|您好|嗨|哈喽|hi|hello|hey|早上好|下午好|晚上好|在吗|你是谁|你是什么|你叫什么|"
+    r"你能做什么|你会什么|你能干什么|你有什么用|怎么用|怎么使用|如何使用)(?:呀|啊|呢|吗)?[\s，,。.!！？?~～]*$",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"^\s*(?:谢谢|多谢|感谢|谢了|thanks?|thank you|好的|明白了|懂了)(?:你|您|啦|了)?[\s，,。.!！~～]*$",
+                     re.IGNORECASE)
+
+
+def small_talk(question: str) -> str | None:
+    """"greeting" or "thanks" for a message to the assistant itself, else None."""
+    if _GREETING.match(question):
+        return "greeting"
+    if _THANKS.match(question):
+        return "thanks"
+    return None
+
+
 def asks_for_more(question: str) -> bool:
     return bool(_MORE.match(question))
 

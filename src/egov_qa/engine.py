@@ -14,6 +14,7 @@ from .answering import (
     NO_MORE,
     NO_SECTION,
     NO_TOPIC,
+    SMALL_TALK,
     TOO_LONG,
     UNDERSTOOD_AS,
     aspects_answer,
@@ -23,7 +24,7 @@ from .answering import (
     refusal,
 )
 from .aspects import asked_aspects
-from .chat import asks_for_more, names_nothing, retrieval_queries
+from .chat import asks_for_more, names_nothing, retrieval_queries, small_talk
 from .config import Settings
 from .heading_questions import (
     Location,
@@ -87,7 +88,10 @@ class Engine:
         typed = to_simplified(question)
         question = self._corrected(typed)
         history = [h for h in history if h and h.strip()]
-        if not history and names_nothing(question):
+        talk = small_talk(question)
+        if talk:
+            answer = refusal(SMALL_TALK[talk].format(example=self._example()), 0.0)
+        elif not history and names_nothing(question):
             answer = self._no_topic()
         elif history and asks_for_more(question):
             answer = self._more(history)
@@ -122,10 +126,12 @@ class Engine:
     def _corrected(self, simplified: str) -> str:
         return self.speller.correct(simplified) if self.speller else simplified
 
+    def _example(self) -> str:
+        return next(iter(self.example_questions(1)), "第一章讲了什么？")
+
     def _no_topic(self) -> Answer:
         """A question with no topic of its own and nothing before it ("还有呢？")."""
-        examples = self.example_questions(1) or ["第一章讲了什么？"]
-        return refusal(NO_TOPIC.format(example=examples[0]), 0.0)
+        return refusal(NO_TOPIC.format(example=self._example()), 0.0)
 
     def _retrieve(self, queries: list[tuple[str, float]],
                   within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
