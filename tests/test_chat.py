@@ -69,10 +69,19 @@ def test_the_earlier_question_about_something_else(history, question, searched):
     assert all(w < 1.0 for _, w in weighted[1:])
 
 
-@pytest.mark.parametrize("question", ["那第三个呢？", "还有呢？", "为什么呢？"])
-def test_a_followup_naming_nothing_new_is_not_rewritten(question):
+@pytest.mark.parametrize(("question", "said"), [
+    ("那第三个呢？", "那 呢？"),  # the ordinal points into the earlier answer: not searched ("第三章")
+    ("还有呢？", "还有呢？"),
+    ("为什么呢？", "为什么呢？"),
+])
+def test_a_followup_naming_nothing_new_is_not_rewritten(question, said):
     history = "电子政务的特征有哪些？"
-    assert retrieval_queries(question, [history])[0] == (f"{history} {question}", 1.0)
+    assert retrieval_queries(question, [history])[0] == (f"{history} {said}", 1.0)
+
+
+def test_a_turn_that_named_nothing_leaves_the_topic_where_it_was():
+    history = ["电子政务的功能有哪些？", "那第二点呢"]
+    assert retrieval_queries("第三点呢？", history)[0] == ("电子政务的功能有哪些？ 呢？", 1.0)
 
 
 @pytest.mark.parametrize(("question", "more"), [
@@ -149,6 +158,33 @@ def test_ordinal_followup_quotes_that_item(egov_engine: Engine):
     answer = egov_engine.ask("第二条是什么意思？", ["电子政务的功能有哪些？"])
     assert answer.citations and answer.citations[0].label == unit.label
     assert second_item in answer.quotes
+
+
+@pytest.mark.slow
+def test_ordinal_after_an_ordinal_stays_on_the_list(egov_engine: Engine):
+    """"第三点呢？" after "那第二点呢" is still about the list, not about "第三章"."""
+    unit = next(c for c in egov_engine.notes.chunks if c.heading.endswith("电子政务的功能"))
+    third_item = [line for line in unit.body.split("\n") if line.strip()][2]
+    answer = egov_engine.ask("第三点呢？", ["电子政务的功能有哪些？", "那第二点呢"])
+    assert answer.citations[0].label == unit.label
+    assert answer.quotes == [third_item]
+
+
+@pytest.mark.slow
+def test_ordinal_after_a_list_of_sections_is_that_section(egov_engine: Engine):
+    overview = "电子政务建设的原则有哪些？"
+    listed = egov_engine.ask(overview)
+    assert listed.citations[0].section is None and len(listed.quotes) >= 4  # the sections' headings
+    fourth = [c for c in egov_engine.notes.chunks if c.heading == listed.quotes[3]][0]
+    for followup in ("那第四个呢？", "第四个原则具体讲什么"):
+        answer = egov_engine.ask(followup, [overview])
+        assert answer.citations[0].section == fourth.section, followup
+
+
+@pytest.mark.slow
+def test_ordinal_after_a_chapter_overview_is_that_point(egov_engine: Engine):
+    answer = egov_engine.ask("第五点呢？", ["第三章讲了什么？"])
+    assert (answer.citations[0].chapter, answer.citations[0].point) == (3, 5)
 
 
 @pytest.mark.slow

@@ -115,11 +115,14 @@ def asked_about_instead(question: str, earlier: str) -> str | None:
 def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, float]]:
     """(query, weight) pairs to search and fuse, most important first."""
     question = as_plain_question(question)
-    earlier = [as_plain_question(h.strip()) for h in history if h and h.strip()]
+    # A turn that named nothing ("那第二点呢", "还有呢") leaves the topic where it was.
+    earlier = [as_plain_question(h.strip()) for h in history if h and h.strip() and not names_nothing(h)]
     if not earlier or not is_followup(question):
         return [(question, 1.0)]
-    combined = f"{earlier[-1]} {question}"
-    older = [(f"{h} {question}", 0.5) for h in reversed(earlier[:-1])]
+    # "第三点" points into the earlier answer; searched, its 第三 would match every "第三章".
+    said = ORDINAL.sub(" ", question).strip()
+    combined = f"{earlier[-1]} {said}"
+    older = [(f"{h} {said}", 0.5) for h in reversed(earlier[:-1])]
     instead = asked_about_instead(question, earlier[-1])
     if instead:  # says it all; the joined form still counts, less
         return [(instead, 1.0), (combined, 0.5), *older][:3]

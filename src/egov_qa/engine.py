@@ -24,7 +24,7 @@ from .answering import (
     refusal,
 )
 from .aspects import asked_aspects
-from .chat import asks_for_more, names_nothing, retrieval_queries, small_talk
+from .chat import ORDINAL, asks_for_more, names_nothing, retrieval_queries, small_talk
 from .config import Settings
 from .heading_questions import (
     Location,
@@ -38,8 +38,9 @@ from .heading_questions import (
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
+from .numbering import parse_number
 from .reranking import load_reranker
-from .retrieval import HybridRetriever, RetrievalResult
+from .retrieval import Hit, HybridRetriever, RetrievalResult
 from .spelling import Speller
 from .text import as_plain_question, to_simplified
 
@@ -95,6 +96,8 @@ class Engine:
             answer = self._no_topic()
         elif history and asks_for_more(question):
             answer = self._more(history)
+        elif history and (nth := self._nth_listed(question, history)):
+            answer = nth
         else:
             answer = self._answer_with(question, retrieval_queries(question, [self._plain(h) for h in history]))
         if question != typed:  # say how the question was read, so a wrong correction shows
@@ -193,6 +196,32 @@ class Engine:
             shown |= set(answer.quotes)
         answer.answer = f"{MORE_LEAD.format(earlier=earlier)}\n{answer.answer}"
         return answer
+
+    def _nth_listed(self, question: str, history: list[str]) -> Answer | None:
+        """"那第四个呢？" after an answer that listed a point's sections (or a chapter's points):
+        that section (point), whole. None when the earlier answer was no such list."""
+        ordinal = ORDINAL.search(question)
+        topical = [i for i, h in enumerate(history) if not names_nothing(h)]
+        if not ordinal or not topical:
+            return None
+        n, i = parse_number(ordinal.group(1)), topical[-1]
+        listed = self.ask(history[i], history[:i])
+        if listed.refused or len(listed.citations) != 1:
+            return None
+        cited = listed.citations[0]
+        queries = retrieval_queries(self._plain(question), [self._plain(h) for h in history])
+        if cited.point is None and cited.section is None:  # a chapter's points
+            return self._located_answer(Location(cited.chapter, n, ORDINAL.sub("", question)), queries)
+        sections = [c for c in self.notes.chunks if c.section and cited.covers(c)]
+        order = list(dict.fromkeys(c.section for c in sections))
+        if cited.section is not None or set(listed.quotes) != {c.heading for c in sections} \
+                or not 0 < n <= len(order):
+            return None
+        chosen = [c for c in sections if c.section == order[n - 1]]
+        ranked = self._retrieve(queries)
+        hits = [Hit(c, 0.0) for c in chosen] + [h for h in ranked.hits if h.chunk not in chosen]
+        return extractive_answer(ORDINAL.sub("", question), RetrievalResult(hits[:self.settings.top_k], ranked.relevance),
+                                 -math.inf, self.multi_source)
 
     def _missing_chapter(self, number: int) -> Answer | None:
         if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):
