@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.chat import asks_for_more, is_followup, names_nothing, retrieval_queries, small_talk
+from egov_qa.chat import (
+    asks_for_more,
+    is_followup,
+    names_nothing,
+    retrieval_queries,
+    small_talk,
+)
 from egov_qa.engine import Engine
 from egov_qa.models import Answer
 
