@@ -214,14 +214,14 @@ class Engine:
             return self._located_answer(Location(cited.chapter, n, ORDINAL.sub("", question)), queries)
         sections = [c for c in self.notes.chunks if c.section and cited.covers(c)]
         order = list(dict.fromkeys(c.section for c in sections))
-        if cited.section is not None or set(listed.quotes) != {c.heading for c in sections} \
-                or not 0 < n <= len(order):
+        was_overview = cited.section is None and set(listed.quotes) == {c.heading for c in sections}
+        if not was_overview or not 0 < n <= len(order):
             return None
         chosen = [c for c in sections if c.section == order[n - 1]]
         ranked = self._retrieve(queries)
         hits = [Hit(c, 0.0) for c in chosen] + [h for h in ranked.hits if h.chunk not in chosen]
-        return extractive_answer(ORDINAL.sub("", question), RetrievalResult(hits[:self.settings.top_k], ranked.relevance),
-                                 -math.inf, self.multi_source)
+        result = RetrievalResult(hits[:self.settings.top_k], ranked.relevance)
+        return extractive_answer(ORDINAL.sub("", question), result, -math.inf, self.multi_source)
 
     def _missing_chapter(self, number: int) -> Answer | None:
         if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):
