@@ -14,6 +14,7 @@ from .answering import (
     NO_MORE,
     NO_SECTION,
     NO_TOPIC,
+    NOTES_WORDING,
     SMALL_TALK,
     TOO_LONG,
     UNDERSTOOD_AS,
@@ -33,6 +34,7 @@ from .heading_questions import (
     example_question,
     point_overview,
     promote_heading_unit,
+    reworded_heading_unit,
     sections_of,
 )
 from .index import NotesIndex, open_index
@@ -162,8 +164,13 @@ class Engine:
         result = promote_heading_unit(queries[0][0],
                                       self.acronyms.promote(queries[0][0], ranked or self._retrieve(queries)))
         overview = point_overview(queries[0][0], result, self.notes.chunks)
-        return extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
-                                 overview=overview)
+        answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
+                                   overview=overview)
+        reworded = reworded_heading_unit(queries[0][0], result) if answer.refused and result.hits else None
+        if reworded:  # "公共管理有哪些特点？" on notes that say "公共管理的特征": a heading, reworded
+            answer = extractive_answer(question, reworded, -math.inf, self.multi_source)
+            answer.answer = f"{NOTES_WORDING.format(heading=reworded.hits[0].chunk.unit_title)}\n{answer.answer}"
+        return answer
 
     def _more(self, history: list[str]) -> Answer:
         """"还有呢？": the question the run of "还有呢" follows, answered from the best units that no

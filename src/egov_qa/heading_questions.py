@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .models import Chunk
 from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
+from .synonyms import synonyms
 from .text import acronyms, as_plain_question, content_words, normalize
 
 DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
@@ -157,6 +158,23 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
         if promoted is not None:
             return promoted
     return result
+
+
+def reworded_heading_unit(question: str, result: RetrievalResult) -> RetrievalResult | None:
+    """The ranking with the retrieved unit first whose heading is the question in other words of the
+    same meaning ("公共管理有哪些特点？" for "公共管理的特征"), else None. Every topic word of the
+    question is a word of the heading or a synonym of one, and every heading word is matched."""
+    asked = set(content_words(question))
+    if not asked:
+        return None
+
+    def reworded(chunk: Chunk) -> bool:
+        title = set(content_words(chunk.unit_title))
+        matched = {w: w if w in title else next(iter(synonyms(w) & title), None) for w in asked}
+        return (all(matched.values()) and any(w != t for w, t in matched.items())
+                and title <= asked | {s for w in asked for s in synonyms(w)})
+
+    return first_where(result, reworded)
 
 
 def first_where(result: RetrievalResult, test: Callable[[Chunk], bool]) -> RetrievalResult | None:

@@ -1,0 +1,54 @@
+"""A question that is a heading in other words ("管理有哪些作用？" for "管理的职能") is answered
+from that heading's unit instead of being refused (synonyms from the Cilin thesaurus)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import egov_qa.engine as engine_module
+from egov_qa.config import Settings
+from egov_qa.engine import Engine
+from egov_qa.synonyms import synonyms
+
+
+def test_synonyms_are_same_meaning_words():
+    assert "特征" in synonyms("特点") and "特点" in synonyms("特征")
+    assert "特点" not in synonyms("特点")
+    assert "缺点" not in synonyms("特征")
+    assert synonyms("电子政务") == frozenset()
+
+
+@pytest.fixture(scope="module")
+def management_engine(tmp_path_factory):
+    """A made-up management course (tests/data/unseen), indexed for real."""
+    root = tmp_path_factory.mktemp("management")
+    (root / "corpus").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "unseen" / "management.md", root / "corpus")
+    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+
+
+def _unit(engine: Engine, title: str) -> str:
+    return next(c.label for c in engine.notes.chunks if c.unit_title == title)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "heading"), [
+    ("管理有哪些作用？", "管理的职能"),
+    ("管理的定义是什么？", "管理的概念"),
+])
+def test_a_heading_in_other_words_is_answered(management_engine, monkeypatch, question, heading):
+    answer = management_engine.ask(question)
+    assert not answer.refused and answer.citations[0].label == _unit(management_engine, heading)
+    assert answer.answer.startswith(f"（笔记里的说法是「{heading}」）\n")
+
+    monkeypatch.setattr(engine_module, "reworded_heading_unit", lambda question, result: None)
+    assert management_engine.ask(question).refused  # why the rule exists
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["管理有哪些缺点？", "会计有哪些作用？", "红烧肉怎么做才好吃？"])
+def test_other_wordings_are_still_refused(management_engine, question):
+    assert management_engine.ask(question).refused
