@@ -316,3 +316,20 @@ def test_every_section_number_is_answered_from_that_section(egov_engine):
 def test_a_section_number_the_notes_lack_gets_a_clear_message(egov_engine):
     answer = egov_engine.ask("9.9.9讲了什么？")
     assert answer.refused and answer.citations == [] and "9.9.9" in answer.answer
+
+
+# --- a question that names a heading word for word ---------------------------------------------
+
+
+def test_a_heading_named_word_for_word_comes_first(egov_engine):
+    """"概念结构有哪些？" is about the unit headed 概念结构, not one headed 概念结构设计 that the
+    model ranked first (the notes of the MIS course have both)."""
+    from egov_qa.heading_questions import promote_heading_unit
+    from egov_qa.retrieval import Hit, RetrievalResult
+
+    chunks = {c.unit_title: c for c in egov_engine.notes.chunks}
+    longer, exact = chunks["电子政务规划的主要步骤"], chunks["电子政务规划的含义"]
+    ranked = RetrievalResult([Hit(longer, 2.0), Hit(exact, 1.0)], relevance=1.5)
+    assert promote_heading_unit("电子政务规划的含义有哪些？", ranked).hits[0].chunk is exact
+    # one word more than the heading: the ranking stands
+    assert promote_heading_unit("电子政务规划的含义和步骤有哪些？", ranked).hits[0].chunk is longer

@@ -147,12 +147,15 @@ def _answers(question: str) -> Callable[[str], bool] | None:
 def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalResult:
     """Move the retrieved unit whose heading is what the question asks about to the front (with the
     first place's score, so the passages stay ranked by score)."""
+    tests: list[Callable[[Chunk], bool]] = []
     fits = _answers(question)
-    if fits is None:
-        return result
-    tests: list[Callable[[Chunk], bool]] = [lambda c: fits(c.unit_title)]
+    if fits is not None:
+        tests.append(lambda c: fits(c.unit_title))
     if defined_term(question):  # no heading defines X: a unit with a line of its own that does
         tests.append(lambda c: bool(defining_lines(question, c.body.split("\n"))))
+    asked = set(content_words(question))
+    if asked:  # the question's topic is a heading, word for word ("概念结构有哪些？", not "概念结构设计")
+        tests.append(lambda c: set(content_words(c.unit_title)) == asked)
     for test in tests:
         promoted = first_where(result, test)
         if promoted is not None:
