@@ -94,3 +94,24 @@ def egov_engine(egov_index):
     from egov_qa.engine import Engine
 
     return Engine.open(egov_index.model_copy(update={"auto_ingest": False}), progress=False)
+
+
+@pytest.fixture(scope="session")
+def unseen_engine(tmp_path_factory):
+    """The engine over one made-up course of tests/data/unseen ("network.md"), indexed for real,
+    once per file and session."""
+    from egov_qa.config import Settings
+    from egov_qa.engine import Engine
+
+    engines = {}
+
+    def make(file_name: str) -> Engine:
+        if file_name not in engines:
+            root = tmp_path_factory.mktemp(Path(file_name).stem)
+            (root / "corpus").mkdir()
+            shutil.copy(REPO / "tests" / "data" / "unseen" / file_name, root / "corpus")
+            engines[file_name] = Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"),
+                                             progress=False)
+        return engines[file_name]
+
+    return make

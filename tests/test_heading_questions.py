@@ -11,8 +11,6 @@ import re
 import pytest
 
 from egov_qa.chat import retrieval_queries
-from egov_qa.config import Settings
-from egov_qa.engine import Engine
 from egov_qa.heading_questions import (
     DEFINITION_HEADS,
     asked_section,
@@ -126,15 +124,9 @@ def test_comparison_questions_cite_the_unit_that_pairs_both_sides(egov_engine):
 
 
 @pytest.fixture(scope="module")
-def network_engine(tmp_path_factory):
+def network_engine(unseen_engine):
     """A made-up computer-networks course (tests/data/unseen), indexed for real."""
-    import shutil
-    from pathlib import Path
-
-    root = tmp_path_factory.mktemp("network")
-    (root / "corpus").mkdir()
-    shutil.copy(Path(__file__).parent / "data" / "unseen" / "network.md", root / "corpus")
-    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+    return unseen_engine("network.md")
 
 
 @pytest.mark.slow

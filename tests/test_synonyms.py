@@ -3,13 +3,9 @@ from that heading's unit instead of being refused (synonyms from the Cilin thesa
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 import egov_qa.engine as engine_module
-from egov_qa.config import Settings
 from egov_qa.engine import Engine
 from egov_qa.synonyms import synonyms
 
@@ -22,12 +18,9 @@ def test_synonyms_are_same_meaning_words():
 
 
 @pytest.fixture(scope="module")
-def management_engine(tmp_path_factory):
+def management_engine(unseen_engine):
     """A made-up management course (tests/data/unseen), indexed for real."""
-    root = tmp_path_factory.mktemp("management")
-    (root / "corpus").mkdir()
-    shutil.copy(Path(__file__).parent / "data" / "unseen" / "management.md", root / "corpus")
-    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+    return unseen_engine("management.md")
 
 
 def _unit(engine: Engine, title: str) -> str:
