@@ -184,17 +184,16 @@ def continued_answer(units: list[Chunk], shown: set[str], result: RetrievalResul
     cited: list[tuple[Chunk, list[str]]] = []
     used = 0
     for chunk in units:
+        unshown = [line for line in _lines(chunk) if line not in shown]
         lines = []
-        for line in _lines(chunk):
-            if line in shown:
-                continue
+        for line in unshown:
             if used and used + len(line) > ANSWER_BUDGET:
                 break
             lines.append(line)
             used += len(line)
         if lines:
             cited.append((chunk, lines))
-        if used and len(lines) < len([line for line in _lines(chunk) if line not in shown]):
+        if len(lines) < len(unshown):
             break  # the budget ran out inside this unit
     if not cited:
         return None
