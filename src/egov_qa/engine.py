@@ -104,7 +104,7 @@ class Engine:
             answer = self._answer_with(question, retrieval_queries(question, [self._plain(h) for h in history]))
         if question != typed:  # say how the question was read, so a wrong correction shows
             answer.understood_as = question
-            answer.answer = f"{UNDERSTOOD_AS.format(question=question)}\n{answer.answer}"
+            answer.lead_with(UNDERSTOOD_AS.format(question=question))
         answer.ms = elapsed()
         return answer
 
@@ -169,7 +169,7 @@ class Engine:
         reworded = reworded_heading_unit(queries[0][0], result) if answer.refused and result.hits else None
         if reworded:  # "公共管理有哪些特点？" on notes that say "公共管理的特征": a heading, reworded
             answer = extractive_answer(question, reworded, -math.inf, self.multi_source)
-            answer.answer = f"{NOTES_WORDING.format(heading=reworded.hits[0].chunk.unit_title)}\n{answer.answer}"
+            answer.lead_with(NOTES_WORDING.format(heading=reworded.hits[0].chunk.unit_title))
         return answer
 
     def _more(self, history: list[str]) -> Answer:
@@ -201,7 +201,7 @@ class Engine:
             answer = more
             cited += answer.citations
             shown |= set(answer.quotes)
-        answer.answer = f"{MORE_LEAD.format(earlier=earlier)}\n{answer.answer}"
+        answer.lead_with(MORE_LEAD.format(earlier=earlier))
         return answer
 
     def _nth_listed(self, question: str, history: list[str]) -> Answer | None:

@@ -179,3 +179,7 @@ class Answer(BaseModel):
     mode: str = "extractive"
     quotes: list[str] = []  # exact note sentences the answer quotes (for highlighting)
     understood_as: str | None = None  # the question as searched, when typos in it were put right
+
+    def lead_with(self, line: str) -> None:
+        """Put a line above the answer (how the question was read, what it goes on from)."""
+        self.answer = f"{line}\n{self.answer}"
