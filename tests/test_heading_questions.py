@@ -11,11 +11,10 @@ import re
 import pytest
 
 from egov_qa.chat import retrieval_queries
+from egov_qa.definitions import DEFINITION_HEADS, defined_term, definition_topic
 from egov_qa.heading_questions import (
-    DEFINITION_HEADS,
     asked_section,
     compared_pair,
-    defined_term,
     defining_lines,
     questions_from_headings,
 )
@@ -30,9 +29,38 @@ from egov_qa.text import as_plain_question
     ("MIS 的定义", "mis"),
     ("电子政务的特征有哪些？", None),
     ("电子政务和电子商务有什么区别？", None),
+    # how students ask it
+    ("电子政务用一句话怎么定义", "电子政务"),
+    ("负债到底是怎么定义的啊", "负债"),
+    ("怎么给电子政务下定义？", "电子政务"),
+    ("行政许可到底指什么", "行政许可"),
+    ("老师老说的“分录”是什么意思？", "分录"),
+    ("什么叫管理？书上怎么定义的", "管理"),
+    ("管理，书上怎么定义的", None),  # a clause's term never runs over a comma
 ])
 def test_defined_term(question, term):
     assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("什么叫管理？书上怎么定义的", "管理"),
+    ("电子政务的“建设模式”是个什么概念", "电子政务的“建设模式”"),  # the context stays
+    ("“以横向区域性管理体系为主导”说的是哪方面的原则？另一条是什么", None),  # asks more than a definition
+    ("电子政务是什么？有哪些特征？", None),
+])
+def test_definition_topic_is_the_term_only_when_nothing_else_is_asked(question, topic):
+    assert definition_topic(question) == topic
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["什么叫管理？书上怎么定义的", "管理用一句话怎么定义？",
+                                      "老师说的“管理”是什么意思？", "怎么给管理下定义"])
+def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_it(unseen_engine, question):
+    """The management notes head it "管理的概念" and never say 定义, 书上 or 意思: those words
+    must not make the question look out of scope (all four were refused)."""
+    answer = unseen_engine("management.md").ask(question)
+    assert not answer.refused
+    assert answer.citations[0].label.endswith("管理的概念")
 
 
 @pytest.mark.parametrize(("exam", "plain"), [

@@ -20,21 +20,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .definitions import DEFINITION_HEADS, defined_term, term_key
 from .models import Chunk
 from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
 from .synonyms import synonyms
-from .text import acronyms, as_plain_question, content_words, normalize
+from .text import acronyms, as_plain_question, content_words
 
-DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
-_DEFINED = "|".join(DEFINITION_HEADS)
-_END = r"[\s？?。.!！]*$"
-_ASKS_WHAT = (
-    re.compile(rf"^(?:请问)?(?:什么是|什么叫|何谓|何为)(?P<term>.+?){_END}"),
-    re.compile(rf"^(?P<term>.+?)的?(?:{_DEFINED})(?:是什么)?{_END}"),
-    re.compile(rf"^(?P<term>.+?)(?:是什么|是指什么|指的是什么|是什么意思|是啥){_END}"),
-)
-_DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{_DEFINED})$")
+_DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
 _RELATION = "区别|不同|异同|联系|关系|差别|差异|比较"
 _ASKS_PAIR = re.compile(
     rf"^(?:请问)?(?P<a>[^，,。？?]+?)(?:和|与|跟|同|及)(?P<b>[^，,。？?]+?)(?:之间)?"
@@ -85,19 +78,6 @@ def questions_from_headings(chunks: list[Chunk]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _key(term: str) -> str:
-    return re.sub(r"[\s\"“”'‘’《》（）()]", "", normalize(term))
-
-
-def defined_term(question: str) -> str | None:
-    """The X of a question that asks what X is, else None."""
-    for pattern in _ASKS_WHAT:
-        match = pattern.match(question.strip())
-        if match and match.group("term").strip():
-            return _key(match.group("term"))
-    return None
-
-
 # A list item's own number in front of the term it defines ("1.政务内网:…", "(2)外网：…").
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳])")
 
@@ -112,7 +92,7 @@ def defining_lines(question: str, lines: list[str]) -> list[str]:
     if term in acronyms(term):  # an acronym ("G2B是什么？"): the lines that name it, "(G-B)…"
         return [line for line in lines if term in acronyms(line)]
     pattern = re.compile(rf"{re.escape(term)}[:：是指即]")
-    return [line for line in lines if pattern.match(_key(_ITEM_NUMBER.sub("", line)))]
+    return [line for line in lines if pattern.match(term_key(_ITEM_NUMBER.sub("", line)))]
 
 
 def pair_asked(question: str) -> tuple[str, str] | None:
@@ -124,7 +104,7 @@ def pair_asked(question: str) -> tuple[str, str] | None:
 def compared_pair(question: str) -> frozenset[str] | None:
     """{X, Y} of a question that asks how X and Y differ or relate (matching keys), else None."""
     pair = pair_asked(question)
-    return frozenset(map(_key, pair)) if pair else None
+    return frozenset(map(term_key, pair)) if pair else None
 
 
 def _answers(question: str) -> Callable[[str], bool] | None:
@@ -133,13 +113,13 @@ def _answers(question: str) -> Callable[[str], bool] | None:
     if term is not None:
         def defines(title: str) -> bool:
             match = _DEFINITION_HEADING.match(title)
-            return bool(match) and _key(match.group("term")) == term
+            return bool(match) and term_key(match.group("term")) == term
         return defines
     pair = compared_pair(question)
     if pair is not None and len(pair) == 2:
         def pairs(title: str) -> bool:
             match = _PAIR_HEADING.match(title)
-            return bool(match) and frozenset((_key(match.group("a")), _key(match.group("b")))) == pair
+            return bool(match) and frozenset((term_key(match.group("a")), term_key(match.group("b")))) == pair
         return pairs
     return None
 

@@ -30,6 +30,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .config import Settings
+from .definitions import defined_term, definition_topic
 from .models import Chunk
 from .text import bigrams, content_words, keywords, normalize, query_bigrams
 
@@ -90,14 +91,22 @@ class HybridRetriever:
         return model
 
     def vocabulary_coverage(self, query: str) -> float:
-        # A word jieba only guessed ("外包" is not in its dictionary) counts when the notes have it;
-        # an absent guess is mostly not a word, and would weigh as much as the rarest real term.
-        words = set(content_words(query)) | {w for w in content_words(query, guess_new_words=True)
-                                             if w in self.notes_text}
+        # "什么叫管理？书上怎么定义的" is about 管理 alone: the words a definition is asked with
+        # ("书上", "定义", "到底") are not its topic.
+        topic = definition_topic(query)
+        words = self._topic_words(topic or query)
+        if topic and not words:  # "内卷是什么": no word jieba knows; is the term itself in the notes?
+            return float(defined_term(query) in self.notes_text)
         total = sum(rarity(w) for w in words)
         if not total:
             return 1.0
         return sum(rarity(w) for w in words if w in self.notes_text) / total
+
+    def _topic_words(self, text: str) -> set[str]:
+        # A word jieba only guessed ("外包" is not in its dictionary) counts when the notes have it;
+        # an absent guess is mostly not a word, and would weigh as much as the rarest real term.
+        return set(content_words(text)) | {w for w in content_words(text, guess_new_words=True)
+                                           if w in self.notes_text}
 
     def _dense_scores(self, vector: Sequence[float]) -> np.ndarray:
         """Cosine similarity of every chunk (from Chroma)."""
