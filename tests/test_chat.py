@@ -32,7 +32,7 @@ def test_blank_history_is_ignored():
 
 
 @pytest.mark.parametrize("question", ["那它对安全有啥要求？", "那外包呢？", "其中第二条是什么意思？",
-                                      "为什么？", "具体怎么做？"])
+                                      "为什么？", "具体怎么做？", "里面的A代表什么"])
 def test_followups_are_recognised(question):
     assert is_followup(question)
 
@@ -129,6 +129,7 @@ def first_rank(answer: Answer, needle: str) -> int | None:
 @pytest.mark.parametrize(("history", "question", "unit_word"), [
     (["外包模式是什么？"], "那它有什么优缺点？", "外包"),
     (["效益原则是什么？"], "具体怎么做？", "效益原则"),
+    (["eMPA是什么？"], "里面的A代表什么", "电子政务的核心"),  # the unit that spells out eMPA
 ])
 def test_history_resolves_the_followup(egov_engine: Engine, history, question, unit_word):
     with_history = egov_engine.ask(question, history)

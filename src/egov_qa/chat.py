@@ -21,7 +21,7 @@ ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项�
 _ANAPHORA = re.compile(
     r"它|它们|这个|那个|这些|那些|这一|那一|这种|那种|这样|那样|其中|其|该|上述|前者|后者|两者|二者|"
     rf"此|这|那|{ORDINAL.pattern}|最后|还有|另外|呢[？?]?$|"
-    r"^(为什么|为啥|怎么说|具体|举例|比如)"
+    r"^(为什么|为啥|怎么说|具体|举例|比如|里面|里头|当中)"  # "里面的A代表什么": inside what was asked
 )
 _SHORT_QUESTION_WORDS = 2  # fewer content words than this: the question cannot stand alone
 
