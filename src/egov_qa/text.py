@@ -121,6 +121,8 @@ def as_plain_question(text: str) -> str:
 
 
 _QUESTION_MORPHEMES = ("哪", "几", "什么", "啥", "怎", "吗", "呢", "么", "多少")
+# A number and its measure word ("哪四个", "三种", "两条"): how many, never what about.
+_COUNTED = re.compile(r"[\d一二三四五六七八九十两]+[个种类条点项步层次方面]?")
 
 
 def query_bigrams(text: str) -> list[str]:
@@ -135,7 +137,7 @@ def content_words(text: str, guess_new_words: bool = False) -> list[str]:
     Dictionary words (and English terms) unless ``guess_new_words``: jieba's HMM guesses at spoken
     phrasing are mostly not words ("评估政府绩效时要设" → "时要", "干得好不好" → "干得").
     """
-    words = {w for w in keywords(text, guess_new_words) if len(w) >= 2}
+    words = {w for w in keywords(text, guess_new_words) if len(w) >= 2 and not _COUNTED.fullmatch(w)}
     return sorted(w for w in words if not any(m in w for m in _QUESTION_MORPHEMES))
 
 
