@@ -189,6 +189,28 @@ def test_ordinal_after_a_list_of_sections_is_that_section(egov_engine: Engine):
 
 
 @pytest.mark.slow
+def test_last_after_a_list_of_sections_is_the_last_section(egov_engine: Engine):
+    overview = "电子政务建设的原则有哪些？"
+    last = [c for c in egov_engine.notes.chunks if c.heading == egov_engine.ask(overview).quotes[-1]][0]
+    answer = egov_engine.ask("最后一个呢？", [overview])
+    assert answer.citations[0].section == last.section
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("followup", "item"), [("最后那个具体是干嘛的", -1), ("第二个呢", 1)])
+def test_ordinal_after_one_units_list_is_that_item(unseen_engine, followup, item):
+    """The management notes list four functions as （一）…（四） in one unit. "最后那个…" named nothing
+    the notes say and was refused; now it quotes the last item, from the unit the list came from."""
+    engine = unseen_engine("management.md")
+    listed = engine.ask("管理职能一般说是哪四个？")
+    unit = next(c for c in engine.notes.chunks if listed.citations[0].covers(c))
+    items = [line for line in unit.body.split("\n") if line.strip().startswith("（")]
+    answer = engine.ask(followup, ["管理职能一般说是哪四个？"])
+    assert answer.citations[0] == listed.citations[0]
+    assert answer.quotes == [items[item]]
+
+
+@pytest.mark.slow
 def test_ordinal_after_a_chapter_overview_is_that_point(egov_engine: Engine):
     answer = egov_engine.ask("第五点呢？", ["第三章讲了什么？"])
     assert (answer.citations[0].chapter, answer.citations[0].point) == (3, 5)

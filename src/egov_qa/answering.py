@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from .chat import ORDINAL
+from .chat import LAST, ordinal
 from .chunking import point_label, section_label
 from .heading_questions import defining_lines
 from .models import Answer, Chapter, Chunk, Citation, Passage, Point
-from .numbering import SUB_ITEM, parse_number
+from .numbering import SUB_ITEM
 from .retrieval import Hit, RetrievalResult
 from .text import bigrams, keywords, sentences
 
@@ -70,11 +70,12 @@ def _lines(chunk: Chunk) -> list[str]:
 
 def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     """'第二条/第二点' → the second list item, or the sentence saying '二是/第二是…'."""
-    match = ORDINAL.search(question)
-    if not match:
+    n = ordinal(question)
+    if n is None:
         return None
-    n = parse_number(match.group(1))
     items = [p for p in pieces if SUB_ITEM.match(p)]
+    if n == LAST:
+        return items[-1:] or None
     if 0 < n <= len(items):
         return [items[n - 1]]
     cn = "零一二三四五六七八九十"[n] if n <= 10 else str(n)

@@ -14,9 +14,19 @@ from collections.abc import Sequence
 import jieba.posseg
 
 from .heading_questions import pair_asked
+from .numbering import parse_number
 from .text import as_plain_question, content_words, keywords
 
-ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]")
+ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]|最后(?:一|那|这)?[点条个种项步类层]")
+LAST = -1  # what ``ordinal`` says for "最后那个"
+
+
+def ordinal(question: str) -> int | None:
+    """The place a question points to in an earlier list: "第三点" → 3, "最后那个" → LAST."""
+    match = ORDINAL.search(question)
+    if not match:
+        return None
+    return parse_number(match.group(1)) if match.group(1) else LAST
 # Pronouns, demonstratives, ordinal references and bare continuations.
 _ANAPHORA = re.compile(
     r"它|它们|这个|那个|这些|那些|这一|那一|这种|那种|这样|那样|其中|其|该|上述|前者|后者|两者|二者|"

@@ -25,7 +25,15 @@ from .answering import (
     refusal,
 )
 from .aspects import asked_aspects
-from .chat import ORDINAL, asks_for_more, names_nothing, retrieval_queries, small_talk
+from .chat import (
+    LAST,
+    ORDINAL,
+    asks_for_more,
+    names_nothing,
+    ordinal,
+    retrieval_queries,
+    small_talk,
+)
 from .config import Settings
 from .heading_questions import (
     Location,
@@ -40,7 +48,7 @@ from .heading_questions import (
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
-from .numbering import parse_number
+from .numbering import SUB_ITEM
 from .reranking import load_reranker
 from .retrieval import Hit, HybridRetriever, RetrievalResult
 from .spelling import Speller
@@ -205,30 +213,38 @@ class Engine:
         return answer
 
     def _nth_listed(self, question: str, history: list[str]) -> Answer | None:
-        """"那第四个呢？" after an answer that listed a point's sections (or a chapter's points):
-        that section (point), whole. None when the earlier answer was no such list."""
-        ordinal = ORDINAL.search(question)
+        """"那第四个呢？" / "最后那个呢？" after an answer that listed a point's sections (or a
+        chapter's points, or the items of one unit): that section (point, item). None when the
+        earlier answer was no such list."""
+        n = ordinal(question)
         topical = [i for i, h in enumerate(history) if not names_nothing(h)]
-        if not ordinal or not topical:
+        if n is None or not topical:
             return None
-        n, i = parse_number(ordinal.group(1)), topical[-1]
+        i = topical[-1]
         listed = self.ask(history[i], history[:i])
         if listed.refused or len(listed.citations) != 1:
             return None
         cited = listed.citations[0]
         queries = retrieval_queries(self._plain(question), [self._plain(h) for h in history])
         if cited.point is None and cited.section is None:  # a chapter's points
+            if n == LAST:
+                return None
             return self._located_answer(Location(cited.chapter, n, ORDINAL.sub("", question)), queries)
-        sections = [c for c in self.notes.chunks if c.section and cited.covers(c)]
+        units = [c for c in self.notes.chunks if cited.covers(c)]
+        sections = [c for c in units if c.section]
         order = list(dict.fromkeys(c.section for c in sections))
         was_overview = cited.section is None and set(listed.quotes) == {c.heading for c in sections}
-        if not was_overview or not 0 < n <= len(order):
+        if was_overview and (n == LAST or 0 < n <= len(order)):
+            chosen = [c for c in sections if c.section == order[n - 1 if n != LAST else -1]]
+        elif len(units) == 1 and sum(map(bool, map(SUB_ITEM.match, units[0].body.split("\n")))) > 1:
+            chosen = units  # one unit's list: its n-th item is picked when the answer is quoted
+        else:
             return None
-        chosen = [c for c in sections if c.section == order[n - 1]]
         ranked = self._retrieve(queries)
         hits = [Hit(c, 0.0) for c in chosen] + [h for h in ranked.hits if h.chunk not in chosen]
         result = RetrievalResult(hits[:self.settings.top_k], ranked.relevance)
-        return extractive_answer(ORDINAL.sub("", question), result, -math.inf, self.multi_source)
+        item_asked = question if chosen is units else ORDINAL.sub("", question)
+        return extractive_answer(item_asked, result, -math.inf, self.multi_source)
 
     def _missing_chapter(self, number: int) -> Answer | None:
         if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):
