@@ -191,7 +191,7 @@ def test_ordinal_after_a_list_of_sections_is_that_section(egov_engine: Engine):
 @pytest.mark.slow
 def test_last_after_a_list_of_sections_is_the_last_section(egov_engine: Engine):
     overview = "电子政务建设的原则有哪些？"
-    last = [c for c in egov_engine.notes.chunks if c.heading == egov_engine.ask(overview).quotes[-1]][0]
+    last = next(c for c in egov_engine.notes.chunks if c.heading == egov_engine.ask(overview).quotes[-1])
     answer = egov_engine.ask("最后一个呢？", [overview])
     assert answer.citations[0].section == last.section
 

@@ -1,7 +1,8 @@
 """``make bench``: quality and latency of the pipeline against a LangChain-tutorial baseline.
 
 One process builds everything in temporary folders and measures, on ``dev.jsonl`` (the e-gov
-notes) and ``mis.jsonl`` (``notes_mis_scraped.txt``):
+notes), ``mis.jsonl`` (``notes_mis_scraped.txt``) and the second question set of
+``tests/data/heldout`` (the e-gov notes and five made-up courses):
 
 * our pipeline — hit@1, hit@5, MRR, citation accuracy, key-term coverage, refusals (the metrics
   of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question, and the share
@@ -109,6 +110,12 @@ def datasets(eval_dir: Path) -> list[Dataset]:
     mis = eval_dir / "notes_mis_scraped.txt"
     if mis.is_file() and (eval_dir / "mis.jsonl").is_file():
         out.append(Dataset("mis", eval_dir / "mis.jsonl", [mis]))
+    # The second question set, written apart from the system (tests/data/heldout/README.md).
+    data = Path(__file__).resolve().parents[2] / "tests" / "data"
+    for questions in sorted((data / "heldout").glob("*.jsonl")):
+        notes = egov if questions.stem == "egov" else [data / "unseen" / f"{questions.stem}.md"]
+        if all(n.is_file() for n in notes):
+            out.append(Dataset(f"heldout-{questions.stem}", questions, notes))
     return out
 
 
