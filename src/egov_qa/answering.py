@@ -68,6 +68,11 @@ def _lines(chunk: Chunk) -> list[str]:
     return pieces or [chunk.heading]
 
 
+def list_items(chunk: Chunk) -> list[str]:
+    """The unit's numbered sub-items, as quoted ("第二条" picks from these)."""
+    return [p for p in _lines(chunk) if SUB_ITEM.match(p)]
+
+
 def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     """'第二条/第二点' → the second list item, or the sentence saying '二是/第二是…'."""
     n = ordinal(question)

@@ -22,6 +22,7 @@ from .answering import (
     chapter_answer,
     continued_answer,
     extractive_answer,
+    list_items,
     refusal,
 )
 from .aspects import asked_aspects
@@ -48,7 +49,6 @@ from .heading_questions import (
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk, chinese_numeral
 from .notes import Notes
-from .numbering import SUB_ITEM
 from .reranking import load_reranker
 from .retrieval import Hit, HybridRetriever, RetrievalResult
 from .spelling import Speller
@@ -236,7 +236,7 @@ class Engine:
         was_overview = cited.section is None and set(listed.quotes) == {c.heading for c in sections}
         if was_overview and (n == LAST or 0 < n <= len(order)):
             chosen = [c for c in sections if c.section == order[n - 1 if n != LAST else -1]]
-        elif len(units) == 1 and sum(map(bool, map(SUB_ITEM.match, units[0].body.split("\n")))) > 1:
+        elif len(units) == 1 and len(list_items(units[0])) > 1:
             chosen = units  # one unit's list: its n-th item is picked when the answer is quoted
         else:
             return None
