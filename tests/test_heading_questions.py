@@ -79,6 +79,8 @@ def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_
     ("判断题：电子政务就是办公自动化。", "电子政务就是办公自动化。"),
     ("填空：电子政务的主体是____。", "电子政务的主体是。"),  # the blank says nothing
     ("电子政务的功能（共6点）有哪些？", "电子政务的功能（共6点）有哪些？"),  # not marks
+    ("咱们国家电子政务分了哪几个阶段", "我国电子政务分了哪几个阶段"),  # the notes' word for it
+    ("我们国家电子政务有哪些问题？", "我国电子政务有哪些问题？"),
 ])
 def test_exam_instruction_becomes_the_question(exam, plain):
     assert as_plain_question(exam) == plain

@@ -105,14 +105,18 @@ _MARKS = re.compile(r"[（(]\s*(?:每小题|每题|本题|共)?\s*\d+(?:\.\d+)?\
 _BLANK = re.compile(r"[_＿]{2,}|[（(]\s*[)）]")
 
 
+_OUR_COUNTRY = re.compile(r"(?:咱们|我们|咱)国家|咱国")
+
+
 def as_plain_question(text: str) -> str:
     """The question an instruction asks: "名词解释：X" → "什么是X？", "简述X。" → "X。",
     "请介绍一下子网划分" → "子网划分", "三、论述题（15分）：试述X。" → "X。".
 
     The instruction word would otherwise pull the question's vector towards any unit that
-    "explains" or "describes" something, and jieba cuts "一下子网" as "一下子 / 网".
+    "explains" or "describes" something, and jieba cuts "一下子网" as "一下子 / 网". A student's
+    "咱们国家" / "我们国家" is written Chinese's (and every set of notes') "我国".
     """
-    text = _BLANK.sub("", _MARKS.sub("", text))
+    text = _OUR_COUNTRY.sub("我国", _BLANK.sub("", _MARKS.sub("", text)))
     definition = False
     while (match := _INSTRUCTION.match(text)) and text[match.end():].strip():
         definition = definition or match.group(1) == "名词解释"
