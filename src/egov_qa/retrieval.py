@@ -32,7 +32,7 @@ from langchain_core.embeddings import Embeddings
 from .config import Settings
 from .definitions import defined_term, definition_topic
 from .models import Chunk
-from .text import bigrams, content_words, keywords, normalize, query_bigrams
+from .text import bigrams, content_words, keywords, named_terms, normalize, query_bigrams
 
 STANDOUT_SCALE = 0.25  # dense standout in relevance units: 4 standard deviations = 1.0
 QUERY_CACHE_SIZE = 2048  # query embeddings kept per process
@@ -97,6 +97,10 @@ class HybridRetriever:
         words = self._topic_words(topic or query)
         if topic and not words:  # "内卷是什么": no word jieba knows; is the term itself in the notes?
             return float(defined_term(query) in self.notes_text)
+        # A capitalised English term names a thing ("SaaS", "EGDI"): one the notes never use is
+        # something they do not cover, however many of the question's other words they share.
+        if any(term not in self.notes_text for term in named_terms(query)):
+            return 0.0
         total = sum(rarity(w) for w in words)
         if not total:
             return 1.0

@@ -57,6 +57,16 @@ def acronyms(text: str) -> set[str]:
     return set(_ACRONYM.findall(re.sub(r"\s+", "", normalize(text))))
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*")
+
+
+def named_terms(text: str) -> set[str]:
+    """English terms typed with two or more capitals ("SaaS", "EGDI", "B2C") as matching sees
+    them (see ``acronyms``): names of things, unlike "wifi" or "vs"."""
+    return {term for word in _LATIN_WORD.findall(text) if sum(map(str.isupper, word)) >= 2
+            for term in acronyms(word)}
+
+
 def to_simplified(text: str) -> str:
     """Traditional characters as simplified ("什麼是電子政務" → "什么是电子政务"); simplified text is
     left as it is. Students with a traditional-character keyboard ask the same notes."""
