@@ -27,6 +27,8 @@ def ordinal(question: str) -> int | None:
     if not match:
         return None
     return parse_number(match.group(1)) if match.group(1) else LAST
+
+
 # Pronouns, demonstratives, ordinal references and bare continuations.
 _ANAPHORA = re.compile(
     r"它|它们|这个|那个|这些|那些|这一|那一|这种|那种|这样|那样|其中|其|该|上述|前者|后者|两者|二者|"

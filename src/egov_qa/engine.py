@@ -235,7 +235,7 @@ class Engine:
         order = list(dict.fromkeys(c.section for c in sections))
         was_overview = cited.section is None and set(listed.quotes) == {c.heading for c in sections}
         if was_overview and (n == LAST or 0 < n <= len(order)):
-            chosen = [c for c in sections if c.section == order[n - 1 if n != LAST else -1]]
+            chosen = [c for c in sections if c.section == order[-1 if n == LAST else n - 1]]
         elif len(units) == 1 and len(list_items(units[0])) > 1:
             chosen = units  # one unit's list: its n-th item is picked when the answer is quoted
         else:
