@@ -141,6 +141,15 @@ def test_a_named_term_the_notes_lack_is_out_of_scope(unseen_engine):
     assert not engine.ask("CIDR 是什么？").refused  # a name the notes do use
 
 
+@pytest.mark.slow
+def test_a_multiple_choice_question_is_its_stem(egov_engine):
+    """Distractors are often names the notes never use (OA, MIS, ERP): they must neither make the
+    question out of scope nor pull the search; the stem decides (this one was refused)."""
+    answer = egov_engine.ask("单选题：电子政务实施的核心是（  ）A.eMPA B.OA C.MIS D.ERP")
+    assert not answer.refused
+    assert answer.citations[0].label.endswith("电子政务的核心")
+
+
 @pytest.mark.parametrize(("question", "words"), [
     ("管理职能一般说是哪四个？", ["管理", "职能"]),
     ("管理者要有哪三种技能", ["技能", "管理", "管理者"]),

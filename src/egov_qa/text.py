@@ -108,11 +108,15 @@ _INSTRUCTION = re.compile(
     r"(名词解释|简答题|论述题|问答题|分析题|思考题|案例分析题|案例分析|判断题|填空题|填空|选择题|单选题|多选题"
     r"|简答|简述|试述|论述|阐述|概述|简析|试析"
     r"|(?:请|麻烦你?)(?:简单|简要|详细)?地?(?:介绍|讲讲|说说|谈谈|解释|说明|讲|说|谈)(?:一下)?"
-    r"|(?:简单|简要)?地?(?:介绍|讲讲|说说|谈谈|解释)一下)\s*[:：]?\s*"
+    r"|(?:简单|简要)?地?(?:介绍|讲讲|说说|谈谈|解释)一下"
+    r"|请?(?:结合|联系)实际)\s*[:：，,]?\s*"
 )
 # An exam paper's marks ("（10分）", "(每题3分)") and the blanks of a fill-in item ("____", "（ ）").
 _MARKS = re.compile(r"[（(]\s*(?:每小题|每题|本题|共)?\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _BLANK = re.compile(r"[_＿]{2,}|[（(]\s*[)）]")
+# A multiple-choice question's options, from "A." after the stem to the end ("…是（ ）A.eMPA B.OA
+# C.MIS D.ERP"): distractors are by design often not in the notes; the stem is the question.
+_OPTIONS = re.compile(r"(?<=[）)？?。：:\s])[AＡ]\s*[.．、:：)）]\s*\S.*?[BＢ]\s*[.．、:：)）].*$", re.S)
 
 
 _OUR_COUNTRY = re.compile(r"(?:咱们|我们|咱)国家|咱国")
@@ -126,7 +130,7 @@ def as_plain_question(text: str) -> str:
     "explains" or "describes" something, and jieba cuts "一下子网" as "一下子 / 网". A student's
     "咱们国家" / "我们国家" is written Chinese's (and every set of notes') "我国".
     """
-    text = _OUR_COUNTRY.sub("我国", _BLANK.sub("", _MARKS.sub("", text)))
+    text = _OUR_COUNTRY.sub("我国", _BLANK.sub("", _MARKS.sub("", _OPTIONS.sub("", text)))).strip()
     definition = False
     while (match := _INSTRUCTION.match(text)) and text[match.end():].strip():
         definition = definition or match.group(1) == "名词解释"
