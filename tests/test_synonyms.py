@@ -1,5 +1,6 @@
 """A question that is a heading in other words ("管理有哪些作用？" for "管理的职能") is answered
-from that heading's unit instead of being refused (synonyms from the Cilin thesaurus)."""
+from that heading's unit instead of being refused or answered from another unit (synonyms from
+the Cilin thesaurus)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,12 @@ def test_a_heading_in_other_words_is_answered(management_engine, monkeypatch, qu
 @pytest.mark.parametrize("question", ["管理有哪些缺点？", "会计有哪些作用？", "红烧肉怎么做才好吃？"])
 def test_other_wordings_are_still_refused(management_engine, question):
     assert management_engine.ask(question).refused
+
+
+@pytest.mark.slow
+def test_a_heading_in_other_words_beats_a_unit_that_shares_the_word(egov_engine):
+    """The e-gov notes head their unit "电子政务的特征", while "特点" appears in the unit on the
+    network platform, which the search ranked first for "电子政务有哪些特点？"."""
+    answer = egov_engine.ask("电子政务有哪些特点？")
+    assert answer.citations[0].label.endswith("电子政务的特征")
+    assert answer.answer.startswith("（笔记里的说法是「电子政务的特征」）\n")

@@ -52,7 +52,7 @@ from .notes import Notes
 from .reranking import load_reranker
 from .retrieval import Hit, HybridRetriever, RetrievalResult
 from .spelling import Speller
-from .text import as_plain_question, to_simplified
+from .text import as_plain_question, content_words, to_simplified
 
 MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
 
@@ -174,8 +174,14 @@ class Engine:
         overview = point_overview(queries[0][0], result, self.notes.chunks)
         answer = extractive_answer(question, result, self.settings.min_relevance, self.multi_source,
                                    overview=overview)
-        reworded = reworded_heading_unit(queries[0][0], result) if answer.refused and result.hits else None
-        if reworded:  # "公共管理有哪些特点？" on notes that say "公共管理的特征": a heading, reworded
+        if not result.hits:
+            return answer
+        # "公共管理有哪些特点？" on notes that say "公共管理的特征": a heading in other words answers
+        # a question about to be refused, or one whose best unit's heading is not what it asks.
+        top, asked = result.hits[0].chunk, set(content_words(queries[0][0]))
+        asks_other = not overview and set(content_words(top.unit_title)) != asked
+        reworded = reworded_heading_unit(queries[0][0], result) if answer.refused or asks_other else None
+        if reworded and (answer.refused or reworded.hits[0].chunk is not top):
             answer = extractive_answer(question, reworded, -math.inf, self.multi_source)
             answer.lead_with(NOTES_WORDING.format(heading=reworded.hits[0].chunk.unit_title))
         return answer
