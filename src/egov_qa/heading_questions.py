@@ -25,7 +25,7 @@ from .models import Chunk
 from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
 from .synonyms import synonyms
-from .text import acronyms, as_plain_question, content_words
+from .text import acronyms, as_plain_question, content_words, normalize
 
 _DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
 _RELATION = "区别|不同|异同|联系|关系|差别|差异|比较"
@@ -194,7 +194,10 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
         return None
     extra = asked - title_words
     # "论述X对Y的影响" asks about a point headed "X与Y" as a whole: the relation is what it covers.
-    if extra and not (extra <= _PAIR_RELATION_WORDS and _PAIR_HEADING.match(top.point_title)):
+    relation = extra <= _PAIR_RELATION_WORDS and _PAIR_HEADING.match(top.point_title)
+    # A word the point never uses cannot narrow the question to one of its parts ("…要遵循哪些原则").
+    unused = not any(word in normalize(c.text) for word in extra for c in sections)
+    if extra and not (relation or unused):
         return None
     return sections
 
