@@ -7,7 +7,8 @@ notes), ``mis.jsonl`` (``notes_mis_scraped.txt``) and the second question set of
 * our pipeline — hit@1, hit@5, MRR, citation accuracy, key-term coverage, refusals (the metrics
   of ``egov_qa.evaluation``), mean passage length, warm latency p50/p95 per question, and the share
   of questions made from the notes' own headings (``questions_from_headings``) that cite their unit,
-  and of "简述X的A及其B。" questions (``aspect_questions_from_headings``) that cite both units;
+  of "简述X的A及其B。" questions (``aspect_questions_from_headings``) that cite both units, and of
+  the student-style checks of ``question_checks`` that pass;
 * the same questions with a homophone typo, and with a fuzzy-pinyin one (``typo_questions``,
   seeded, ``TYPO_VARIANTS`` each), answered with typo correction on and off: hit@1 and refusals;
 * the baseline a LangChain tutorial would write, with the SAME embedding model
@@ -49,6 +50,7 @@ from .config import Settings
 from .evaluation import Question, evaluate, first_hit_rank, read_questions
 from .heading_questions import questions_from_headings
 from .models import Answer, Passage
+from .question_checks import run_checks
 from .report import fmt
 from .typo_questions import with_slips
 
@@ -157,6 +159,7 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
                 for a, label in ((engine.ask(q), label) for q, label in from_headings))
     two_aspects = aspect_questions_from_headings(engine.notes.chunks)
     both = sum(set(labels) <= {c.label for c in engine.ask(q).citations} for q, labels in two_aspects)
+    checks = run_checks(lambda q, history: engine.ask(q, list(history)), engine.notes.chunks)
     result.pop("p50_ms"), result.pop("p95_ms")
     return {
         **typo_robustness(engine, questions),
@@ -170,6 +173,7 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
         "heading_questions_cited_right": round(right / max(len(from_headings), 1), 4),
         "aspect_questions": len(two_aspects),
         "aspect_questions_both_cited": round(both / max(len(two_aspects), 1), 4),
+        "question_checks": {name: {"passed": passed, "asked": asked} for name, (passed, asked) in checks.items()},
     }
 
 
@@ -372,6 +376,8 @@ def format_table(results: dict[str, Any]) -> str:
             ("key-term coverage", ours["key_term_coverage"], None, None),
             (f"heading questions ({ours['heading_questions']})", ours["heading_questions_cited_right"], None, None),
             (f"two-aspect q. ({ours['aspect_questions']})", ours["aspect_questions_both_cited"], None, None),
+            *((f"{name} ({c['asked']})", c["passed"] / c["asked"] if c["asked"] else None, None, None)
+              for name, c in ours["question_checks"].items()),
             *(row for kind, name in (("typo", "typo"), ("fuzzy_typo", "fuzzy typo")) for row in (
                 (f"{name} hit@1 ({ours[kind + '_questions']})", ours[f"{kind}_hit_at_1_corrected"], None, None),
                 ("  without correction", ours[f"{kind}_hit_at_1_uncorrected"], None, None),

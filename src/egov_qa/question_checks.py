@@ -1,0 +1,128 @@
+"""Student-style questions made from the notes' own outline, each with what a right answer shows.
+
+Self-checks that need no labelled questions, run by ``make bench`` on every notes file it has
+(beside ``questions_from_headings`` and ``aspect_questions_from_headings``): definitions asked in
+students' words, "第二个呢？" / "最后那个…" after a list, multiple-choice questions, a heading asked
+with a same-meaning word, and a point asked about as a whole with words it never uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .answering import list_items
+from .definitions import DEFINITION_HEADS
+from .heading_questions import example_question
+from .models import Answer, Chunk
+from .synonyms import synonyms
+
+DEFINITION_PHRASINGS = ("{x}怎么定义", "{x}用一句话怎么定义？", "{x}到底是什么啊", "老师说的“{x}”是什么意思？",
+                        "什么叫{x}？书上怎么定义的", "怎么给{x}下定义")
+ITEM_FOLLOW_UPS = (("那第二个呢？", 1), ("最后那个具体讲讲", -1), ("第三点是什么意思？", 2))
+OVERVIEW_PHRASINGS = ("{x}要遵循哪些？", "{x}需要把握哪几块？", "考试时{x}要背哪些？")
+_DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
+_ASPECT_HEADING = re.compile(r"^(?P<topic>.{2,}?)的(?P<aspect>[\u4e00-\u9fff]{2})$")
+_ITEM_LEAD = re.compile(r"^[\s\d一二三四五六七八九十①-⑳()（）.、．)]+")
+
+
+@dataclass(frozen=True)
+class Check:
+    question: str
+    history: tuple[str, ...]
+    passes: Callable[[Answer], bool]
+
+
+def _cites(label: str) -> Callable[[Answer], bool]:
+    return lambda a: not a.refused and bool(a.citations) and a.citations[0].label == label
+
+
+def _single_units(chunks: list[Chunk]) -> dict[str, Chunk]:
+    """{heading: its unit} for headings that name one unit only (either would be right otherwise)."""
+    by_title: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        if chunk.unit_title:
+            by_title.setdefault(chunk.unit_title, []).append(chunk)
+    return {title: units[0] for title, units in by_title.items() if len({u.label for u in units}) == 1}
+
+
+def definition_checks(chunks: list[Chunk]) -> list[Check]:
+    """Each defining heading ("X的含义") asked in the words students use: it is the unit cited."""
+    return [Check(p.format(x=m.group("term")), (), _cites(unit.label))
+            for title, unit in _single_units(chunks).items() if (m := _DEFINITION_HEADING.match(title))
+            for p in DEFINITION_PHRASINGS]
+
+
+def list_item_checks(chunks: list[Chunk]) -> list[Check]:
+    """After the example question on a unit with three or more list items, "那第二个呢？" and the
+    like quote that item of that unit."""
+    checks = []
+    for title, unit in _single_units(chunks).items():
+        items, asked = list_items(unit), example_question(title)
+        if len(items) >= 3 and asked and unit.part == 0 and sum(c.label == unit.label for c in chunks) == 1:
+            checks += [Check(q, (asked,), lambda a, item=items[k], label=unit.label:
+                             _cites(label)(a) and a.quotes == [item]) for q, k in ITEM_FOLLOW_UPS]
+    return checks
+
+
+def multiple_choice_checks(chunks: list[Chunk]) -> list[Check]:
+    """"<heading>包括（ ）。A.… B.… C.… D.…" with one item of the unit and three of other units
+    (the first items of the next units with lists): the unit is cited."""
+    units = [(title, unit, [_ITEM_LEAD.sub("", i).strip("；;。，, ")[:14] for i in list_items(unit)])
+             for title, unit in _single_units(chunks).items()]
+    units = [(t, u, [i for i in items if len(i) > 2]) for t, u, items in units]
+    units = [(t, u, items) for t, u, items in units if len(items) >= 2]
+    checks = []
+    for n, (title, unit, items) in enumerate(units):
+        others = [units[(n + k) % len(units)][2][0] for k in (1, 2, 3)]
+        if len(units) < 4 or any(o in items for o in others):
+            continue
+        options = [others[0], items[0], others[1], others[2]]
+        question = f"{title}包括（ ）。" + " ".join(f"{letter}.{o}" for letter, o in zip("ABCD", options))
+        checks.append(Check(question, (), _cites(unit.label)))
+    return checks
+
+
+def synonym_checks(chunks: list[Chunk]) -> list[Check]:
+    """"X的B有哪些？" for a heading "X的A", B a same-meaning word of A (Cilin): the unit is cited."""
+    return [Check(f"{m.group('topic')}的{other}有哪些？", (), _cites(unit.label))
+            for title, unit in _single_units(chunks).items() if (m := _ASPECT_HEADING.match(title))
+            for other in sorted(synonyms(m.group("aspect")))[:3]]
+
+
+def overview_checks(chunks: list[Chunk]) -> list[Check]:
+    """A point with two or more sections asked about as a whole with words such as 遵循 or 把握:
+    the point is cited (no section) and the answer names all its sections."""
+    points: dict[str, list[str]] = {}
+    for c in chunks:
+        if c.section and c.point is not None and c.point_title:
+            headings = points.setdefault(c.point_unit_label, [])
+            if c.heading not in headings:
+                headings.append(c.heading)
+    titles = {c.point_unit_label: c.point_title for c in chunks if c.point_title}
+
+    def shows(label: str, headings: list[str]) -> Callable[[Answer], bool]:
+        return lambda a: (_cites(label)(a) and a.citations[0].section is None
+                          and all(h in a.answer for h in headings))
+
+    return [Check(p.format(x=titles[label]), (), shows(label, headings))
+            for label, headings in points.items() if len(headings) >= 2 for p in OVERVIEW_PHRASINGS]
+
+
+CHECKS: dict[str, Callable[[list[Chunk]], list[Check]]] = {
+    "definition words": definition_checks,
+    "list-item ordinal": list_item_checks,
+    "multiple choice": multiple_choice_checks,
+    "synonym heading": synonym_checks,
+    "whole point": overview_checks,
+}
+
+
+def run_checks(ask: Callable[[str, tuple[str, ...]], Answer], chunks: list[Chunk]) -> dict[str, tuple[int, int]]:
+    """{check name: (passed, asked)} over the notes' chunks."""
+    results = {}
+    for name, make in CHECKS.items():
+        checks = make(chunks)
+        results[name] = (sum(c.passes(ask(c.question, c.history)) for c in checks), len(checks))
+    return results

@@ -1,0 +1,35 @@
+"""The student-style self-checks ``make bench`` runs, built from a course's own outline and asked
+of the real engine (tests/data/unseen/management.md, indexed for real)."""
+
+from __future__ import annotations
+
+import pytest
+
+from egov_qa.definitions import DEFINITION_HEADS
+from egov_qa.question_checks import (
+    DEFINITION_PHRASINGS,
+    definition_checks,
+    list_item_checks,
+    run_checks,
+)
+
+
+@pytest.fixture(scope="module")
+def management(unseen_engine):
+    return unseen_engine("management.md")
+
+
+def test_checks_are_made_from_the_outline(management):
+    chunks = management.notes.chunks
+    defining = {c.unit_title for c in chunks if c.unit_title.endswith(DEFINITION_HEADS)}
+    assert len(definition_checks(chunks)) == len(DEFINITION_PHRASINGS) * len(defining) > 0
+    follow_ups = list_item_checks(chunks)
+    assert follow_ups and all(len(c.history) == 1 for c in follow_ups)
+
+
+@pytest.mark.slow
+def test_the_engine_passes_the_definition_list_and_choice_checks(management):
+    results = run_checks(lambda q, history: management.ask(q, list(history)), management.notes.chunks)
+    for name in ("definition words", "list-item ordinal", "multiple choice"):
+        passed, asked = results[name]
+        assert asked and passed == asked, (name, results[name])
