@@ -141,6 +141,33 @@ def test_a_named_term_the_notes_lack_is_out_of_scope(unseen_engine):
     assert not engine.ask("CIDR 是什么？").refused  # a name the notes do use
 
 
+CASE = ("案例分析题：某市政府近年来推行“一网通办”，将40多个部门的审批事项集中到一个网上平台，市民足不出户"
+        "即可办理社保、公积金等业务。请结合材料分析该市的做法体现了电子政务的哪些功能？")
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    (CASE, "分析该市的做法体现了电子政务的哪些功能？"),
+    ("材料：某县在建设政务云平台时先由专家组制定总体方案，再招标实施，并聘请第三方公司全程监督。问题：该县的做法"
+     "体现了什么原则？", "该县的做法体现了什么原则？"),
+    ("电子政务是什么？有哪些特征？", "电子政务是什么？有哪些特征？"),  # no material before it
+    ("电子政务规划的原则有哪些？", "电子政务规划的原则有哪些？"),
+])
+def test_a_case_question_asks_its_last_sentence(text, asked):
+    from egov_qa.text import asked_part
+
+    assert asked_part(text) == asked
+
+
+@pytest.mark.slow
+def test_a_case_question_is_answered_from_what_it_asks(egov_engine):
+    """Its material names a city, 社保 and 公积金, none of them in the notes: searched and judged whole,
+    it was refused (relevance 1.08)."""
+    answer = egov_engine.ask(CASE)
+    assert not answer.refused and answer.citations[0].label.endswith("电子政务的功能")
+    off_topic = "某公司为了赶进度，让员工连续加班一个月，最后项目按时上线但多名员工离职。请问这个公司的做法对吗？"
+    assert egov_engine.ask(off_topic).refused
+
+
 @pytest.mark.slow
 def test_a_multiple_choice_question_is_its_stem(egov_engine):
     """Distractors are often names the notes never use (OA, MIS, ERP): they must neither make the

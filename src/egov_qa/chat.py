@@ -15,7 +15,7 @@ import jieba.posseg
 
 from .heading_questions import pair_asked
 from .numbering import parse_number
-from .text import as_plain_question, content_words, keywords
+from .text import as_plain_question, asked_part, content_words, keywords
 
 ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]|最后(?:一|那|这)?[点条个种项步类层]")
 LAST = -1  # what ``ordinal`` says for "最后那个"
@@ -130,7 +130,9 @@ def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, 
     # A turn that named nothing ("那第二点呢", "还有呢") leaves the topic where it was.
     earlier = [as_plain_question(h.strip()) for h in history if h and h.strip() and not names_nothing(h)]
     if not earlier or not is_followup(question):
-        return [(question, 1.0)]
+        # A case question is searched by what it asks: its material is about a city or a firm
+        # the notes never name, and would pull the search towards whatever shares its words.
+        return [(asked_part(question), 1.0)]
     # "第三点" points into the earlier answer; searched, its 第三 would match every "第三章".
     said = ORDINAL.sub(" ", question).strip()
     combined = f"{earlier[-1]} {said}"

@@ -32,7 +32,15 @@ from langchain_core.embeddings import Embeddings
 from .config import Settings
 from .definitions import defined_term, definition_topic
 from .models import Chunk
-from .text import bigrams, content_words, keywords, named_terms, normalize, query_bigrams
+from .text import (
+    asked_part,
+    bigrams,
+    content_words,
+    keywords,
+    named_terms,
+    normalize,
+    query_bigrams,
+)
 
 STANDOUT_SCALE = 0.25  # dense standout in relevance units: 4 standard deviations = 1.0
 QUERY_CACHE_SIZE = 2048  # query embeddings kept per process
@@ -93,6 +101,7 @@ class HybridRetriever:
     def vocabulary_coverage(self, query: str) -> float:
         # "什么叫管理？书上怎么定义的" is about 管理 alone: the words a definition is asked with
         # ("书上", "定义", "到底") are not its topic.
+        query = asked_part(query)  # a case question is in scope when what it asks is, whatever its material
         topic = definition_topic(query)
         words = self._topic_words(topic or query)
         if topic and not words:  # "内卷是什么": no word jieba knows; is the term itself in the notes?

@@ -109,14 +109,14 @@ _INSTRUCTION = re.compile(
     r"|简答|简述|试述|论述|阐述|概述|简析|试析"
     r"|(?:请|麻烦你?)(?:简单|简要|详细)?地?(?:介绍|讲讲|说说|谈谈|解释|说明|讲|说|谈)(?:一下)?"
     r"|(?:简单|简要)?地?(?:介绍|讲讲|说说|谈谈|解释)一下"
-    r"|请?(?:结合|联系)实际)\s*[:：，,]?\s*"
+    r"|请?(?:结合|联系)实际|问题(?=\s*[:：])|(?:请|试)?(?:结合|根据|阅读)(?:材料|案例)(?:回答问题)?)\s*[:：，,]?\s*"
 )
 # An exam paper's marks ("（10分）", "(每题3分)") and the blanks of a fill-in item ("____", "（ ）").
 _MARKS = re.compile(r"[（(]\s*(?:每小题|每题|本题|共)?\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _BLANK = re.compile(r"[_＿]{2,}|[（(]\s*[)）]")
 # A multiple-choice question's options, from "A." after the stem to the end ("…是（ ）A.eMPA B.OA
 # C.MIS D.ERP"): distractors are by design often not in the notes; the stem is the question.
-_OPTIONS = re.compile(r"(?<=[）)？?。：:\s])[AＡ]\s*[.．、:：)）]\s*\S.*?[BＢ]\s*[.．、:：)）].*$", re.S)
+_OPTIONS = re.compile(r"(?<=[）)？?。：:\s])[AＡ]\s*[.．、:：)）]\s*\S.*?[BＢ]\s*[.．、:：)）].*$", re.DOTALL)
 
 
 _OUR_COUNTRY = re.compile(r"(?:咱们|我们|咱)国家|咱国")
@@ -167,6 +167,21 @@ def bigrams(text: str) -> set[str]:
     differences, a typo in one character and a scrape's stray spaces."""
     chars = "".join(_CJK.findall(normalize(text))).translate(_AND)
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+_MATERIAL_CHARS = 40  # a case question's material runs longer than any question of one topic
+
+
+def asked_part(text: str) -> str:
+    """What a case question asks, without its material: the last sentence when it asks something
+    and follows at least ``_MATERIAL_CHARS`` characters of other text ("某市推行“一网通办”……请分析该市
+    的做法体现了电子政务的哪些功能？" → the last sentence); else the whole text."""
+    parts = sentences(text)
+    last = parts[-1] if parts else ""
+    plain = as_plain_question(last)  # "请结合材料回答：名词解释：X" asks too
+    asks = plain != last or "？" in last or "?" in last or any(m in last for m in _QUESTION_MORPHEMES)
+    before = len(text) - len(last)
+    return plain if len(parts) > 1 and asks and before >= _MATERIAL_CHARS else text
 
 
 def sentences(text: str) -> list[str]:
