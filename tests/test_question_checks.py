@@ -28,8 +28,8 @@ def test_checks_are_made_from_the_outline(management):
 
 
 @pytest.mark.slow
-def test_the_engine_passes_the_definition_list_and_choice_checks(management):
+def test_the_engine_passes_the_definition_list_choice_and_case_checks(management):
     results = run_checks(lambda q, history: management.ask(q, list(history)), management.notes.chunks)
-    for name in ("definition words", "list-item ordinal", "multiple choice"):
+    for name in ("definition words", "list-item ordinal", "multiple choice", "case question"):
         passed, asked = results[name]
         assert asked and passed == asked, (name, results[name])

@@ -2,8 +2,8 @@
 
 Self-checks that need no labelled questions, run by ``make bench`` on every notes file it has
 (beside ``questions_from_headings`` and ``aspect_questions_from_headings``): definitions asked in
-students' words, "第二个呢？" / "最后那个…" after a list, multiple-choice questions, a heading asked
-with a same-meaning word, and a point asked about as a whole with words it never uses.
+students' words, "第二个呢？" / "最后那个…" after a list, multiple-choice and case questions, a
+heading asked with a same-meaning word, and a point asked about as a whole with words it never uses.
 """
 
 from __future__ import annotations
@@ -84,6 +84,20 @@ def multiple_choice_checks(chunks: list[Chunk]) -> list[Check]:
     return checks
 
 
+def case_checks(chunks: list[Chunk]) -> list[Check]:
+    """"案例：<a long sentence of another unit>。请结合材料回答：<the example question>": the unit
+    the question is about is cited, not the one the material comes from."""
+    sentences = [(c.label, s) for c in chunks for s in re.split(r"[。！？\n]", c.body) if 40 <= len(s) <= 90]
+    checks = []
+    for n, (title, unit) in enumerate(_single_units(chunks).items()):
+        material = [s for label, s in sentences if label != unit.label]
+        asked = example_question(title)
+        if material and asked:
+            checks.append(Check(f"案例：{material[n % len(material)]}。请结合材料回答：{asked}", (),
+                                _cites(unit.label)))
+    return checks
+
+
 def synonym_checks(chunks: list[Chunk]) -> list[Check]:
     """"X的B有哪些？" for a heading "X的A", B a same-meaning word of A (Cilin): the unit is cited."""
     return [Check(f"{m.group('topic')}的{other}有哪些？", (), _cites(unit.label))
@@ -114,6 +128,7 @@ CHECKS: dict[str, Callable[[list[Chunk]], list[Check]]] = {
     "definition words": definition_checks,
     "list-item ordinal": list_item_checks,
     "multiple choice": multiple_choice_checks,
+    "case question": case_checks,
     "synonym heading": synonym_checks,
     "whole point": overview_checks,
 }
