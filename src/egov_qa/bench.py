@@ -172,7 +172,7 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
         "heading_questions": len(from_headings),
         "heading_questions_cited_right": round(right / max(len(from_headings), 1), 4),
         "aspect_questions": len(two_aspects),
-        "aspect_questions_both_cited": round(both / max(len(two_aspects), 1), 4),
+        "aspect_questions_both_cited": round(both / len(two_aspects), 4) if two_aspects else None,
         "question_checks": {name: {"passed": passed, "asked": asked} for name, (passed, asked) in checks.items()},
     }
 
