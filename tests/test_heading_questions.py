@@ -84,6 +84,9 @@ def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_
     ("电子政务的主体是（ ）。A. 政府机关 B. 企业 C. 公众", "电子政务的主体是。"),
     ("A、B、C类地址的网络号各占几位", "A、B、C类地址的网络号各占几位"),  # no stem before: no options
     ("咱们国家电子政务分了哪几个阶段", "我国电子政务分了哪几个阶段"),  # the notes' word for it
+    ("电子政务规划分几步", "电子政务规划分哪些步骤"),  # what a count of steps asks for
+    ("MIS 从高层到基层分成哪几层？", "MIS 从高层到基层分成哪些层次？"),
+    ("系统开发要经过几个步骤", "系统开发要经过几个步骤"),
     ("我们国家电子政务有哪些问题？", "我国电子政务有哪些问题？"),
 ])
 def test_exam_instruction_becomes_the_question(exam, plain):

@@ -120,6 +120,8 @@ _OPTIONS = re.compile(r"(?<=[）)？?。：:\s])[AＡ]\s*[.．、:：)）]\s*\S.
 
 
 _OUR_COUNTRY = re.compile(r"(?:咱们|我们|咱)国家|咱国")
+# "分几步" asks for the steps, "分几层" for the levels: the words the notes head them with.
+_COUNTED_ASPECT = ((re.compile(r"哪?几个?步(?!骤)"), "哪些步骤"), (re.compile(r"哪?几个?层(?!次)"), "哪些层次"))
 
 
 def as_plain_question(text: str) -> str:
@@ -131,6 +133,8 @@ def as_plain_question(text: str) -> str:
     "咱们国家" / "我们国家" is written Chinese's (and every set of notes') "我国".
     """
     text = _OUR_COUNTRY.sub("我国", _BLANK.sub("", _MARKS.sub("", _OPTIONS.sub("", text)))).strip()
+    for counted, aspect in _COUNTED_ASPECT:
+        text = counted.sub(aspect, text)
     definition = False
     while (match := _INSTRUCTION.match(text)) and text[match.end():].strip():
         definition = definition or match.group(1) == "名词解释"
