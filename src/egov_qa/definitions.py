@@ -23,6 +23,8 @@ _ASKS_WHAT = (
     re.compile(rf"^{_TERM}{_REALLY}的?(?:是个?什么样?的?|{_HOW})(?:{_DEFINED})的?(?:是什么|是啥)?{_END}"),
     re.compile(rf"^{_TERM}{_REALLY}(?:是什么|是指什么|指的是什么|是什么意思|是啥意思|是啥|指啥|指什么){_END}"),
 )
+# A heading that defines its term ("电子政务的含义", "MIS的定义").
+DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{_DEFINED})$")
 _CLAUSE_END = re.compile(r"(?<=[？?。！!；;])")
 _QUOTED = re.compile(r"[“\"「『](?P<term>[^”\"」』]+)[”\"」』]")
 

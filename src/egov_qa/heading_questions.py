@@ -20,14 +20,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .definitions import DEFINITION_HEADS, defined_term, term_key
+from .definitions import DEFINITION_HEADING, DEFINITION_HEADS, defined_term, term_key
 from .models import Chunk
 from .numbering import parse_number
 from .retrieval import Hit, RetrievalResult
 from .synonyms import synonyms
 from .text import acronyms, as_plain_question, content_words, normalize
 
-_DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
 _RELATION = "区别|不同|异同|联系|关系|差别|差异|比较"
 _ASKS_PAIR = re.compile(
     rf"^(?:请问)?(?P<a>[^，,。？?]+?)(?:和|与|跟|同|及)(?P<b>[^，,。？?]+?)(?:之间)?"
@@ -71,7 +70,7 @@ def questions_from_headings(chunks: list[Chunk]) -> list[tuple[str, str]]:
             continue
         label = next(iter(units))
         questions = [example_question(title), f"{title}是怎么回事？"]
-        defined = _DEFINITION_HEADING.match(title)
+        defined = DEFINITION_HEADING.match(title)
         if defined:
             questions += [f"什么是{defined.group('term')}？", f"名词解释：{defined.group('term')}"]
         pairs += [(q, label) for q in dict.fromkeys(questions) if q]
@@ -112,7 +111,7 @@ def _answers(question: str) -> Callable[[str], bool] | None:
     term = defined_term(question)
     if term is not None:
         def defines(title: str) -> bool:
-            match = _DEFINITION_HEADING.match(title)
+            match = DEFINITION_HEADING.match(title)
             return bool(match) and term_key(match.group("term")) == term
         return defines
     pair = compared_pair(question)
@@ -196,7 +195,8 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
     # "论述X对Y的影响" asks about a point headed "X与Y" as a whole: the relation is what it covers.
     relation = extra <= _PAIR_RELATION_WORDS and _PAIR_HEADING.match(top.point_title)
     # A word the point never uses cannot narrow the question to one of its parts ("…要遵循哪些原则").
-    unused = not any(word in normalize(c.text) for word in extra for c in sections)
+    texts = [normalize(c.text) for c in sections] if extra else []
+    unused = not any(word in text for word in extra for text in texts)
     if extra and not (relation or unused):
         return None
     return sections

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .answering import list_items
-from .definitions import DEFINITION_HEADS
+from .definitions import DEFINITION_HEADING
 from .heading_questions import example_question
 from .models import Answer, Chunk
 from .synonyms import synonyms
@@ -22,7 +22,6 @@ DEFINITION_PHRASINGS = ("{x}怎么定义", "{x}用一句话怎么定义？", "{x
                         "什么叫{x}？书上怎么定义的", "怎么给{x}下定义")
 ITEM_FOLLOW_UPS = (("那第二个呢？", 1), ("最后那个具体讲讲", -1), ("第三点是什么意思？", 2))
 OVERVIEW_PHRASINGS = ("{x}要遵循哪些？", "{x}需要把握哪几块？", "考试时{x}要背哪些？")
-_DEFINITION_HEADING = re.compile(rf"^(?P<term>.+?)的?(?:{'|'.join(DEFINITION_HEADS)})$")
 _ASPECT_HEADING = re.compile(r"^(?P<topic>.{2,}?)的(?P<aspect>[\u4e00-\u9fff]{2})$")
 _ITEM_LEAD = re.compile(r"^[\s\d一二三四五六七八九十①-⑳()（）.、．)]+")
 
@@ -50,7 +49,7 @@ def _single_units(chunks: list[Chunk]) -> dict[str, Chunk]:
 def definition_checks(chunks: list[Chunk]) -> list[Check]:
     """Each defining heading ("X的含义") asked in the words students use: it is the unit cited."""
     return [Check(p.format(x=m.group("term")), (), _cites(unit.label))
-            for title, unit in _single_units(chunks).items() if (m := _DEFINITION_HEADING.match(title))
+            for title, unit in _single_units(chunks).items() if (m := DEFINITION_HEADING.match(title))
             for p in DEFINITION_PHRASINGS]
 
 
