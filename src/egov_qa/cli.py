@@ -192,6 +192,8 @@ def evaluate_cmd(
 def calibrate(
     questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with answerable and out_of_scope items."),
     max_false_refusals: float = typer.Option(0.05, help="Share of answerable questions that may be refused."),
+    min_refusal: float = typer.Option(0.8, help="Share of out-of-scope questions to refuse, with as few "
+                                      "false refusals as that allows."),
 ) -> None:
     """Suggest EGOV_QA_MIN_RELEVANCE for your notes from a labelled question set."""
     from .evaluation import calibrate as fit  # noqa: PLC0415
@@ -199,7 +201,7 @@ def calibrate(
 
     engine = _open_engine(Settings())
     result = fit(read_questions(questions), lambda q: engine.relevance(q.question, q.history),
-                 max_false_refusals)
+                 max_false_refusals, min_refusal)
     refused = "n/a" if result.out_of_scope_refusal is None else f"{result.out_of_scope_refusal:.2f}"
     typer.echo(f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "
                f"(out-of-scope refused {refused}, false refusals {result.false_refusals:.3f})")

@@ -46,15 +46,19 @@ class Settings(BaseSettings):
     top_k: int = Field(8, description="Passages returned per question")
     fusion: Literal["zscore", "rrf"] = Field("zscore", description="How the retrievers' scores are combined")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (fusion=rrf)")
-    # Semantic and lexical evidence weigh alike: dense 2 = jieba BM25 1 + bigram BM25 1.
-    dense_weight: float = Field(2.0, description="Weight of the dense (embedding) retriever")
+    # Semantic and lexical evidence weigh alike: dense 2 = jieba BM25 1 + bigram BM25 1, for the
+    # chunk vectors and the piece vectors alike.
+    dense_weight: float = Field(2.0, description="Weight of the dense (embedding) retriever over chunk vectors")
+    piece_weight: float = Field(
+        2.0, description="Weight of the dense retriever over piece vectors (a chunk's best sentence or item)"
+    )
     bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     min_relevance: float = Field(
-        1.138,
+        1.0384,
         description="Refuse when relevance (vocabulary coverage + 0.25 × how many standard deviations "
-        "the best passage stands out) is below this; higher = more relevant. Calibrated with "
-        "`egov-qa calibrate` on the dev set (≤ 5% false refusals)",
+        "the best chunk and piece stand out) is below this; higher = more relevant. Calibrated with "
+        "`egov-qa calibrate` on the dev set (80% of out-of-scope refused, fewest false refusals)",
     )
 
     correct_typos: bool = Field(

@@ -3,7 +3,11 @@
 Layout of ``settings.index_dir``::
 
     CURRENT                   name of the live build (replaced atomically with os.replace)
-    builds/<time>-<uuid>/     one complete build: chroma/ (the collection) + manifest.json
+    builds/<time>-<uuid>/     one complete build: chroma/ (two collections) + manifest.json
+
+The collections: one vector per chunk (its label path, heading and body), and one per quotable
+piece of a chunk (a sub-item line or a sentence under its unit's title), whose best match ranks
+the chunk too — a long unit's one relevant sentence is diluted in the chunk's vector.
 
 A build is written into a fresh directory and only then made live by replacing ``CURRENT``, so a
 crash, a failing embedder or a concurrent reader never sees half an index. After the swap every
@@ -44,6 +48,7 @@ from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from . import __version__
+from .chunking import piece_search_text, quotable_pieces
 from .config import Settings
 from .embeddings import load_embeddings, model_id
 from .loading import SUPPORTED_SUFFIXES, iter_corpus_files
@@ -55,7 +60,8 @@ BUILDS = "builds"
 MANIFEST = "manifest.json"
 CHROMA_DIR = "chroma"
 BATCH_SIZE = 16  # passages per embedding call: one progress-bar step
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: piece vectors beside the chunk vectors
+PIECES_SUFFIX = "-pieces"  # the piece collection is "<collection_name>-pieces"
 
 _INGEST_HINT = "请运行 / run: egov-qa ingest"
 
@@ -139,6 +145,8 @@ def _expected(settings: Settings, files: dict[str, str]) -> dict[str, Any]:
 
 
 def _stale_reason(manifest: dict[str, Any], expected: dict[str, Any]) -> str | None:
+    if manifest.get("format") != MANIFEST_FORMAT:
+        return f"index format changed: {manifest.get('format')} → {MANIFEST_FORMAT}"
     old, new = manifest["files"], expected["files"]
     if old != new:
         changed = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
@@ -199,6 +207,7 @@ class _Checked:
     status: IndexStatus
     notes: Notes | None = None  # parsed and matching the stored ids (deep checks only)
     collection: Any = None
+    pieces: Any = None
 
 
 def _check(settings: Settings, deep: bool = True) -> _Checked:
@@ -216,23 +225,26 @@ def _check(settings: Settings, deep: bool = True) -> _Checked:
     def status(state: IndexState, reason: str = "") -> IndexStatus:
         return IndexStatus(state, reason, build_dir, manifest)
 
-    try:
-        collection = _client(build_dir).get_collection(settings.collection_name, embedding_function=None)
-        count = collection.count()
-    except Exception as exc:  # noqa: BLE001 - any Chroma failure means the build is unusable
-        return _Checked(status(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})"))
-    if count != manifest["chunk_count"]:
-        return _Checked(status(IndexState.CORRUPT, f"{count} vectors but manifest says {manifest['chunk_count']}"))
     reason = _stale_reason(manifest, _expected(settings, corpus_files(settings)))
     if reason:
         return _Checked(status(IndexState.STALE, reason))
+    try:
+        client = _client(build_dir)
+        collection = client.get_collection(settings.collection_name, embedding_function=None)
+        pieces = client.get_collection(settings.collection_name + PIECES_SUFFIX, embedding_function=None)
+        counts = (collection.count(), pieces.count())
+    except Exception as exc:  # noqa: BLE001 - any Chroma failure means the build is unusable
+        return _Checked(status(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})"))
+    if counts != (manifest["chunk_count"], manifest.get("piece_count")):
+        return _Checked(status(IndexState.CORRUPT, f"{counts[0]} chunk and {counts[1]} piece vectors but manifest "
+                                                   f"says {manifest['chunk_count']} and {manifest.get('piece_count')}"))
     if not deep:
-        return _Checked(status(IndexState.OK), None, collection)
+        return _Checked(status(IndexState.OK), None, collection, pieces)
     notes = load_notes(settings)
     if set(collection.get(include=[])["ids"]) != {c.id for c in notes.chunks}:
         # Same files and settings, other chunks: the notes parser itself changed.
         return _Checked(status(IndexState.STALE, "stored chunks differ from the parsed notes (parser changed)"))
-    return _Checked(status(IndexState.OK), notes, collection)
+    return _Checked(status(IndexState.OK), notes, collection, pieces)
 
 
 def index_status(settings: Settings) -> IndexStatus:
@@ -287,19 +299,35 @@ def _swap_in(settings: Settings, build_name: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _add_chunks(
-    collection: Any, embeddings: Embeddings, chunks: Sequence[Chunk], progress: bool
-) -> None:
-    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
-        for i in range(0, len(chunks), BATCH_SIZE):
-            batch = chunks[i : i + BATCH_SIZE]
-            collection.add(
-                ids=[c.id for c in batch],
-                embeddings=embeddings.embed_documents([c.search_text for c in batch]),
-                documents=[c.text for c in batch],
-                metadatas=[_metadata(c) for c in batch],
-            )
-            bar.update(len(batch))
+@dataclass(frozen=True)
+class _Record:
+    id: str
+    embedded: str  # the text the vector is made from
+    document: str  # the text Chroma stores
+    metadata: dict[str, str | int]
+
+
+def _records(chunks: Sequence[Chunk]) -> tuple[list[_Record], list[_Record]]:
+    """One record per chunk and one per quotable piece of each chunk."""
+    units = [_Record(c.id, c.search_text, c.text, _metadata(c)) for c in chunks]
+    pieces = [_Record(f"{c.id}:{n}", piece_search_text(c, piece), piece, {"chunk_id": c.id})
+              for c in chunks for n, piece in enumerate(quotable_pieces(c))]
+    return units, pieces
+
+
+def _add(collections: Sequence[tuple[Any, list[_Record]]], embeddings: Embeddings, progress: bool) -> None:
+    total = sum(len(records) for _, records in collections)
+    with tqdm(total=total, desc="embedding", unit="text", disable=not progress) as bar:
+        for collection, records in collections:
+            for i in range(0, len(records), BATCH_SIZE):
+                batch = records[i : i + BATCH_SIZE]
+                collection.add(
+                    ids=[r.id for r in batch],
+                    embeddings=embeddings.embed_documents([r.embedded for r in batch]),
+                    documents=[r.document for r in batch],
+                    metadatas=[r.metadata for r in batch],
+                )
+                bar.update(len(batch))
 
 
 def build_index(settings: Settings, notes: Notes | None = None, progress: bool = True) -> IndexInfo:
@@ -320,18 +348,21 @@ def build_index(settings: Settings, notes: Notes | None = None, progress: bool =
         build_dir = settings.index_dir / BUILDS / name
         build_dir.mkdir(parents=True)
         try:
-            collection = _client(build_dir).create_collection(
-                settings.collection_name,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-            _add_chunks(collection, embeddings, notes.chunks, progress)
-            if collection.count() != len(notes.chunks):
-                raise IndexNotReady(f"Chroma stored {collection.count()} of {len(notes.chunks)} chunks")
+            client = _client(build_dir)
+            units, pieces = _records(notes.chunks)
+            stored = [(client.create_collection(name, embedding_function=None,
+                                                configuration={"hnsw": {"space": "cosine"}}), records)
+                      for name, records in ((settings.collection_name, units),
+                                            (settings.collection_name + PIECES_SUFFIX, pieces))]
+            _add(stored, embeddings, progress)
+            for collection, records in stored:
+                if collection.count() != len(records):
+                    raise IndexNotReady(f"Chroma stored {collection.count()} of {len(records)} vectors")
             manifest = {
                 "format": MANIFEST_FORMAT,
                 **expected,
-                "chunk_count": len(notes.chunks),
+                "chunk_count": len(units),
+                "piece_count": len(pieces),
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "build_seconds": round(time.perf_counter() - started, 2),
             }
@@ -357,6 +388,7 @@ class NotesIndex:
     manifest: dict[str, Any]
     build_dir: Path
     _collection: Any = field(repr=False)
+    _pieces: Any = field(repr=False)
 
     def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""
@@ -371,6 +403,16 @@ class NotesIndex:
         )
         # Chroma's cosine space returns distance = 1 - cosine similarity.
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+    def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k pieces nearest the vector, best first; a chunk
+        appears once per piece of it that is among them."""
+        k = min(k, self.manifest["piece_count"])
+        if k <= 0:
+            return []
+        result = self._pieces.query(query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                                    n_results=k, include=["distances", "metadatas"])
+        return [(meta["chunk_id"], 1.0 - d) for meta, d in zip(result["metadatas"][0], result["distances"][0])]
 
 
 _open_lock = threading.Lock()
@@ -394,7 +436,7 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool = Tru
                 notes = checked.notes
                 assert status.build_dir is not None and status.manifest is not None
                 opened = NotesIndex(notes, {c.id: c for c in notes.chunks}, load_embeddings(settings),
-                                    status.manifest, status.build_dir, checked.collection)
+                                    status.manifest, status.build_dir, checked.collection, checked.pieces)
                 _opened[key] = opened
                 return opened
             if not allowed or attempt:

@@ -1,4 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) + jieba-word BM25 + character-bigram BM25 (bm25s), fused.
+"""Hybrid retrieval: dense (Chroma: chunk vectors and piece vectors) + jieba-word BM25 +
+character-bigram BM25 (bm25s), fused.
+
+A chunk's piece score is its best piece's (sub-item line's or sentence's) cosine similarity: a
+long unit's one relevant sentence is diluted in the chunk vector, and a paraphrase often matches a
+sentence far better than a whole unit (measured in the README).
 
 Fusion is a weighted sum of z-scored scores by default: unlike reciprocal-rank fusion it keeps
 how far ahead a retriever's best passage is, so a clear dense winner is not outvoted by two
@@ -9,8 +14,9 @@ Relevance, for refusing out-of-scope questions, is one number (higher = more rel
 from two scale-free parts so one threshold carries over to other notes:
   * vocabulary coverage: the share of the question's distinctive words (weighted by their rarity
     in general Chinese, from jieba's dictionary) that occur anywhere in the notes, 0…1;
-  * dense standout: how many standard deviations the best passage's cosine similarity lies above
-    the question's mean similarity to all passages, scaled by ``STANDOUT_SCALE``.
+  * dense standout: how many standard deviations the best chunk's cosine similarity lies above
+    the question's mean similarity to all chunks, averaged with the same for pieces, scaled by
+    ``STANDOUT_SCALE``.
 Raw cosine similarities are not comparable across notes (a 4-bit e5 model puts every Chinese text
 pair near 0.85–0.95); both parts above are.
 """
@@ -53,6 +59,8 @@ class DenseIndex(Protocol):
     embeddings: Embeddings
 
     def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
+
+    def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
 
 
 @dataclass(frozen=True)
@@ -123,16 +131,30 @@ class HybridRetriever:
 
     def _dense_scores(self, vector: Sequence[float]) -> np.ndarray:
         """Cosine similarity of every chunk (from Chroma)."""
-        hits = self.dense.dense_search_vector(vector, min(len(self.chunks), MAX_DENSE_POOL))
-        scores = np.full(len(self.chunks), min((sim for _, sim in hits), default=0.0))
+        return self._per_chunk(self.dense.dense_search_vector(vector, min(len(self.chunks), MAX_DENSE_POOL)))
+
+    def _piece_scores(self, vector: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+        """Every chunk's best piece similarity, and the similarities of all pieces (from Chroma)."""
+        hits = self.dense.piece_search_vector(vector, MAX_DENSE_POOL)
+        return self._per_chunk(hits), np.array([sim for _, sim in hits] or [0.0])
+
+    def _per_chunk(self, hits: list[tuple[str, float]]) -> np.ndarray:
+        """The best similarity of each chunk among (chunk id, similarity) hits; a chunk not among
+        them counts as the least similar one."""
+        scores = np.full(len(self.chunks), -np.inf)
         for chunk_id, sim in hits:
             if chunk_id in self.position:
-                scores[self.position[chunk_id]] = sim
-        return scores
+                i = self.position[chunk_id]
+                scores[i] = max(scores[i], sim)
+        return np.where(np.isfinite(scores), scores, min((sim for _, sim in hits), default=0.0))
 
-    def relevance(self, query: str, dense: np.ndarray) -> float:
-        spread = float(dense.std()) or 1.0
-        standout = (float(dense.max()) - float(dense.mean())) / spread
+    @staticmethod
+    def _standout(similarities: np.ndarray) -> float:
+        spread = float(similarities.std()) or 1.0
+        return (float(similarities.max()) - float(similarities.mean())) / spread
+
+    def relevance(self, query: str, dense: np.ndarray, pieces: np.ndarray) -> float:
+        standout = (self._standout(dense) + self._standout(pieces)) / 2
         return self.vocabulary_coverage(query) + STANDOUT_SCALE * standout
 
     def _fuse(self, rankings: list[tuple[np.ndarray, float]]) -> np.ndarray:
@@ -157,12 +179,13 @@ class HybridRetriever:
         for query, decay in queries:
             vector = self._embed(query)
             dense = self._dense_scores(vector)
-            rankings.append((dense, s.dense_weight * decay))
+            best_piece, pieces = self._piece_scores(vector)
+            rankings += [(dense, s.dense_weight * decay), (best_piece, s.piece_weight * decay)]
             for model, tokens, weight in ((self.word_bm25, keywords(query), s.bm25_weight),
                                           (self.gram_bm25, query_bigrams(query), s.bigram_weight)):
                 if tokens:
                     rankings.append((model.get_scores(tokens), weight * decay))
-            relevance = max(relevance, self.relevance(query, dense))
+            relevance = max(relevance, self.relevance(query, dense, pieces))
         fused = self._fuse(rankings)
         order = np.argsort(-fused, kind="stable")[:k]
         return RetrievalResult([Hit(self.chunks[i], float(fused[i])) for i in order], relevance)
