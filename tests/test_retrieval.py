@@ -6,6 +6,7 @@ from an answer, so the tests follow the notes and not one build's output.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from egov_qa.config import Settings
@@ -247,6 +248,22 @@ def test_ranking_is_by_score(egov_engine):
     scores = [p.score for p in answer.passages]
     assert len(scores) >= 5 and scores == sorted(scores, reverse=True)
     assert len({p.chunk_id for p in answer.passages}) == len(scores)  # no passage twice
+
+
+def test_a_chunk_scores_as_its_best_piece(egov_engine):
+    """The piece ranking, recomputed from the stored piece vectors: each chunk's score is the best
+    cosine similarity among its own pieces, and relevance sees every piece's similarity."""
+    retriever, index = egov_engine.retriever, egov_engine.index
+    vector = np.array(retriever._embed("为啥有了电子政务，考核政府干得好不好会更容易？"))
+    best, every = retriever._piece_scores(vector)
+    stored = index._pieces.get(include=["embeddings", "metadatas"])
+    vectors = np.array(stored["embeddings"])
+    cosine = vectors @ vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(vector))
+    expected = {}
+    for meta, sim in zip(stored["metadatas"], cosine):
+        expected[meta["chunk_id"]] = max(expected.get(meta["chunk_id"], -1.0), sim)
+    assert np.allclose(best, [expected[c.id] for c in retriever.chunks], atol=1e-3)
+    assert np.allclose(sorted(every, reverse=True), sorted(cosine, reverse=True), atol=1e-3)
 
 
 # --- several documents --------------------------------------------------------------------------
