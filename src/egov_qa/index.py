@@ -6,8 +6,8 @@ Layout of ``settings.index_dir``::
     builds/<time>-<uuid>/     one complete build: chroma/ (two collections) + manifest.json
 
 The collections: one vector per chunk (its label path, heading and body), and one per quotable
-piece of a chunk (a sub-item line or a sentence under its unit's title), whose best match ranks
-the chunk too — a long unit's one relevant sentence is diluted in the chunk's vector.
+piece of a chunk (a sub-item line or a sentence under its point's and section's titles), whose
+best match ranks the chunk too — a long unit's one relevant sentence is diluted in the chunk's vector.
 
 A build is written into a fresh directory and only then made live by replacing ``CURRENT``, so a
 crash, a failing embedder or a concurrent reader never sees half an index. After the swap every
@@ -15,9 +15,9 @@ other build is deleted except the one just replaced: a server that opened it a m
 working until it reopens.
 
 Policy: ``open_index`` rebuilds automatically when the index is missing, stale (notes, embedding
-model, chunking settings, egov-qa version or the parsed chunks changed) or corrupt (unreadable
-manifest or Chroma, vector count mismatch), printing why, because a teacher should never face a
-broken page. With ``EGOV_QA_AUTO_INGEST=false`` (or ``auto_build=False``) it raises
+model, chunking settings, egov-qa version, index format or the parsed chunks changed) or corrupt
+(unreadable manifest or Chroma, vector count mismatch), printing why, because a teacher should
+never face a broken page. With ``EGOV_QA_AUTO_INGEST=false`` (or ``auto_build=False``) it raises
 ``IndexNotReady`` naming ``egov-qa ingest`` instead. A corpus with no readable notes always raises
 ``IndexNotReady``. The opened ``NotesIndex`` is cached per index folder for the process.
 
