@@ -62,6 +62,7 @@ CHROMA_DIR = "chroma"
 BATCH_SIZE = 16  # passages per embedding call: one progress-bar step
 MANIFEST_FORMAT = 2  # 2: piece vectors beside the chunk vectors
 PIECES_SUFFIX = "-pieces"  # the piece collection is "<collection_name>-pieces"
+PIECE_ID_SEP = ":"  # a piece's id is "<chunk id>:<n>", so a search names the chunk without metadata
 
 _INGEST_HINT = "请运行 / run: egov-qa ingest"
 
@@ -310,7 +311,7 @@ class _Record:
 def _records(chunks: Sequence[Chunk]) -> tuple[list[_Record], list[_Record]]:
     """One record per chunk and one per quotable piece of each chunk."""
     units = [_Record(c.id, c.search_text, c.text, _metadata(c)) for c in chunks]
-    pieces = [_Record(f"{c.id}:{n}", piece_search_text(c, piece), piece, {"chunk_id": c.id})
+    pieces = [_Record(f"{c.id}{PIECE_ID_SEP}{n}", piece_search_text(c, piece), piece, {"chunk_id": c.id})
               for c in chunks for n, piece in enumerate(quotable_pieces(c))]
     return units, pieces
 
@@ -411,8 +412,9 @@ class NotesIndex:
         if k <= 0:
             return []
         result = self._pieces.query(query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-                                    n_results=k, include=["distances", "metadatas"])
-        return [(meta["chunk_id"], 1.0 - d) for meta, d in zip(result["metadatas"][0], result["distances"][0])]
+                                    n_results=k, include=["distances"])
+        return [(piece_id.rpartition(PIECE_ID_SEP)[0], 1.0 - d)
+                for piece_id, d in zip(result["ids"][0], result["distances"][0])]
 
 
 _open_lock = threading.Lock()
