@@ -268,6 +268,24 @@ def test_key_terms_refusals_and_citations_in_the_report():
     assert report.false_refusals == pytest.approx(1 / 3)
 
 
+def test_false_refusals_one_click_away():
+    """A refused answerable question counts when one of its suggestions, asked, cites its gold point;
+    the suggestions' own answers stay out of every other figure."""
+    questions = [q("a", chapter=1, point=9), q("b", chapter=1, point=10), q("c", chapter=2, point=1)]
+    asked = {
+        "a": ans([], [], "抱歉", refused=True).model_copy(update={"suggestions": ["问特征", "问功能"]}),
+        "b": ans([], [], "抱歉", refused=True).model_copy(update={"suggestions": ["问特征"]}),
+        "c": ans(["政府机关是主体"], [cite(2, 1)], "答"),
+        "问特征": ans(["x"], [cite(1, 9)], "特征", ms=1000.0),
+        "问功能": ans(["x"], [cite(1, 10)], "功能", ms=1000.0),
+    }
+    report, rows = evaluate(questions, lambda item: asked[item.id if item.question == "?" else item.question])
+    assert report.suggestions_recover == pytest.approx(1 / 2)  # a reaches 1.9; b's only one cites 1.9
+    assert report.false_refusals == pytest.approx(2 / 3) and len(rows) == 3
+    assert report.p95_ms < 1000  # the suggestions were asked, not timed
+    assert evaluate([q("c", chapter=2, point=1)], lambda item: asked["c"])[0].suggestions_recover is None
+
+
 def test_no_out_of_scope_items_reports_none():
     report, _ = evaluate([q("a")], lambda item: ans(["政府机关是主体"], [cite(1, 1)], "政府机关"))
     assert report.out_of_scope_refusal is None

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from egov_qa.answering import SUGGESTIONS, SUGGESTIONS_LEAD
 from egov_qa.cli import app
 
 pytestmark = pytest.mark.slow
 
 EGOV_QA = Path(sys.executable).with_name("egov-qa")
-ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes", "understood_as"}
+ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes", "understood_as",
+               "suggestions"}
 CITATION_KEYS = {"chapter", "point", "section", "label", "source"}
 PASSAGE_KEYS = {"text", "label", "score", "chunk_id"}
 
@@ -79,6 +81,8 @@ def test_ask_plain_text_out_of_scope(on_egov):
     result = run("ask", "红烧肉怎么做才好吃？")
     assert result.exit_code == 0
     assert result.stdout.strip() and "出处" not in result.stdout
+    assert SUGGESTIONS_LEAD in result.stdout  # questions the notes do answer, one per line
+    assert len([line for line in result.stdout.splitlines() if line.startswith("  · ")]) == SUGGESTIONS
 
 
 def test_ask_console_script_prints_one_json_object(on_egov):
@@ -134,7 +138,7 @@ def test_batch(on_egov, tmp_path):
 # --- eval -------------------------------------------------------------------------------------
 
 METRIC_NAMES = ["hit@1", "hit@5", "MRR", "citation accuracy", "key-term coverage", "out-of-scope refusal",
-                "false refusals", "latency"]
+                "false refusals", "one click away", "latency"]
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ def test_off_topic_question_is_refused(client: Client) -> None:
     answer = client.predict("怎么做红烧肉？", [], api_name="/ask")
     assert answer["refused"] is True
     assert answer["citations"] == [] and answer["passages"] == []
+    assert answer["suggestions"] and all(isinstance(q, str) and q for q in answer["suggestions"])
 
 
 # (earlier question, follow-up that names no topic, the point the follow-up is about): on its own the

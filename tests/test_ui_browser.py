@@ -73,10 +73,16 @@ class Page:
 
     def ask(self, question: str) -> None:
         """Type a question, send it, wait until the streamed answer is complete."""
-        bubbles = self.page.locator(BOT)
-        before = bubbles.count()
-        self.page.locator("#egov-question textarea").fill(question)
-        self.page.locator("#egov-send").click()
+        def send() -> None:
+            self.page.locator("#egov-question textarea").fill(question)
+            self.page.locator("#egov-send").click()
+
+        self.answered_after(send)
+
+    def answered_after(self, action) -> None:
+        """Do what asks a question, then wait until the streamed answer is complete."""
+        before = self.page.locator(BOT).count()
+        action()
         # finished = a new bot bubble exists and the send button is enabled again (final answer in)
         self.page.wait_for_function(
             "n => document.querySelectorAll(\"#egov-chat [data-testid='bot']\").length > n",
@@ -152,10 +158,19 @@ def test_notes_tree_shows_a_node(ui: Page) -> None:
     page.get_by_role("tab", name="问答").click()
 
 
-def test_refusal_has_no_sources(ui: Page) -> None:
+def test_refusal_has_no_sources_and_offers_questions(ui: Page) -> None:
+    page = ui.page
     ui.ask("怎么做红烧肉？")
-    answer = ui.page.locator(BOT).last
+    answer = page.locator(BOT).last
     assert answer.locator("details.egov-sources").count() == 0
+    offered = page.locator("#egov-chat button.option")
+    assert offered.count() == 3
+    first = offered.first.inner_text()
+    assert first in answer.inner_text()  # listed in the message too, which stays when the buttons go
+    ui.answered_after(offered.first.click)
+    assert page.locator("#egov-chat [data-testid='user']").last.inner_text().strip() == first
+    assert page.locator(BOT).last.locator("details.egov-sources").count() == 1  # answered, with sources
+    assert page.locator("#egov-chat button.option").count() == 0
 
 
 def test_html_in_question_is_shown_not_run(ui: Page) -> None:

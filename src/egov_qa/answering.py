@@ -13,7 +13,7 @@ import re
 
 from .chat import LAST, ordinal
 from .chunking import point_label, quotable_pieces, section_label
-from .heading_questions import defining_lines
+from .heading_questions import defining_lines, example_question
 from .models import Answer, Chapter, Chunk, Citation, Passage, Point
 from .numbering import SUB_ITEM
 from .retrieval import Hit, RetrievalResult
@@ -28,6 +28,7 @@ UNDERSTOOD_AS = "（按笔记用词理解为：{question}）"
 NOTES_WORDING = "（笔记里的说法是「{heading}」）"
 MORE_LEAD = "关于「{earlier}」，笔记里还讲到："
 NO_MORE = "关于「{earlier}」，笔记里没有更多相关内容了。"
+SUGGESTIONS_LEAD = "笔记里相近的内容，可以这样问："
 NO_TOPIC = "这句话要接着前面的问题才能理解。请把问题说完整，例如：{example}"
 SMALL_TALK = {
     "greeting": "你好！我是这门课的笔记问答助手：根据课程笔记回答问题，并注明出自哪一章哪一点，"
@@ -36,6 +37,7 @@ SMALL_TALK = {
 }
 
 ANSWER_BUDGET = 450  # characters of quoted notes in one answer
+SUGGESTIONS = 3  # nearest units offered as questions with a "not in the notes" answer
 _COMPARE = re.compile(r"区别|不同|异同|相比|比较|对比|还是|分别|联系")
 _RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison may be
 _CN_ORDINAL_CLAUSE = "(?:第{n}|(?<![一二三四五六七八九十第]){n})是[^，,。；;]+"
@@ -116,6 +118,13 @@ def _cited_chunks(question: str, result: RetrievalResult) -> list[Chunk]:
 
 def refusal(message: str, ms: float) -> Answer:
     return Answer(answer=message, refused=True, citations=[], passages=[], ms=ms)
+
+
+def suggested_questions(result: RetrievalResult) -> list[str]:
+    """Questions about the best-ranked units, made from their headings ("会计的基本职能" →
+    "请介绍一下会计的基本职能。"), one per heading."""
+    questions = (example_question(h.chunk.unit_title) or h.chunk.unit_title for h in result.hits)
+    return list(dict.fromkeys(q for q in questions if q))[:SUGGESTIONS]
 
 
 def _passages(result: RetrievalResult, multi_source: bool) -> list[Passage]:
@@ -199,7 +208,8 @@ def extractive_answer(question: str, result: RetrievalResult, min_relevance: flo
     """``overview``: the sections of a point the question asks about as a whole (answered with
     their headings; see ``heading_questions.point_overview``)."""
     if not result.hits or result.relevance < min_relevance:
-        return refusal(REFUSAL, ms)
+        # Still the fixed message, no citations: the suggestions are questions, not sources.
+        return refusal(REFUSAL, ms).model_copy(update={"suggestions": suggested_questions(result)})
     if overview:
         return _overview_answer(overview, result, multi_source, ms)
     return _quoted([(c, _select(question, c)) for c in _cited_chunks(question, result)], result, multi_source, ms)

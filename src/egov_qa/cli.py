@@ -143,13 +143,17 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
 ) -> None:
     """Answer one question from the notes, with its citations."""
+    from .answering import SUGGESTIONS_LEAD  # noqa: PLC0415
     from .evaluation import dumps  # noqa: PLC0415
 
     answer = _open_engine(Settings()).ask(question, history)
     if as_json:
-        typer.echo(dumps(answer.model_dump()))  # a batch line's keys (id null) plus mode, quotes, understood_as
+        # a batch line's keys (id null) plus mode, quotes, understood_as, suggestions
+        typer.echo(dumps(answer.model_dump()))
         return
     typer.echo(answer.answer)
+    if answer.suggestions:
+        typer.echo(f"\n{SUGGESTIONS_LEAD}\n" + "\n".join(f"  · {q}" for q in answer.suggestions))
 
 
 @app.command()

@@ -44,6 +44,9 @@ class Report:
     false_refusals: float
     p50_ms: float
     p95_ms: float
+    # Of the answerable questions refused, the share with a suggested question that is answered
+    # from their gold point (the citation rule); None when none was refused. Not in shared/eval.
+    suggestions_recover: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,6 +102,9 @@ def evaluate(questions: Iterable[Question], ask: Callable[[Question], Answer]) -
     ranks = [first_hit_rank(q, a) for q, a in answerable]
     ms = [a.ms for _, a in answers]
     n = max(len(answerable), 1)
+    refused = [(q, a) for q, a in answerable if a.refused]
+    recovered = sum(any(citation_correct(q, ask(Question(id=q.id, question=s))) for s in a.suggestions)
+                    for q, a in refused)
     report = Report(
         questions=len(answers),
         answerable=len(answerable),
@@ -112,6 +118,7 @@ def evaluate(questions: Iterable[Question], ask: Callable[[Question], Answer]) -
         false_refusals=sum(a.refused for _, a in answerable) / n,
         p50_ms=float(np.percentile(ms, 50)) if ms else 0.0,
         p95_ms=float(np.percentile(ms, 95)) if ms else 0.0,
+        suggestions_recover=recovered / len(refused) if refused else None,
     )
     return report, rows
 
@@ -129,6 +136,7 @@ def format_report(report: Report) -> str:
         f"key-term coverage    {pct(report.key_term_coverage)}",
         f"out-of-scope refusal {pct(report.out_of_scope_refusal)}",
         f"false refusals       {pct(report.false_refusals)}",
+        f"  one click away     {pct(report.suggestions_recover)}  (a suggested question answers from the gold point)",
         f"latency p50 / p95    {report.p50_ms:.1f} / {report.p95_ms:.1f} ms",
     ])
 

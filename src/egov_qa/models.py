@@ -179,6 +179,9 @@ class Answer(BaseModel):
     mode: str = "extractive"
     quotes: list[str] = []  # exact note sentences the answer quotes (for highlighting)
     understood_as: str | None = None  # the question as searched, when typos in it were put right
+    # Refused as not in the notes: questions about the nearest units, so a question asked in words
+    # the notes do not use is one click from the unit it meant.
+    suggestions: list[str] = []
 
     def lead_with(self, line: str) -> None:
         """Put a line above the answer (how the question was read, what it goes on from)."""

@@ -130,10 +130,15 @@ def build_app(engine: EngineLike) -> gr.Blocks:
             chat[-1] = {"role": "assistant", "content": "抱歉，回答时出错了，请再试一次或换个问法。"}
             yield gr.update(), chat, history, [], gr.update(), idle
             return
-        chat[-1] = {"role": "assistant", "content": answer_markdown(answer, engine, chunks, final=True)}
+        chat[-1] = {"role": "assistant", "content": answer_markdown(answer, engine, chunks, final=True),
+                    "options": [{"value": q} for q in answer.suggestions]}
         choices = citation_choices(answer)
         cite = gr.update(choices=choices, value=choices[0][1] if choices else None, interactive=bool(choices))
         yield gr.update(), chat, history + [question], list(answer.quotes), cite, idle
+
+    def pick_suggestion(picked: gr.SelectData) -> str:
+        """A suggested question's button was clicked: it becomes the question asked."""
+        return str(picked.value)
 
     def new_chat():
         return "", [], [], [], gr.update(choices=[], value=None, interactive=False), gr.Button(interactive=True)
@@ -192,6 +197,9 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         for trigger in (send.click, question.submit):
             trigger(respond, [question, chatbot, questions], outputs, api_visibility="private",
                     concurrency_id=ENGINE_QUEUE, show_progress="hidden")
+        chatbot.option_select(pick_suggestion, None, question, api_visibility="private", queue=False).then(
+            respond, [question, chatbot, questions], outputs, api_visibility="private",
+            concurrency_id=ENGINE_QUEUE, show_progress="hidden")
         clear.click(new_chat, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)  # its trash icon
         tree.input(show_node, tree, view, api_visibility="private", queue=False)

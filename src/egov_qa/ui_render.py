@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .answering import citation_label, with_document
+from .answering import SUGGESTIONS_LEAD, citation_label, with_document
 from .chunking import point_label, section_label
 from .models import Answer, Chunk, Citation, Outline
 
@@ -117,8 +117,12 @@ def sources_html(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk
 
 
 def answer_markdown(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk], final: bool) -> str:
-    """Chat message for an answer: escaped answer text, then (when final) the sources panel."""
+    """Chat message for an answer: escaped answer text, then (when final) the sources panel or,
+    for a question refused as not in the notes, the suggested questions (the chat also offers them
+    as buttons under its last message)."""
     body = md_escape(answer.answer) if answer.answer else THINKING
+    if final and answer.suggestions:
+        body += f"\n\n{SUGGESTIONS_LEAD}\n" + "\n".join(f"- {md_escape(q)}" for q in answer.suggestions)
     panel = sources_html(answer, engine, all_chunks) if final else ""
     return f"{body}\n\n{panel}" if panel else body
 
