@@ -31,7 +31,7 @@ def test_made_from_the_best_units_headings_in_rank_order():
 
 
 def test_one_per_heading_and_none_without_hits():
-    twice = [FUNCTIONS, make_chunk(10, "电子政务的功能", "另一段", section="1.1"), FEATURES]
+    twice = [FUNCTIONS, make_chunk(10, "电子政务的功能", "另一章的同名要点", chapter=2), FEATURES]
     answer = extractive_answer("怎么做红烧肉？", result(*twice, relevance=0.0), 1.0, False)
     assert len(answer.suggestions) == 2 and len(set(answer.suggestions)) == 2
     assert extractive_answer("怎么做红烧肉？", RetrievalResult([], 0.0), 1.0, False).suggestions == []

@@ -116,8 +116,8 @@ def _cited_chunks(question: str, result: RetrievalResult) -> list[Chunk]:
     return cited
 
 
-def refusal(message: str, ms: float) -> Answer:
-    return Answer(answer=message, refused=True, citations=[], passages=[], ms=ms)
+def refusal(message: str, ms: float, suggestions: list[str] | None = None) -> Answer:
+    return Answer(answer=message, refused=True, citations=[], passages=[], ms=ms, suggestions=suggestions or [])
 
 
 def suggested_questions(result: RetrievalResult) -> list[str]:
@@ -209,7 +209,7 @@ def extractive_answer(question: str, result: RetrievalResult, min_relevance: flo
     their headings; see ``heading_questions.point_overview``)."""
     if not result.hits or result.relevance < min_relevance:
         # Still the fixed message, no citations: the suggestions are questions, not sources.
-        return refusal(REFUSAL, ms).model_copy(update={"suggestions": suggested_questions(result)})
+        return refusal(REFUSAL, ms, suggested_questions(result))
     if overview:
         return _overview_answer(overview, result, multi_source, ms)
     return _quoted([(c, _select(question, c)) for c in _cited_chunks(question, result)], result, multi_source, ms)
