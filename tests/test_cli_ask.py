@@ -193,3 +193,36 @@ def test_empty_corpus_stderr_is_a_single_line(tmp_path):
     proc = subprocess.run([str(EGOV_QA), "ask", "电子政务"], capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 2
     assert len([line for line in proc.stderr.splitlines() if line.strip()]) == 1, proc.stderr
+
+
+# --- a questions file that cannot be read -----------------------------------------------------
+
+BAD_QUESTION_FILES = {  # content → what the one error line must say
+    '{"id": "a", "question": "电子政务的功能有哪些？"}\n{broken\n': "line 2",
+    '{"id": "a", "question": "电子政务的功能有哪些？"}\n\n{"id": "b"}\n': "line 3: question",
+    "\n\n": "empty",
+}
+
+
+@pytest.mark.parametrize("command", ["batch", "eval", "calibrate"])
+@pytest.mark.parametrize(("content", "says"), BAD_QUESTION_FILES.items())
+def test_bad_questions_file_exit_2_with_one_clear_line(tmp_path, command, content, says):
+    """Found before the index is opened: the corpus here is empty and is never looked at."""
+    path = tmp_path / "questions.jsonl"
+    path.write_text(content, encoding="utf-8")
+    env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(tmp_path / "none"), "EGOV_QA_INDEX_DIR": str(tmp_path / "i")}
+    proc = subprocess.run([str(EGOV_QA), command, str(path)], capture_output=True, text=True, timeout=120,
+                          env=env, check=False)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "questions.jsonl" in lines[0] and says in lines[0]
+
+
+def test_batch_reads_a_gbk_questions_file(on_egov, tmp_path):
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes('{"id": "g1", "question": "电子政务的功能有哪些？"}\n'.encode("gbk"))
+    result = run("batch", str(path))
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["id"] == "g1" and answer["citations"][0]["label"].endswith("电子政务的功能")

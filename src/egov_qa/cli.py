@@ -136,6 +136,16 @@ def _open_engine(settings: Settings):  # noqa: ANN202 — Engine imports chromad
         raise typer.Exit(2) from exc
 
 
+def _read_questions(path: Path) -> list:  # list[Question]; evaluation is imported lazily
+    from .evaluation import QuestionFileError, read_questions  # noqa: PLC0415
+
+    try:
+        return read_questions(path)
+    except QuestionFileError as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def ask(
     question: str = typer.Argument(..., help="The question, in Chinese or English."),
@@ -162,11 +172,12 @@ def batch(
     output: Path = typer.Option(None, "-o", "--output", help="Write answers here (default: stdout)."),
 ) -> None:
     """Answer every question of a JSONL file; one JSON answer per line."""
-    from .evaluation import dumps, read_questions  # noqa: PLC0415
+    from .evaluation import dumps  # noqa: PLC0415
 
+    items = _read_questions(questions)  # a bad file fails before the index is opened
     engine = _open_engine(Settings())
     lines = []
-    for q in read_questions(questions):
+    for q in items:
         answer = engine.ask(q.question, q.history)
         answer.id = q.id
         lines.append(dumps(answer.model_dump(include={"id", "answer", "refused", "citations", "passages", "ms"})))
@@ -184,11 +195,12 @@ def evaluate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
     """Score retrieval, citations, key terms and refusals on a labelled question set."""
-    from .evaluation import dumps, evaluate, format_report, read_questions  # noqa: PLC0415
+    from .evaluation import dumps, evaluate, format_report  # noqa: PLC0415
 
+    items = _read_questions(questions)
     engine = _open_engine(Settings())
     engine.ask("预热", [])  # first call loads jieba's dictionary; keep it out of the latency figures
-    report, _ = evaluate(read_questions(questions), lambda q: engine.ask(q.question, q.history))
+    report, _ = evaluate(items, lambda q: engine.ask(q.question, q.history))
     typer.echo(dumps(report.as_dict()) if as_json else format_report(report))
 
 
@@ -201,10 +213,10 @@ def calibrate(
 ) -> None:
     """Suggest EGOV_QA_MIN_RELEVANCE for your notes from a labelled question set."""
     from .evaluation import calibrate as fit  # noqa: PLC0415
-    from .evaluation import read_questions  # noqa: PLC0415
 
+    items = _read_questions(questions)
     engine = _open_engine(Settings())
-    result = fit(read_questions(questions), lambda q: engine.relevance(q.question, q.history),
+    result = fit(items, lambda q: engine.relevance(q.question, q.history),
                  max_false_refusals, min_refusal)
     refused = "n/a" if result.out_of_scope_refusal is None else f"{result.out_of_scope_refusal:.2f}"
     typer.echo(f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "

@@ -10,8 +10,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from .loading import UnreadableFile, decode_bytes
 from .models import Answer
 
 
@@ -56,9 +57,30 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+class QuestionFileError(ValueError):
+    """A questions file that cannot be read; the message names the file (and the line)."""
+
+
 def read_questions(path: Path) -> list[Question]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [Question.model_validate_json(line) for line in lines if line.strip()]
+    """The questions of a JSONL file, one object per line, in UTF-8 or any encoding the notes may
+    come in (a teacher's file saved as GBK)."""
+    try:
+        text, _ = decode_bytes(path.read_bytes(), path.name)
+    except (OSError, UnreadableFile) as exc:
+        raise QuestionFileError(str(exc)) from exc
+    questions = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(Question.model_validate_json(line))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(map(str, error["loc"]))
+            raise QuestionFileError(f"{path.name} line {number}: {f'{field}: ' if field else ''}{error['msg']}") from exc
+    if not questions:
+        raise QuestionFileError(f"{path.name}: no questions in it")
+    return questions
 
 
 def first_hit_rank(question: Question, answer: Answer) -> int | None:
