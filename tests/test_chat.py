@@ -255,6 +255,15 @@ def test_more_first_finishes_a_trimmed_unit(egov_engine: Engine):
 
 
 @pytest.mark.slow
+def test_an_earlier_question_too_long_to_answer_is_no_context(egov_engine: Engine):
+    too_long = "电子政务的功能" * (egov_engine.settings.max_question_chars // 7 + 1)
+    assert egov_engine.ask(too_long).refused  # it was refused as too long when it was asked
+    assert egov_engine.ask("它有哪些特点", [too_long]).answer == egov_engine.ask("它有哪些特点").answer
+    with_it = egov_engine.ask("它有哪些特点", [too_long, "电子政务的目标是什么"])
+    assert with_it.answer == egov_engine.ask("它有哪些特点", ["电子政务的目标是什么"]).answer
+
+
+@pytest.mark.slow
 def test_a_bare_followup_without_history_asks_for_the_whole_question(egov_engine: Engine):
     answer = egov_engine.ask("还有呢？")
     assert answer.refused and answer.citations == [] and answer.passages == []

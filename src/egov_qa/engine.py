@@ -98,7 +98,9 @@ class Engine:
         # with homophone typos put right.
         typed = to_simplified(question)
         question = self._corrected(typed)
-        history = [h for h in history if h and h.strip()]
+        # An earlier question too long to be answered is no context either (and embedding 20,000
+        # characters sent to the API as "history" would hold the engine for seconds).
+        history = [h for h in history if h and h.strip() and len(h) <= limit]
         talk = small_talk(question)
         if talk:
             answer = refusal(SMALL_TALK[talk].format(example=self._example()), 0.0)
