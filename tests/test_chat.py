@@ -16,7 +16,7 @@ from egov_qa.chat import (
     retrieval_queries,
     small_talk,
 )
-from egov_qa.engine import Engine
+from egov_qa.engine import HISTORY_TURNS, Engine
 from egov_qa.models import Answer
 
 # --- retrieval_queries (no index) -------------------------------------------------------------
@@ -261,6 +261,20 @@ def test_an_earlier_question_too_long_to_answer_is_no_context(egov_engine: Engin
     assert egov_engine.ask("它有哪些特点", [too_long]).answer == egov_engine.ask("它有哪些特点").answer
     with_it = egov_engine.ask("它有哪些特点", [too_long, "电子政务的目标是什么"])
     assert with_it.answer == egov_engine.ask("它有哪些特点", ["电子政务的目标是什么"]).answer
+
+
+@pytest.mark.slow
+def test_only_the_last_turns_are_read(egov_engine: Engine, monkeypatch):
+    """5,000 earlier questions sent to the API: the answer is the one the last turns give, and only
+    those turns are read (each read = one typo check, ~3 ms)."""
+    recent = ["电子政务的目标是什么"]
+    history = ["政务内网主要是用来干什么的？"] * 5000 + recent
+    expected = egov_engine.ask("它有哪些特点", recent).answer
+    read: list[str] = []
+    plain = Engine._plain
+    monkeypatch.setattr(Engine, "_plain", lambda self, text: read.append(text) or plain(self, text))
+    assert egov_engine.ask("它有哪些特点", history).answer == expected
+    assert len(read) <= 2 * HISTORY_TURNS
 
 
 @pytest.mark.slow

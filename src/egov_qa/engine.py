@@ -55,6 +55,9 @@ from .spelling import Speller
 from .text import as_plain_question, content_words, to_simplified
 
 MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
+# The turns a follow-up is read against: far more than any follow-up reaches back (the last three
+# topical ones are searched), and a bound on the work a long "history" sent to the API can cause.
+HISTORY_TURNS = 20
 
 
 class Engine:
@@ -100,7 +103,7 @@ class Engine:
         question = self._corrected(typed)
         # An earlier question too long to be answered is no context either (and embedding 20,000
         # characters sent to the API as "history" would hold the engine for seconds).
-        history = [h for h in history if h and h.strip() and len(h) <= limit]
+        history = [h for h in history if h and h.strip() and len(h) <= limit][-HISTORY_TURNS:]
         talk = small_talk(question)
         if talk:
             answer = refusal(SMALL_TALK[talk].format(example=self._example()), 0.0)
