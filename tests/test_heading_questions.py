@@ -299,10 +299,29 @@ def test_a_chapter_asked_as_a_whole_lists_its_points(egov_engine):
 
 
 @pytest.mark.slow
-def test_a_chapter_the_notes_lack_gets_a_clear_message(egov_engine):
-    answer = egov_engine.ask("第四章讲了什么？")
+@pytest.mark.parametrize("question", ["第三章第99点讲了什么？", "第三章第一百点讲了什么", "第三章第0点"])
+def test_a_point_the_chapter_lacks_gets_a_clear_message(egov_engine, question):
+    """Not some other point of the chapter, cited as if it were the one asked for."""
+    (chapter,) = [ch for o in egov_engine.notes.outlines for ch in o.chapters if ch.number == 3]
+    answer = egov_engine.ask(question)
     assert answer.refused and not answer.citations and not answer.passages
-    assert "第四章" in answer.answer and "第五章" in answer.answer  # says which chapters there are
+    assert "第三章没有第" in answer.answer and f"1–{max(p.number for p in chapter.points)}" in answer.answer
+
+
+def test_number_ranges():
+    from egov_qa.engine import _number_ranges
+
+    assert _number_ranges([1, 2, 3, 5, 7, 8]) == "1–3、5、7–8"
+    assert _number_ranges([4]) == "4"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "named"), [("第四章讲了什么？", "第四章"), ("第100章讲了什么", "第100章"),
+                                                 ("第一百二十章第3点讲了什么？", "第120章")])
+def test_a_chapter_the_notes_lack_gets_a_clear_message(egov_engine, question, named):
+    answer = egov_engine.ask(question)
+    assert answer.refused and not answer.citations and not answer.passages
+    assert named in answer.answer and "第五章" in answer.answer  # says which chapters there are
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from .answering import (
     MORE_LEAD,
     NO_CHAPTER,
     NO_MORE,
+    NO_POINT,
     NO_SECTION,
     NO_TOPIC,
     NOTES_WORDING,
@@ -58,6 +59,17 @@ MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the
 # The turns a follow-up is read against: far more than any follow-up reaches back (the last three
 # topical ones are searched), and a bound on the work a long "history" sent to the API can cause.
 HISTORY_TURNS = 20
+
+
+def _number_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] → "1–3、5、7–8"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 class Engine:
@@ -277,7 +289,12 @@ class Engine:
         if missing:
             return missing
         result = self._retrieve(queries, lambda c: (c.chapter, c.point) == (location.chapter, location.point))
-        if location.point is None or not result.hits:  # a point the chapter lacks: the chapter
+        numbers = sorted({p.number for o in self.notes.outlines for ch in o.chapters
+                          if ch.number == location.chapter for p in ch.points})
+        if location.point is not None and not result.hits and numbers:
+            return refusal(NO_POINT.format(chapter=f"第{chinese_numeral(location.chapter)}章", point=location.point,
+                                           numbers=_number_ranges(numbers)), 0.0)
+        if location.point is None or not result.hits:  # a chapter with no numbered points: the chapter
             return self._answer(location.rest, queries,
                                 self._retrieve(queries, lambda c: c.chapter == location.chapter))
         # The point was named: answer from it whatever the relevance; all of it if it has sections.

@@ -211,7 +211,7 @@ _OVERVIEW_WORDS = frozenset(
 
 
 # "第5点", "第五个知识点", "第2条" after a chapter reference: the notes' point of that number.
-_POINT = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*个?\s*(?:知识点|要点|考点|点|条|部分)")
+_POINT = re.compile(r"第\s*([一二三四五六七八九十百零\d]+)\s*个?\s*(?:知识点|要点|考点|点|条|部分)")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,10 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 12 → 十二, 25 → 二十五 (chapter numbers in labels)."""
+    """1 → 一, 12 → 十二, 25 → 二十五 (chapter numbers in labels); from 100 on, digits (a student's
+    "第100章" is no chapter of any notes, and reads as typed)."""
+    if n >= 100:
+        return str(n)
     if n < 10:
         return _CN_DIGITS[n]
     tens, ones = divmod(n, 10)
