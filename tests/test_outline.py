@@ -157,6 +157,22 @@ def test_chinese_numeral_points_and_numbered_chapters():
     ]
 
 
+def test_textbook_numbering_leaf_and_parent_two_level_headings():
+    """第1章 / 1.1 / 1.2 / 1.2.1: a leaf 1.1 is a heading like the parent 1.2 (it takes its place in
+    the chapter's run 1.1, 1.2, …), while a number in the text ("增长2.5倍") stays text."""
+    text = ("第1章 绪论\n1.1 统计学的含义\n统计学是收集、分析数据的科学，近年应用增长2.5倍。\n"
+            "1.2 统计数据的类型\n1.2.1 按计量尺度分类\n分类数据、顺序数据。\n1.2.2 按收集方法分类\n观测数据。\n"
+            "1.3 统计学的分科\n描述统计和推断统计。\n"
+            "第2章 数据的收集\n2.1 数据的来源\n直接来源和间接来源。\n2.2 调查方法\n2.2.1 普查\n一次性全面调查。\n")
+    outline = build_outline(text, source="t.txt")
+    assert [(c.number, [(s.label, s.title) for s in c.sections]) for c in outline.chapters] == [
+        (1, [("1.1", "统计学的含义"), ("1.2", "统计数据的类型"), ("1.2.1", "按计量尺度分类"),
+             ("1.2.2", "按收集方法分类"), ("1.3", "统计学的分科")]),
+        (2, [("2.1", "数据的来源"), ("2.2", "调查方法"), ("2.2.1", "普查")]),
+    ]
+    assert "增长2.5倍" in outline.text[outline.chapters[0].sections[0].start:outline.chapters[0].sections[1].start]
+
+
 def test_sub_items_do_not_become_points_and_end_titles():
     text = "1、会计要素的分类（一）资产（二）负债2、会计信息质量要求①可靠性②相关性3、会计等式资产=负债+所有者权益"
     assert _titles(text) == [(1, None, [(1, "会计要素的分类", []), (2, "会计信息质量要求", []),

@@ -115,16 +115,25 @@ def _section_label(m: re.Match[str]) -> str:
 def _stray_two_level(candidates: list[re.Match[str]]) -> set[str]:
     """Two-level labels (x.y) that are numbers in the text ("1.5Mb/s", "增长2.4倍"), not sections.
 
-    Notes that number sections x.y.z write x.y only as the parent of x.y.z labels; notes that
-    number sections x.y use more than one of them.
+    Notes that number sections x.y use more than one of them. Notes that number sections x.y.z
+    write x.y as the parent of x.y.z labels, or as a leaf heading in the run x.1, x.2, … of its
+    chapter (a textbook's "1.1 统计学的含义" before "1.2 统计数据的类型" and its 1.2.1, 1.2.2): a
+    number in the text rarely takes the next place in that run.
     """
     labels = [_section_label(m) for m in candidates if m.group("section")]
     deep = [label for label in labels if label.count(".") == 2]
     shallow = [label for label in labels if label.count(".") == 1]
-    if deep:
-        parents = {label.rsplit(".", 1)[0] for label in deep}
-        return {label for label in shallow if label not in parents}
-    return set(shallow) if len(set(shallow)) < 2 else set()
+    if not deep:
+        return set(shallow) if len(set(shallow)) < 2 else set()
+    parents = {label.rsplit(".", 1)[0] for label in deep}
+    headings: set[str] = set()
+    next_in_run: dict[int, int] = {}  # chapter → the y that continues its x.y run
+    for label in shallow:
+        chapter, y = map(int, label.split("."))
+        if label in parents or y == next_in_run.get(chapter, 1):
+            headings.add(label)
+            next_in_run[chapter] = y + 1
+    return set(shallow) - headings
 
 
 def _cn_point_chapters(candidates: list[re.Match[str]]) -> set[int]:
