@@ -381,3 +381,30 @@ def test_a_heading_named_word_for_word_comes_first(egov_engine):
     assert promote_heading_unit("电子政务规划的含义有哪些？", ranked).hits[0].chunk is exact
     # one word more than the heading: the ranking stands
     assert promote_heading_unit("电子政务规划的含义和步骤有哪些？", ranked).hits[0].chunk is longer
+
+
+@pytest.fixture(scope="module")
+def jie_engine(tmp_path_factory):
+    """Notes numbered 第一章 / 第一节 / 一、 (tests/test_outline.py's JIE_NOTES), indexed for real."""
+    from test_outline import JIE_NOTES
+
+    from egov_qa.config import Settings
+    from egov_qa.engine import Engine
+
+    root = tmp_path_factory.mktemp("jie")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "行政管理学.txt").write_text(JIE_NOTES, encoding="utf-8")
+    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "label"), [
+    ("行政管理学的研究对象是什么？", "第一章 · 第二节 行政管理学的研究对象"),
+    ("行政管理有哪些特点？", "第一章 · 第一节 行政管理的含义 › 二、行政管理的特点"),
+    # a 节 made of parts, asked by its own heading: all of it, though 行政环境的含义 shares more words
+    ("行政环境有什么特点", "第二章 · 第二节 行政环境的特点"),
+    ("行政环境的特点是什么", "第二章 · 第二节 行政环境的特点"),
+])
+def test_jie_notes_are_cited_by_jie_and_part(jie_engine, question, label):
+    answer = jie_engine.ask(question)
+    assert not answer.refused and answer.citations[0].label == label, answer.answer

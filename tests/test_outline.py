@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
 
 from egov_qa.cli import app
+from egov_qa.config import Settings
 from egov_qa.headings import split_heading
-from egov_qa.notes import outline_file
+from egov_qa.notes import chunk_document, outline_file
 from egov_qa.outline import build_outline
 
 from outline_f1 import outline_f1, outline_items, structure
@@ -171,6 +173,36 @@ def test_textbook_numbering_leaf_and_parent_two_level_headings():
         (2, [("2.1", "数据的来源"), ("2.2", "调查方法"), ("2.2.1", "普查")]),
     ]
     assert "增长2.5倍" in outline.text[outline.chapters[0].sections[0].start:outline.chapters[0].sections[1].start]
+
+
+JIE_NOTES = ("第一章 行政管理概述\n第一节 行政管理的含义\n一、行政的概念\n行政是国家行政机关依法管理国家事务的活动。\n"
+             "二、行政管理的特点\n（一）政治性\n（二）社会性\n第二节 行政管理学的研究对象\n"
+             "行政管理学以行政管理活动及其规律为研究对象，第一节课就讲过。\n"
+             "第二章 行政环境\n第一节 行政环境的含义\n行政环境是影响行政系统的各种因素的总和。\n"
+             "第二节 行政环境的特点\n一、复杂性\n二、约束性\n")
+JIE_OUTLINE = [
+    (1, "行政管理概述", [(1, "行政管理的含义", [("一、", "行政的概念"), ("二、", "行政管理的特点")]),
+                   (2, "行政管理学的研究对象", [])]),
+    (2, "行政环境", [(1, "行政环境的含义", []), (2, "行政环境的特点", [("一、", "复杂性"), ("二、", "约束性")])]),
+]
+
+
+def test_jie_are_points_and_their_numbered_parts_sections():
+    """第一章 / 第一节 / 一、 / （一）: a 节 is a point of its chapter, its 一、 二、 are its sections
+    (labelled as the notes number them), （一） stays an item, "第一节课" is no heading."""
+    assert _titles(JIE_NOTES) == JIE_OUTLINE
+    markdown = re.sub(r"^(第.章)", r"# \1", re.sub(r"^(第.节|[一二]、)", r"## \1", JIE_NOTES, flags=re.MULTILINE), flags=re.MULTILINE)
+    assert _titles(markdown, markdown=True) == JIE_OUTLINE
+    chunk_labels = [c.label for c in chunk_document(build_outline(JIE_NOTES, source="t.txt"), Settings())]
+    assert "第一章 · 第一节 行政管理的含义 › 一、行政的概念" in chunk_labels
+    assert "第二章 · 第二节 行政环境的特点 › 二、约束性" in chunk_labels
+
+
+def test_cli_outline_numbers_as_the_notes_do(tmp_path):
+    path = tmp_path / "jie.txt"
+    path.write_text(JIE_NOTES, encoding="utf-8")
+    lines = CliRunner().invoke(app, ["outline", str(path)]).stdout.splitlines()
+    assert lines[:4] == ["第一章 行政管理概述", "  第一节 行政管理的含义", "      一、行政的概念", "      二、行政管理的特点"]
 
 
 def test_sub_items_do_not_become_points_and_end_titles():

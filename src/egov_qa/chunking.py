@@ -50,7 +50,9 @@ def point_label(point: Point) -> str:
 
 
 def section_label(section: Section) -> str:
-    return f"{section.label} {section.title}".strip()
+    """"1.3.2 标题", or "一、标题" for a section numbered like a point (inside a 第N节)."""
+    gap = "" if section.label.endswith("、") else " "
+    return f"{section.label}{gap}{section.title}".strip()
 
 
 def unit_label(chapter: Chapter, point: Point | None, section: Section | None) -> str:

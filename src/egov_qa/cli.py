@@ -8,9 +8,10 @@ from pathlib import Path
 
 import typer
 
+from .chunking import point_label, section_label
 from .config import Settings
 from .loading import UnreadableFile
-from .models import Outline, chinese_numeral
+from .models import Outline, Point
 from .notes import chunk_document, outline_file
 
 app = typer.Typer(
@@ -45,20 +46,19 @@ def outline(
     as_json: bool = typer.Option(False, "--json", help="Print the outline as JSON (chapters → points → sections)."),
 ) -> None:
     """Print the chapter → point → section tree the notes were parsed into."""
-    tree = _read_outline(file).to_json()
+    parsed = _read_outline(file)
     if as_json:
-        _echo_json(tree)
+        _echo_json(parsed.to_json())
         return
-    for chapter in tree["chapters"]:
-        typer.echo(f"第{chinese_numeral(chapter['chapter'])}章 {chapter['title'] or ''}".rstrip())
-        for point in chapter["points"]:
-            indent = "      "
-            if point["point"] is None:
-                indent = "  "  # sections outside a numbered point hang under the chapter
-            else:
-                typer.echo(f"  {point['point']}、{point['title']}")
-            for section in point.get("sections", []):
-                typer.echo(f"{indent}{section['section']} {section['title']}")
+    for chapter in parsed.chapters:  # numbered as the notes number them, like the citation labels
+        typer.echo(f"{chapter.label} {chapter.title or ''}".rstrip())
+        for unit in chapter.units:
+            if isinstance(unit, Point):
+                typer.echo(f"  {point_label(unit)}")
+                for section in unit.sections:
+                    typer.echo(f"      {section_label(section)}")
+            else:  # a section outside a numbered point hangs under the chapter
+                typer.echo(f"  {section_label(unit)}")
 
 
 @app.command()
@@ -87,7 +87,8 @@ def serve(
     auth_file: Path = typer.Option(None, "--auth-file", dir_okay=False, help="File of user:pass lines."),
 ) -> None:
     """Start the chat app (same as `python app.py`); with --host 0.0.0.0 it prints the LAN URL."""
-    from .server import AuthError, parse_auth, serve as run_server  # noqa: PLC0415 — loads gradio
+    from .server import AuthError, parse_auth  # noqa: PLC0415 — loads gradio
+    from .server import serve as run_server
 
     try:
         logins = parse_auth(auth, auth_file)
@@ -102,7 +103,7 @@ def ingest(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the index is up to date."),
 ) -> None:
     """Build the search index from the corpus folder (only when notes or settings changed)."""
-    from .index import index_status, build_index  # noqa: PLC0415 — chromadb is slow to import
+    from .index import build_index, index_status  # noqa: PLC0415 — chromadb is slow to import
 
     settings = Settings()
     try:
@@ -125,8 +126,8 @@ def ingest(
 
 
 def _open_engine(settings: Settings):  # noqa: ANN202 — Engine imports chromadb lazily
-    from .engine import Engine  # noqa: PLC0415
     from .embeddings import ModelError  # noqa: PLC0415
+    from .engine import Engine  # noqa: PLC0415
     from .index import IndexNotReady  # noqa: PLC0415
 
     try:

@@ -135,6 +135,8 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
     asked = set(content_words(question))
     if asked:  # the question's topic is a heading, word for word ("概念结构有哪些？", not "概念结构设计")
         tests.append(lambda c: set(content_words(c.unit_title)) == asked)
+        # or the heading of a point made of sections, which then answers as a whole (point_overview)
+        tests.append(lambda c: bool(c.section) and set(content_words(c.point_title or "")) == asked)
     for test in tests:
         promoted = first_where(result, test)
         if promoted is not None:

@@ -46,11 +46,11 @@ class Point:
     end: int
     body_start: int
     sections: list[Section] = field(default_factory=list)
-    numeral: str | None = None  # "三、" when the notes number points in Chinese numerals
+    numeral: str | None = None  # the notes' own "三、" or "第三节 " when not "3、"
 
     @property
     def marker(self) -> str:
-        """The point's number as labels show it: the notes' own "三、", else "3、"."""
+        """The point's number as labels show it: the notes' own "三、" / "第三节 ", else "3、"."""
         return self.numeral or f"{self.number}、"
 
 

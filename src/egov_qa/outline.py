@@ -9,6 +9,8 @@ everything into one line. Each candidate is accepted or rejected from the state 
     ``1. 2. 3.`` list already running inside the point. A Chinese numeral that ends a word
     (``统一、`` ``之一、``) is no marker; in a chapter whose points are ``一、 二、 …``, Arabic
     ``1、 2、`` are items inside a point (Chinese notes rank 一、 above 1、).
+  * ``第N节`` opens a point (numbered on from the chapter's last 节); inside a 节, ``一、`` / ``1、``
+    open its sections, labelled as the notes number them (``一、``), and ``1.`` is an item.
   * ``x.y.z`` / ``x.y`` (x = the chapter) opens a section. It belongs to the current point
     unless that point already holds sections of another ``x.y`` group; then, and when no point
     is open, it sits under the chapter with ``point: null``. A two-level ``x.y`` in notes whose
@@ -29,6 +31,7 @@ from .numbering import CN_NUMERAL, parse_number
 
 _MARKER = re.compile(
     rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*章)"
+    rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节)(?![课次])"
     r"|(?P<section>(?<![\d.．])(?P<sec>\d{1,2}[.．]\d{1,2}(?:[.．]\d{1,2})?)(?![\d.．])"
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
     r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
@@ -47,6 +50,7 @@ class _Marker:
     end: int  # end of the marker itself (title follows)
     under_point: bool = False  # sections only: inside the current numbered point
     line_heading: bool = False  # a whole "#" line: its title is the rest of the line
+    label: str | None = None  # a 节 point's "第一节", or the "一、" of a section inside a 节
 
 
 class _Builder:
@@ -60,6 +64,7 @@ class _Builder:
         self.point_groups: list[str] = []  # x.y groups of the current point's sections
         self.in_point = False
         self.dot_run: int | None = None  # last number of a running "1. 2. 3." list
+        self.last_jie: int | None = None  # the chapter's last 第N节: its 一、 二、 are that 节's sections
 
     def _open(self, kind: str, number: int | str, start: int, end: int) -> None:
         self.markers.append(_Marker(kind, number, start, end))
@@ -70,7 +75,7 @@ class _Builder:
         if number <= self.chapter and not first:
             return False
         self.chapter, self.explicit_chapter = number, True
-        self.last_point, self.point_groups, self.in_point = None, [], False
+        self.last_point, self.point_groups, self.in_point, self.last_jie = None, [], False, None
         self._open("chapter", number, start, end)
         return True
 
@@ -87,6 +92,22 @@ class _Builder:
         self.last_point, self.point_groups, self.in_point = number, [], True
         self._open("point", number, start, end)
         return True
+
+    def jie_marker(self, number: int, label: str, start: int, end: int) -> bool:
+        """第N节: a point of the chapter, numbered on from its last 节."""
+        if self.last_jie is not None and number <= self.last_jie:
+            return False
+        self.last_jie = self.last_point = number
+        self.point_groups, self.in_point = [], True
+        self._open("point", number, start, end)
+        self.markers[-1].label = label
+        return True
+
+    def jie_item_marker(self, label: str, start: int, end: int) -> None:
+        """"一、" / "1、" inside a 节: a section of it, labelled as the notes number it."""
+        self._open("section", label, start, end)
+        self.markers[-1].under_point = True
+        self.markers[-1].label = label
 
     def section_marker(self, label: str, start: int, end: int) -> bool:
         parts = label.split(".")
@@ -106,6 +127,10 @@ def _in_word(text: str, m: re.Match[str]) -> bool:
     """A Chinese numeral that ends a word ("统一、" "之一、" "第二、"), not a point number."""
     i = m.start("pnum")
     return any(is_word(text[i - k:i + 1]) for k in (1, 2) if i - k >= 0)
+
+
+def _compact(marker: str) -> str:
+    return re.sub(r"\s+", "", marker)
 
 
 def _section_label(m: re.Match[str]) -> str:
@@ -166,6 +191,8 @@ def _scan(text: str) -> list[_Marker]:
     for m in candidates:
         if m.group("chapter"):
             builder.chapter_marker(parse_number(m.group("chnum")), m.start(), m.end())
+        elif m.group("jie"):
+            builder.jie_marker(parse_number(m.group("jnum")), _compact(m.group("jie")), m.start(), m.end())
         elif m.group("section"):
             if _section_label(m) not in stray:
                 builder.section_marker(_section_label(m), m.start(), m.end())
@@ -175,6 +202,10 @@ def _scan(text: str) -> list[_Marker]:
             if sep != "、" and not number.isdigit():
                 continue
             if number.isdigit() and builder.chapter in cn_chapters:
+                continue
+            if builder.last_jie is not None:  # inside a 节: "一、" is a section, "1." an item
+                if sep == "、":
+                    builder.jie_item_marker(f"{number}、", m.start(), m.end())
                 continue
             builder.point_marker(parse_number(number), sep != "、", m.start(), m.end())
     return builder.markers
@@ -210,8 +241,12 @@ def _scan_markdown(text: str) -> list[_Marker]:
             end = content_start + inner.end()
             if inner.group("chapter"):
                 builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end)
+            elif inner.group("jie"):
+                builder.jie_marker(parse_number(inner.group("jnum")), _compact(inner.group("jie")), m.start(), end)
             elif inner.group("section"):
                 builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
+            elif builder.last_jie is not None and inner.group("psep") == "、":
+                builder.jie_item_marker(f"{inner.group('pnum')}、", m.start(), end)
             else:
                 builder.point_marker(parse_number(inner.group("pnum")), False, m.start(), end)
         if builder.markers and builder.markers[-1].start == m.start():
@@ -272,8 +307,8 @@ def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
             current_point = None
         elif marker.kind == "point":
             cn = _CN_POINT.match(text, marker.start, marker.end)
-            current_point = Point(int(marker.number), title, marker.start, nxt, body_start,
-                                  numeral=f"{cn.group(1)}、" if cn else None)
+            numeral = f"{marker.label} " if marker.label else f"{cn.group(1)}、" if cn else None
+            current_point = Point(int(marker.number), title, marker.start, nxt, body_start, numeral=numeral)
             chapters[-1].points.append(current_point)
         else:
             section = Section(str(marker.number), title, marker.start, nxt, body_start)
