@@ -263,6 +263,9 @@ def test_whole_chapter_questions(question, chapter):
     ("第一章的第十一个知识点是什么", 1, 11),
     ("第5章第1条", 5, 1),
     ("第三章里电子政务规划的步骤有哪些？", 3, None),
+    ("第二讲第3点讲了什么", 2, 3),  # lecture notes
+    ("第一单元里有哪些知识点", 1, None),
+    ("第一章第二节讲了什么", 1, 2),  # a 节 is a point
 ])
 def test_asked_location(question, chapter, point):
     from egov_qa.heading_questions import asked_location
@@ -383,18 +386,33 @@ def test_a_heading_named_word_for_word_comes_first(egov_engine):
     assert promote_heading_unit("电子政务规划的含义和步骤有哪些？", ranked).hits[0].chunk is longer
 
 
+def _engine_over(notes: str, root):
+    from egov_qa.config import Settings
+    from egov_qa.engine import Engine
+
+    (root / "corpus").mkdir()
+    (root / "corpus" / "notes.txt").write_text(notes, encoding="utf-8")
+    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+
+
 @pytest.fixture(scope="module")
 def jie_engine(tmp_path_factory):
     """Notes numbered 第一章 / 第一节 / 一、 (tests/test_outline.py's JIE_NOTES), indexed for real."""
     from test_outline import JIE_NOTES
 
-    from egov_qa.config import Settings
-    from egov_qa.engine import Engine
+    return _engine_over(JIE_NOTES, tmp_path_factory.mktemp("jie"))
 
-    root = tmp_path_factory.mktemp("jie")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "行政管理学.txt").write_text(JIE_NOTES, encoding="utf-8")
-    return Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False)
+
+@pytest.mark.slow
+def test_lecture_notes_are_asked_and_cited_by_lecture(tmp_path):
+    from test_outline import LECTURE_NOTES
+
+    engine = _engine_over(LECTURE_NOTES, tmp_path)
+    assert engine.ask("政策问题是什么？").citations[0].label == "第二讲 · 一、政策问题的确认"
+    overview = engine.ask("第二讲讲了什么？")
+    assert [c.label for c in overview.citations] == ["第二讲"] and "政策问题的确认" in overview.answer
+    missing = engine.ask("第五讲讲了什么？")
+    assert missing.refused and "没有第五讲" in missing.answer and "第一讲、第二讲" in missing.answer
 
 
 @pytest.mark.slow

@@ -198,6 +198,21 @@ def test_jie_are_points_and_their_numbered_parts_sections():
     assert "第二章 · 第二节 行政环境的特点 › 二、约束性" in chunk_labels
 
 
+LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
+                 "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
+
+
+def test_lecture_notes_name_their_chapters_as_the_notes_do():
+    """第一讲 / 第二讲 are chapters (cited 第二讲 · …), so a lecture's 一、 starts its own points."""
+    outline = build_outline(LECTURE_NOTES, source="t.txt")
+    assert [(c.label, c.title, [p.title for p in c.points]) for c in outline.chapters] == [
+        ("第一讲", "公共政策概述", ["公共政策的含义", "公共政策的功能"]),
+        ("第二讲", "公共政策的制定", ["政策问题的确认"]),
+    ]
+    labels = [c.label for c in chunk_document(outline, Settings())]
+    assert labels[-1] == "第二讲 · 一、政策问题的确认"
+
+
 def test_cli_outline_numbers_as_the_notes_do(tmp_path):
     path = tmp_path / "jie.txt"
     path.write_text(JIE_NOTES, encoding="utf-8")

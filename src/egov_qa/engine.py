@@ -272,8 +272,10 @@ class Engine:
     def _missing_chapter(self, number: int) -> Answer | None:
         if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):
             return None
-        have = "、".join(dict.fromkeys(ch.label for o in self.notes.outlines for ch in o.chapters))
-        return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}章", chapters=have), 0.0)
+        chapters = [ch for o in self.notes.outlines for ch in o.chapters]
+        have = "、".join(dict.fromkeys(ch.label for ch in chapters))
+        word = chapters[0].word if chapters else "章"  # the notes' own 章 / 讲
+        return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}{word}", chapters=have), 0.0)
 
     def _chapter_overview(self, number: int, queries: list[tuple[str, float]]) -> Answer:
         missing = self._missing_chapter(number)
@@ -289,10 +291,10 @@ class Engine:
         if missing:
             return missing
         result = self._retrieve(queries, lambda c: (c.chapter, c.point) == (location.chapter, location.point))
-        numbers = sorted({p.number for o in self.notes.outlines for ch in o.chapters
-                          if ch.number == location.chapter for p in ch.points})
+        chapters = [ch for o in self.notes.outlines for ch in o.chapters if ch.number == location.chapter]
+        numbers = sorted({p.number for ch in chapters for p in ch.points})
         if location.point is not None and not result.hits and numbers:
-            return refusal(NO_POINT.format(chapter=f"第{chinese_numeral(location.chapter)}章", point=location.point,
+            return refusal(NO_POINT.format(chapter=chapters[0].label, point=location.point,
                                            numbers=_number_ranges(numbers)), 0.0)
         if location.point is None or not result.hits:  # a chapter with no numbered points: the chapter
             return self._answer(location.rest, queries,

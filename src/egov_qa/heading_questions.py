@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .definitions import DEFINITION_HEADING, DEFINITION_HEADS, defined_term, term_key
 from .models import Chunk
-from .numbering import parse_number
+from .numbering import CHAPTER_WORD, parse_number
 from .retrieval import Hit, RetrievalResult
 from .synonyms import synonyms
 from .text import acronyms, as_plain_question, content_words, normalize
@@ -204,7 +204,7 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
     return sections
 
 
-_CHAPTER = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*章")
+_CHAPTER = re.compile(rf"第\s*([一二三四五六七八九十百零〇两\d]+)\s*{CHAPTER_WORD}")
 # What a question about a whole chapter may say besides "第N章" (generic, any course).
 _OVERVIEW_WORDS = frozenset(
     "知识 知识点 重点 要点 考点 难点 掌握 需要 大纲 目录 概括 总结 内容 主要内容 部分 涉及 包括 包含 "
@@ -213,7 +213,7 @@ _OVERVIEW_WORDS = frozenset(
 
 
 # "第5点", "第五个知识点", "第2条" after a chapter reference: the notes' point of that number.
-_POINT = re.compile(r"第\s*([一二三四五六七八九十百零\d]+)\s*个?\s*(?:知识点|要点|考点|点|条|部分)")
+_POINT = re.compile(r"第\s*([一二三四五六七八九十百零\d]+)\s*个?\s*(?:知识点|要点|考点|点|条|部分|节)")
 
 
 @dataclass(frozen=True)

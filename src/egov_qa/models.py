@@ -64,10 +64,11 @@ class Chapter:
     points: list[Point] = field(default_factory=list)
     # sections with no numbered point above them (cited with point = null)
     sections: list[Section] = field(default_factory=list)
+    word: str = "章"  # what the notes call it: 第三章, 第三讲, 第三单元
 
     @property
     def label(self) -> str:
-        return f"第{chinese_numeral(self.number)}章"
+        return f"第{chinese_numeral(self.number)}{self.word}"
 
     @property
     def units(self) -> list[Point | Section]:

@@ -7,6 +7,8 @@ import re
 _CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 CN_NUMERAL = "零〇一二两三四五六七八九十百"
+# What notes call their top level: 第三章, or in lecture notes 第三讲 / 第三单元.
+CHAPTER_WORD = r"(?:章|讲|单元)"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Sub-items: 1)  2 )  (1)  （1）  （一）  ①  a)  and 1. (when it is not a point).

@@ -2,7 +2,8 @@
 
 Markers are found anywhere in the text, not only at line starts, because scraped notes run
 everything into one line. Each candidate is accepted or rejected from the state so far:
-  * ``第X章`` / ``第N章`` opens a chapter when its number is higher than the current one;
+  * ``第X章`` / ``第N章`` (lecture notes: ``第N讲``, ``第N单元``) opens a chapter when its number is
+    higher than the current one;
     text before the first chapter heading is chapter 1.
   * ``N、`` / ``一、`` opens a point when N is not below the last point (gaps and duplicates are
     the notes' own); ``N.`` only when it is the next point number and not the next item of a
@@ -27,10 +28,10 @@ from dataclasses import dataclass
 
 from .headings import HeadingSplit, is_word, split_heading
 from .models import Chapter, Outline, Point, Section
-from .numbering import CN_NUMERAL, parse_number
+from .numbering import CHAPTER_WORD, CN_NUMERAL, parse_number
 
 _MARKER = re.compile(
-    rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*章)"
+    rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*(?P<chword>{CHAPTER_WORD}))"
     rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节)(?![课次])"
     r"|(?P<section>(?<![\d.．])(?P<sec>\d{1,2}[.．]\d{1,2}(?:[.．]\d{1,2})?)(?![\d.．])"
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
@@ -50,7 +51,7 @@ class _Marker:
     end: int  # end of the marker itself (title follows)
     under_point: bool = False  # sections only: inside the current numbered point
     line_heading: bool = False  # a whole "#" line: its title is the rest of the line
-    label: str | None = None  # a 节 point's "第一节", or the "一、" of a section inside a 节
+    label: str | None = None  # a chapter's word (章, 讲), a 节 point's "第一节", a 节's section's "一、"
 
 
 class _Builder:
@@ -70,13 +71,14 @@ class _Builder:
         self.markers.append(_Marker(kind, number, start, end))
         self.dot_run = None
 
-    def chapter_marker(self, number: int, start: int, end: int) -> bool:
+    def chapter_marker(self, number: int, start: int, end: int, word: str = "章") -> bool:
         first = not self.explicit_chapter and number == 1 and self.last_point is None
         if number <= self.chapter and not first:
             return False
         self.chapter, self.explicit_chapter = number, True
         self.last_point, self.point_groups, self.in_point, self.last_jie = None, [], False, None
         self._open("chapter", number, start, end)
+        self.markers[-1].label = word
         return True
 
     def point_marker(self, number: int, dotted: bool, start: int, end: int) -> bool:
@@ -190,7 +192,7 @@ def _scan(text: str) -> list[_Marker]:
     cn_chapters = _cn_point_chapters(candidates)
     for m in candidates:
         if m.group("chapter"):
-            builder.chapter_marker(parse_number(m.group("chnum")), m.start(), m.end())
+            builder.chapter_marker(parse_number(m.group("chnum")), m.start(), m.end(), m.group("chword"))
         elif m.group("jie"):
             builder.jie_marker(parse_number(m.group("jnum")), _compact(m.group("jie")), m.start(), m.end())
         elif m.group("section"):
@@ -240,7 +242,7 @@ def _scan_markdown(text: str) -> list[_Marker]:
         else:
             end = content_start + inner.end()
             if inner.group("chapter"):
-                builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end)
+                builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end, inner.group("chword"))
             elif inner.group("jie"):
                 builder.jie_marker(parse_number(inner.group("jnum")), _compact(inner.group("jie")), m.start(), end)
             elif inner.group("section"):
@@ -303,7 +305,8 @@ def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
         if marker.kind == "chapter":
             if chapters:
                 chapters[-1].end = marker.start
-            chapters.append(Chapter(int(marker.number), title or None, marker.start, len(text), body_start))
+            chapters.append(Chapter(int(marker.number), title or None, marker.start, len(text), body_start,
+                                    word=marker.label or "章"))
             current_point = None
         elif marker.kind == "point":
             cn = _CN_POINT.match(text, marker.start, marker.end)
