@@ -77,11 +77,12 @@ def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_
     ("名词解释（每题3分）：电子政务", "什么是电子政务？"),
     ("1. 简述电子政务的特征。（10分）", "电子政务的特征。"),
     ("判断题：电子政务就是办公自动化。", "电子政务就是办公自动化。"),
-    ("填空：电子政务的主体是____。", "电子政务的主体是。"),  # the blank says nothing
+    ("填空：电子政务的主体是____。", "电子政务的主体是什么。"),  # a blank after 是 asks what
     ("电子政务的功能（共6点）有哪些？", "电子政务的功能（共6点）有哪些？"),  # not marks
     ("论述题：结合实际，论述电子政务的作用。", "电子政务的作用。"),
-    ("单选题：电子政务实施的核心是（  ）A.eMPA B.OA C.MIS D.ERP", "电子政务实施的核心是"),  # options go
-    ("电子政务的主体是（ ）。A. 政府机关 B. 企业 C. 公众", "电子政务的主体是。"),
+    ("单选题：电子政务实施的核心是（  ）A.eMPA B.OA C.MIS D.ERP", "电子政务实施的核心是什么"),  # options go
+    ("电子政务的主体是（ ）。A. 政府机关 B. 企业 C. 公众", "电子政务的主体是什么。"),
+    ("电子政务的特征包括（ ）。A. x B. y", "电子政务的特征包括。"),  # elsewhere a blank says nothing
     ("A、B、C类地址的网络号各占几位", "A、B、C类地址的网络号各占几位"),  # no stem before: no options
     ("咱们国家电子政务分了哪几个阶段", "我国电子政务分了哪几个阶段"),  # the notes' word for it
     ("电子政务规划分几步", "电子政务规划分哪些步骤"),  # what a count of steps asks for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 
@@ -37,6 +38,7 @@ from .chat import (
     small_talk,
 )
 from .config import Settings
+from .definitions import defined_term
 from .heading_questions import (
     Location,
     asked_location,
@@ -53,7 +55,7 @@ from .notes import Notes
 from .reranking import load_reranker
 from .retrieval import Hit, HybridRetriever, RetrievalResult
 from .spelling import Speller
-from .text import as_plain_question, content_words, to_simplified
+from .text import as_plain_question, content_words, normalize, to_simplified
 
 MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
 # The turns a follow-up is read against: far more than any follow-up reaches back (the last three
@@ -196,7 +198,11 @@ class Engine:
         # "公共管理有哪些特点？" on notes that say "公共管理的特征": a heading in other words answers
         # a question about to be refused, or one whose best unit's heading is not what it asks.
         top, asked = result.hits[0].chunk, set(content_words(queries[0][0]))
-        asks_other = not overview and set(content_words(top.unit_title)) != asked
+        # …unless that unit says what the X of "X是什么" is, word for word ("电子政务的主体是什么？" and
+        # a unit reading "电子政务的主体是政府机关": not "电子政务的核心", though Cilin puts 主体 with 核心).
+        term = defined_term(queries[0][0])
+        states_it = bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(top.text)) is not None
+        asks_other = not overview and not states_it and set(content_words(top.unit_title)) != asked
         reworded = reworded_heading_unit(queries[0][0], result) if answer.refused or asks_other else None
         if reworded and (answer.refused or reworded.hits[0].chunk is not top):
             answer = extractive_answer(question, reworded, -math.inf, self.multi_source)

@@ -114,6 +114,7 @@ _INSTRUCTION = re.compile(
 # An exam paper's marks ("（10分）", "(每题3分)") and the blanks of a fill-in item ("____", "（ ）").
 _MARKS = re.compile(r"[（(]\s*(?:每小题|每题|本题|共)?\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _BLANK = re.compile(r"[_＿]{2,}|[（(]\s*[)）]")
+_ASKED_BLANK = re.compile(r"是\s*(?:[_＿]{2,}|[（(]\s*[)）])")
 # A multiple-choice question's options, from "A." after the stem to the end ("…是（ ）A.eMPA B.OA
 # C.MIS D.ERP"): distractors are by design often not in the notes; the stem is the question.
 _OPTIONS = re.compile(r"(?<=[）)？?。：:\s])[AＡ]\s*[.．、:：)）]\s*\S.*?[BＢ]\s*[.．、:：)）].*$", re.DOTALL)
@@ -132,7 +133,9 @@ def as_plain_question(text: str) -> str:
     "explains" or "describes" something, and jieba cuts "一下子网" as "一下子 / 网". A student's
     "咱们国家" / "我们国家" is written Chinese's (and every set of notes') "我国".
     """
-    text = _OUR_COUNTRY.sub("我国", _BLANK.sub("", _MARKS.sub("", _OPTIONS.sub("", text)))).strip()
+    # "X是（ ）" / "X是____" asks what X is: the blank after 是 is the question's "什么".
+    text = _BLANK.sub("", _ASKED_BLANK.sub("是什么", _MARKS.sub("", _OPTIONS.sub("", text))))
+    text = _OUR_COUNTRY.sub("我国", text).strip()
     for counted, aspect in _COUNTED_ASPECT:
         text = counted.sub(aspect, text)
     definition = False
