@@ -51,8 +51,8 @@ def example_question(title: str) -> str | None:
     if title.endswith(_LIST_HEADS):
         return f"{title}有哪些？"
     pair = re.fullmatch(r"(.+?)与(.+)", title)
-    if pair:
-        return f"{pair.group(1)}和{pair.group(2)}有什么区别？"
+    if pair:  # "关系": such a heading may set out differences, a relation or an influence
+        return f"{pair.group(1)}和{pair.group(2)}是什么关系？"
     return f"请介绍一下{title}。"
 
 
