@@ -51,7 +51,7 @@ class _Marker:
     end: int  # end of the marker itself (title follows)
     under_point: bool = False  # sections only: inside the current numbered point
     line_heading: bool = False  # a whole "#" line: its title is the rest of the line
-    label: str | None = None  # a chapter's word (章, 讲), a 节 point's "第一节", a 节's section's "一、"
+    label: str | None = None  # a chapter's word (章, 讲), a 节 point's "第一节"
 
 
 class _Builder:
@@ -109,7 +109,6 @@ class _Builder:
         """"一、" / "1、" inside a 节: a section of it, labelled as the notes number it."""
         self._open("section", label, start, end)
         self.markers[-1].under_point = True
-        self.markers[-1].label = label
 
     def section_marker(self, label: str, start: int, end: int) -> bool:
         parts = label.split(".")
