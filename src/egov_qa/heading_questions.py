@@ -193,7 +193,7 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
     title_words, asked = set(content_words(top.point_title)), set(content_words(question))
     if not title_words or not title_words <= asked:
         return None
-    extra = asked - title_words
+    extra = asked - title_words - _OVERVIEW_WORDS  # "…需要把握哪几块": asks for the whole, names no part
     # "论述X对Y的影响" asks about a point headed "X与Y" as a whole: the relation is what it covers.
     relation = extra <= _PAIR_RELATION_WORDS and _PAIR_HEADING.match(top.point_title)
     # A word the point never uses cannot narrow the question to one of its parts ("…要遵循哪些原则").
@@ -207,7 +207,7 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
 _CHAPTER = re.compile(rf"第\s*([一二三四五六七八九十百零〇两\d]+)\s*{CHAPTER_WORD}")
 # What a question about a whole chapter may say besides "第N章" (generic, any course).
 _OVERVIEW_WORDS = frozenset(
-    "知识 知识点 重点 要点 考点 难点 掌握 需要 大纲 目录 概括 总结 内容 主要内容 部分 涉及 包括 包含 "
+    "知识 知识点 重点 要点 考点 难点 掌握 把握 需要 大纲 目录 概括 总结 内容 主要内容 部分 涉及 包括 包含 "
     "学习 复习 讲述 讲解".split()
 )
 
