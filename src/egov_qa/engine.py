@@ -74,6 +74,11 @@ def _number_ranges(numbers: list[int]) -> str:
     return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
+def _states_what(term: str | None, chunk: Chunk) -> bool:
+    """Does the unit say what ``term`` is, word for word ("电子政务的主体是…")?"""
+    return bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(chunk.text)) is not None
+
+
 class Engine:
     def __init__(self, settings: Settings, index: NotesIndex) -> None:
         self.settings = settings
@@ -96,8 +101,15 @@ class Engine:
 
     def relevance(self, question: str, history: Sequence[str] = ()) -> float:
         """The number compared with ``min_relevance`` (higher = more relevant)."""
-        queries = retrieval_queries(self._plain(question), [self._plain(h) for h in history])
+        queries = retrieval_queries(self._plain(question), [self._plain(h) for h in self._context(history)])
         return self.retriever.search(queries).relevance
+
+    def _context(self, history: Sequence[str]) -> list[str]:
+        """The earlier questions a follow-up is read against. One too long to be answered is no
+        context either (and embedding 20,000 characters sent to the API as "history" would hold
+        the engine for seconds); only the last ``HISTORY_TURNS`` count."""
+        limit = self.settings.max_question_chars
+        return [h for h in history if h and h.strip() and len(h) <= limit][-HISTORY_TURNS:]
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
@@ -115,9 +127,7 @@ class Engine:
         # with homophone typos put right.
         typed = to_simplified(question)
         question = self._corrected(typed)
-        # An earlier question too long to be answered is no context either (and embedding 20,000
-        # characters sent to the API as "history" would hold the engine for seconds).
-        history = [h for h in history if h and h.strip() and len(h) <= limit][-HISTORY_TURNS:]
+        history = self._context(history)
         talk = small_talk(question)
         if talk:
             answer = refusal(SMALL_TALK[talk].format(example=self._example()), 0.0)
@@ -200,9 +210,8 @@ class Engine:
         top, asked = result.hits[0].chunk, set(content_words(queries[0][0]))
         # …unless that unit says what the X of "X是什么" is, word for word ("电子政务的主体是什么？" and
         # a unit reading "电子政务的主体是政府机关": not "电子政务的核心", though Cilin puts 主体 with 核心).
-        term = defined_term(queries[0][0])
-        states_it = bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(top.text)) is not None
-        asks_other = not overview and not states_it and set(content_words(top.unit_title)) != asked
+        asks_other = (not overview and set(content_words(top.unit_title)) != asked
+                      and not _states_what(defined_term(queries[0][0]), top))
         reworded = reworded_heading_unit(queries[0][0], result) if answer.refused or asks_other else None
         if reworded and (answer.refused or reworded.hits[0].chunk is not top):
             answer = extractive_answer(question, reworded, -math.inf, self.multi_source)
