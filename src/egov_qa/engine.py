@@ -285,9 +285,9 @@ class Engine:
         return extractive_answer(item_asked, result, -math.inf, self.multi_source)
 
     def _missing_chapter(self, number: int) -> Answer | None:
-        if any(ch.number == number for o in self.notes.outlines for ch in o.chapters):
+        chapters = self.notes.chapters
+        if any(ch.number == number for ch in chapters):
             return None
-        chapters = [ch for o in self.notes.outlines for ch in o.chapters]
         have = "、".join(dict.fromkeys(ch.label for ch in chapters))
         word = chapters[0].word if chapters else "章"  # the notes' own 章 / 讲
         return refusal(NO_CHAPTER.format(asked=f"第{chinese_numeral(number)}{word}", chapters=have), 0.0)
@@ -306,7 +306,7 @@ class Engine:
         if missing:
             return missing
         result = self._retrieve(queries, lambda c: (c.chapter, c.point) == (location.chapter, location.point))
-        chapters = [ch for o in self.notes.outlines for ch in o.chapters if ch.number == location.chapter]
+        chapters = [ch for ch in self.notes.chapters if ch.number == location.chapter]
         numbers = sorted({p.number for ch in chapters for p in ch.points})
         if location.point is not None and not result.hits and numbers:
             return refusal(NO_POINT.format(chapter=chapters[0].label, point=location.point,

@@ -9,7 +9,7 @@ from .chunking import chunk_outline
 from .cleaning import clean_text
 from .config import Settings
 from .loading import RawDocument, load_corpus, load_file
-from .models import Chunk, Outline
+from .models import Chapter, Chunk, Outline
 from .outline import build_outline
 
 
@@ -19,6 +19,11 @@ class Notes:
 
     outlines: list[Outline]
     chunks: list[Chunk]
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        """Every file's chapters, in corpus order."""
+        return [chapter for outline in self.outlines for chapter in outline.chapters]
 
 
 def outline_document(document: RawDocument) -> Outline:
