@@ -388,6 +388,26 @@ def test_a_heading_named_word_for_word_comes_first(egov_engine):
     assert promote_heading_unit("电子政务规划的含义和步骤有哪些？", ranked).hits[0].chunk is longer
 
 
+def test_a_term_the_notes_only_compare_is_answered_from_the_comparison(egov_engine):
+    """The notes never say what 电子政府 is; their one place for it is the unit headed
+    电子政务与电子政府 (the model ranked units on 政府 first). A term some unit states ("X是…")
+    keeps the ranking."""
+    from egov_qa.heading_questions import promote_heading_unit
+    from egov_qa.retrieval import Hit, RetrievalResult
+
+    chunks = {c.unit_title: c for c in egov_engine.notes.chunks}
+    other, pair = chunks["电子政务与政府信息化"], chunks["电子政务与电子政府"]
+    ranked = RetrievalResult([Hit(other, 2.0), Hit(pair, 1.0)], relevance=1.5)
+    for question in ("什么是电子政府？", "电子政府是什么意思？"):
+        assert promote_heading_unit(question, ranked).hits[0].chunk is pair
+    # a retrieved unit says "电子政务是政府信息化的主要表现形式": the ranking stands
+    features = chunks["电子政务的特征"]
+    ranked = RetrievalResult([Hit(features, 3.0), Hit(pair, 2.0), Hit(other, 1.0)], relevance=1.5)
+    assert promote_heading_unit("什么是电子政务？", ranked).hits[0].chunk is features
+    answer = egov_engine.ask("名词解释：电子政府")
+    assert answer.citations[0].label == "第一章 · 5、电子政务与电子政府"
+
+
 def _engine_over(notes: str, root):
     from egov_qa.config import Settings
     from egov_qa.engine import Engine

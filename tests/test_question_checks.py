@@ -8,6 +8,7 @@ import pytest
 from egov_qa.definitions import DEFINITION_HEADS
 from egov_qa.question_checks import (
     DEFINITION_PHRASINGS,
+    compared_term_checks,
     definition_checks,
     list_item_checks,
     run_checks,
@@ -33,3 +34,9 @@ def test_the_engine_passes_the_definition_list_choice_and_case_checks(management
     for name in ("definition words", "list-item ordinal", "multiple choice", "case question"):
         passed, asked = results[name]
         assert asked and passed == asked, (name, results[name])
+
+
+def test_compared_term_checks_ask_about_terms_the_notes_only_compare(egov_engine):
+    questions = {c.question for c in compared_term_checks(egov_engine.notes.chunks)}
+    assert {"什么是电子政府？", "名词解释：办公自动化"} <= questions
+    assert not any("电子政务？" in q or "对策" in q for q in questions)  # defined; an aspect, not a term

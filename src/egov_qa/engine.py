@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 
@@ -48,6 +47,7 @@ from .heading_questions import (
     promote_heading_unit,
     reworded_heading_unit,
     sections_of,
+    states_what,
 )
 from .index import NotesIndex, open_index
 from .models import Answer, Chunk, chinese_numeral
@@ -55,7 +55,7 @@ from .notes import Notes
 from .reranking import load_reranker
 from .retrieval import Hit, HybridRetriever, RetrievalResult
 from .spelling import Speller
-from .text import as_plain_question, content_words, normalize, to_simplified
+from .text import as_plain_question, content_words, to_simplified
 
 MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
 # The turns a follow-up is read against: far more than any follow-up reaches back (the last three
@@ -72,11 +72,6 @@ def _number_ranges(numbers: list[int]) -> str:
         else:
             runs.append([n])
     return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
-
-
-def _states_what(term: str | None, chunk: Chunk) -> bool:
-    """Does the unit say what ``term`` is, word for word ("电子政务的主体是…")?"""
-    return bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(chunk.text)) is not None
 
 
 class Engine:
@@ -211,7 +206,7 @@ class Engine:
         # …unless that unit says what the X of "X是什么" is, word for word ("电子政务的主体是什么？" and
         # a unit reading "电子政务的主体是政府机关": not "电子政务的核心", though Cilin puts 主体 with 核心).
         asks_other = (not overview and set(content_words(top.unit_title)) != asked
-                      and not _states_what(defined_term(queries[0][0]), top))
+                      and not states_what(defined_term(queries[0][0]), top))
         reworded = reworded_heading_unit(queries[0][0], result) if answer.refused or asks_other else None
         if reworded and (answer.refused or reworded.hits[0].chunk is not top):
             answer = extractive_answer(question, reworded, -math.inf, self.multi_source)

@@ -94,6 +94,17 @@ def defining_lines(question: str, lines: list[str]) -> list[str]:
     return [line for line in lines if pattern.match(term_key(_ITEM_NUMBER.sub("", line)))]
 
 
+def states_what(term: str | None, chunk: Chunk) -> bool:
+    """Does the unit say what ``term`` is, word for word ("电子政务的主体是…")?"""
+    return bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(chunk.text)) is not None
+
+
+def pair_sides(title: str | None) -> set[str]:
+    """{X, Y} (matching keys) of a heading "X与Y" / "X与Y的区别", else none."""
+    match = _PAIR_HEADING.match(title or "")
+    return {term_key(match.group("a")), term_key(match.group("b"))} if match else set()
+
+
 def pair_asked(question: str) -> tuple[str, str] | None:
     """(X, Y) as written in a question that asks how X and Y differ or relate, else None."""
     match = _ASKS_PAIR.match(question.strip())
@@ -116,10 +127,7 @@ def _answers(question: str) -> Callable[[str], bool] | None:
         return defines
     pair = compared_pair(question)
     if pair is not None and len(pair) == 2:
-        def pairs(title: str) -> bool:
-            match = _PAIR_HEADING.match(title)
-            return bool(match) and frozenset((term_key(match.group("a")), term_key(match.group("b")))) == pair
-        return pairs
+        return lambda title: pair_sides(title) == pair
     return None
 
 
@@ -130,8 +138,13 @@ def promote_heading_unit(question: str, result: RetrievalResult) -> RetrievalRes
     fits = _answers(question)
     if fits is not None:
         tests.append(lambda c: fits(c.unit_title))
-    if defined_term(question):  # no heading defines X: a unit with a line of its own that does
+    term = defined_term(question)
+    if term:  # no heading defines X: a unit with a line of its own that does
         tests.append(lambda c: bool(defining_lines(question, c.body.split("\n"))))
+        # nor a line: the comparison whose heading names X ("电子政务与电子政府" for "什么是电子政府？",
+        # a term the notes only set against another), unless a unit says what X is in a sentence
+        if not any(states_what(term, hit.chunk) for hit in result.hits):
+            tests.append(lambda c: term in pair_sides(c.unit_title))
     asked = set(content_words(question))
     if asked:  # the question's topic is a heading, word for word ("概念结构有哪些？", not "概念结构设计")
         tests.append(lambda c: set(content_words(c.unit_title)) == asked)

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .answering import list_items
-from .definitions import DEFINITION_HEADING
-from .heading_questions import example_question
+from .definitions import DEFINITION_HEADING, term_key
+from .heading_questions import example_question, pair_sides, states_what
 from .models import Answer, Chunk
 from .synonyms import synonyms
 
 DEFINITION_PHRASINGS = ("{x}怎么定义", "{x}用一句话怎么定义？", "{x}到底是什么啊", "老师说的“{x}”是什么意思？",
                         "什么叫{x}？书上怎么定义的", "怎么给{x}下定义")
 ITEM_FOLLOW_UPS = (("那第二个呢？", 1), ("最后那个具体讲讲", -1), ("第三点是什么意思？", 2))
+COMPARED_TERM_PHRASINGS = ("什么是{x}？", "名词解释：{x}")
 OVERVIEW_PHRASINGS = ("{x}要遵循哪些？", "{x}需要把握哪几块？", "考试时{x}要背哪些？")
 _ASPECT_HEADING = re.compile(r"^(?P<topic>.{2,}?)的(?P<aspect>[\u4e00-\u9fff]{2})$")
 _ITEM_LEAD = re.compile(r"^[\s\d一二三四五六七八九十①-⑳()（）.、．)]+")
@@ -123,6 +124,25 @@ def overview_checks(chunks: list[Chunk]) -> list[Check]:
             for label, headings in points.items() if len(headings) >= 2 for p in OVERVIEW_PHRASINGS]
 
 
+def compared_term_checks(chunks: list[Chunk]) -> list[Check]:
+    """A term the notes only set against another (one heading "X与Y"; no heading defines X, no unit
+    says "X是…"), asked what it is: the comparison is cited."""
+    by_term: dict[str, set[str]] = {}
+    for title, unit in _single_units(chunks).items():
+        sides = pair_sides(title)
+        if any(re.search("[的、，]", side) for side in sides):  # "X的任务与原则": aspects, not terms
+            continue
+        for term in sides:
+            by_term.setdefault(term, set()).add(unit.label)
+    headed = {term_key(c.unit_title) for c in chunks if c.unit_title}
+    defined = {term_key(m.group("term")) for c in chunks if (m := DEFINITION_HEADING.match(c.unit_title or ""))}
+    return [Check(p.format(x=term), (), _cites(next(iter(labels))))
+            for term, labels in by_term.items()
+            if len(labels) == 1 and len(term) >= 2 and term not in headed | defined
+            and not any(states_what(term, c) for c in chunks)
+            for p in COMPARED_TERM_PHRASINGS]
+
+
 CHECKS: dict[str, Callable[[list[Chunk]], list[Check]]] = {
     "definition words": definition_checks,
     "list-item ordinal": list_item_checks,
@@ -130,6 +150,7 @@ CHECKS: dict[str, Callable[[list[Chunk]], list[Check]]] = {
     "case question": case_checks,
     "synonym heading": synonym_checks,
     "whole point": overview_checks,
+    "compared term": compared_term_checks,
 }
 
 
