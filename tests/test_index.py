@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import Counter
@@ -172,6 +173,21 @@ def test_stale_when_the_parser_changes(tiny, monkeypatch):
     build_index(tiny, progress=False)
     real = index_mod.load_notes
     monkeypatch.setattr(index_mod, "load_notes", lambda s: Notes(real(s).outlines, real(s).chunks[:2]))
+    status = index_status(tiny)
+    assert status.state is IndexState.STALE and "parser changed" in status.reason
+
+
+def test_stale_when_the_parser_changes_a_chunks_text_only(tiny, monkeypatch):
+    """Same chunk ids (source, label, position), other text: the stored vectors embed the old text."""
+    build_index(tiny, progress=False)
+    real = index_mod.load_notes
+
+    def retyped(settings):
+        notes = real(settings)
+        first = dataclasses.replace(notes.chunks[0], body=notes.chunks[0].body + "\n1另起一行")
+        return Notes(notes.outlines, [first, *notes.chunks[1:]])
+
+    monkeypatch.setattr(index_mod, "load_notes", retyped)
     status = index_status(tiny)
     assert status.state is IndexState.STALE and "parser changed" in status.reason
 

@@ -242,8 +242,9 @@ def _check(settings: Settings, deep: bool = True) -> _Checked:
     if not deep:
         return _Checked(status(IndexState.OK), None, collection, pieces)
     notes = load_notes(settings)
-    if set(collection.get(include=[])["ids"]) != {c.id for c in notes.chunks}:
-        # Same files and settings, other chunks: the notes parser itself changed.
+    stored = collection.get(include=["documents"])
+    if dict(zip(stored["ids"], stored["documents"], strict=True)) != {c.id: c.text for c in notes.chunks}:
+        # Same files and settings, other chunks or other text in them: the notes parser itself changed.
         return _Checked(status(IndexState.STALE, "stored chunks differ from the parsed notes (parser changed)"))
     return _Checked(status(IndexState.OK), notes, collection, pieces)
 
