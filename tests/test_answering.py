@@ -80,6 +80,25 @@ def test_long_unit_is_trimmed_to_the_relevant_sentences():
     assert all(q in chunk.text for q in answer.quotes)
 
 
+def test_a_list_the_question_names_is_quoted_whole_in_a_long_unit():
+    """The list that covers most of the question wins over a longer list that shares its topic
+    words ("我国电子政务建设" is in both leads; only the problems list has the quoted item)."""
+    traits = "".join(f"\n{i}我国电子政务建设的第{i}个特点是发展很快,各地都在推进相关的电子政务建设工作,成效明显。"
+                     for i in range(1, 7))
+    problems = "".join(f"\n{i}{p}" for i, p in enumerate(
+        ["认识不到位", "“重电子、轻政务”现象比较明显", "对内应用多,对外应用少", "部门间缺乏合作"], start=1))
+    body = "1).我国电子政务建设的特点" + traits + "\n2).我国电子政务建设存在的问题" + problems + traits
+    chunk = make_chunk(6, "我国电子政务建设现状", body)
+    answer = extractive_answer("除了“重电子、轻政务”，我国电子政务建设还有哪些毛病？", result(chunk), 0.01, False)
+    assert "2).我国电子政务建设存在的问题" in answer.quotes
+    assert all(f"{i}{p}" in answer.quotes for i, p in [(1, "认识不到位"), (4, "部门间缺乏合作")])
+
+
+def test_ordinal_followup_counts_the_items_of_a_bare_numbered_list():
+    chunk = make_chunk(3, "电子政务的理解要点", "1电子政务的主体是政府机关\n2电子政务的客体是政务\n3电子仅仅是手段")
+    assert extractive_answer("那第二个呢？", result(chunk), 0.01, False).quotes == ["2电子政务的客体是政务"]
+
+
 def test_multi_source_labels_name_the_file():
     mis = make_chunk(2, "诺兰模型", "初装、蔓延、控制、集成、数据管理、成熟。", source="管理信息系统.md")
     answer = extractive_answer("诺兰模型有哪几个阶段？", result(mis, FUNCTIONS), 0.01, True)

@@ -10,12 +10,13 @@ a point asked about as a whole is answered with its sections' headings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .chat import LAST, ordinal
 from .chunking import point_label, quotable_pieces, section_label
 from .heading_questions import defining_lines, example_question
 from .models import Answer, Chapter, Chunk, Citation, Passage, Point
-from .numbering import SUB_ITEM
+from .numbering import is_item, item_marker
 from .retrieval import Hit, RetrievalResult
 from .text import bigrams, keywords
 
@@ -59,7 +60,7 @@ def citation_for(chunk: Chunk, multi_source: bool) -> Citation:
 
 def list_items(chunk: Chunk) -> list[str]:
     """The unit's numbered sub-items, as quoted ("第二条" picks from these)."""
-    return [p for p in quotable_pieces(chunk) if SUB_ITEM.match(p)]
+    return [p for p in quotable_pieces(chunk) if is_item(p)]
 
 
 def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
@@ -67,7 +68,7 @@ def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     n = ordinal(question)
     if n is None:
         return None
-    items = [p for p in pieces if SUB_ITEM.match(p)]
+    items = [p for p in pieces if is_item(p)]
     if n == LAST:
         return items[-1:] or None
     if 0 < n <= len(items):
@@ -77,6 +78,30 @@ def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     # Every "二是…/第二是…" clause: a unit may hold more than one enumeration.
     clauses = [m.group() for piece in pieces for m in said.finditer(piece)]
     return clauses or None
+
+
+def _list_around(pieces: list[str], i: int) -> range:
+    """The list piece ``i`` belongs to: the run of items numbered like it from its item 1 on, with
+    the line that leads into them; for a lead-in line, the items that follow it."""
+    markers = [item_marker(p) for p in pieces]
+    style = markers[i][0] if markers[i] else None
+    after = markers[i + 1] if i + 1 < len(pieces) else None
+    if after is not None and after[0] != style:  # "4).存在的问题" followed by "1…", "2…": a lead-in
+        first, style = i + 1, after[0]
+    elif style is None:
+        return range(0)
+    else:
+        first = i
+
+    def same_list(j: int) -> bool:
+        return markers[j] is not None and markers[j][0] == style
+
+    last = first
+    while first > 0 and markers[first][1] != 1 and same_list(first - 1):
+        first -= 1
+    while last + 1 < len(pieces) and same_list(last + 1) and markers[last + 1][1] != 1:
+        last += 1
+    return range(max(first - 1, 0), last + 1)
 
 
 def _select(question: str, chunk: Chunk) -> list[str]:
@@ -90,11 +115,26 @@ def _select(question: str, chunk: Chunk) -> list[str]:
     if sum(len(p) for p in pieces) <= ANSWER_BUDGET:
         return pieces
     grams, words = bigrams(question), set(keywords(question))
-    scores = [len(grams & bigrams(p)) + 2 * len(words & set(keywords(p))) for p in pieces]
+
+    def covered(indices: range) -> int:
+        """How much of the question the pieces say between them (a list answers as a whole)."""
+        said = [pieces[i] for i in indices]
+        return (len(grams & set().union(*map(bigrams, said)))
+                + 2 * len(words & set().union(*(keywords(p) for p in said))))
+
+    scores = [covered(range(i, i + 1)) for i in range(len(pieces))]
     best = max(range(len(pieces)), key=lambda i: scores[i])
+    lists = {tuple(_list_around(pieces, i)) for i in range(len(pieces))} - {()}
+    anchor = max(lists, key=lambda r: covered(range(r[0], r[-1] + 1)), default=())
+    if anchor and covered(range(anchor[0], anchor[-1] + 1)) > scores[best]:
+        best = max(anchor, key=lambda i: scores[i])
     chosen, used = {best}, len(pieces[best])
-    # Grow around the best piece, preferring the pieces that follow it (a list under its lead-in).
-    for i in sorted(range(len(pieces)), key=lambda i: (-scores[i], abs(i - best - 0.5))):
+    # Grow with the list the best piece is an item of (or leads into), then the best-scored pieces
+    # around it, preferring the ones that follow it (a list under its lead-in).
+    def nearest(indices: Iterable[int]) -> list[int]:
+        return sorted(indices, key=lambda i: (-scores[i], abs(i - best - 0.5)))
+
+    for i in [*nearest(_list_around(pieces, best)), *nearest(range(len(pieces)))]:
         if i not in chosen and used + len(pieces[i]) <= ANSWER_BUDGET:
             chosen.add(i)
             used += len(pieces[i])

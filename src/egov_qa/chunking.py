@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import pairwise
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from .cleaning import squeeze_spaces
 from .models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
-from .numbering import SUB_ITEM
+from .numbering import SUB_ITEM, bare_item_starts, is_item
 from .text import sentences
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
@@ -30,7 +31,7 @@ def quotable_pieces(chunk: Chunk) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        if SUB_ITEM.match(line) or len(line) <= PIECE_MAX_CHARS:
+        if is_item(line) or len(line) <= PIECE_MAX_CHARS:
             pieces.append(line)
         else:
             pieces.extend(sentences(line))
@@ -72,6 +73,8 @@ def format_body(text: str) -> str:
     """
     # A title cut at "：" leaves the colon in front of the body ("核心: eMPA…" → "eMPA…").
     body = squeeze_spaces(re.sub(r"\s*\n\s*", "", text)).strip().lstrip(":：,，;；、").strip()
+    cuts = [0, *bare_item_starts(body), len(body)]
+    body = "\n".join(body[a:b] for a, b in pairwise(cuts) if body[a:b])
     return SUB_ITEM.sub(lambda m: "\n" + m.group(), body).strip()
 
 

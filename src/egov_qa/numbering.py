@@ -39,3 +39,45 @@ def parse_number(text: str) -> int:
         else:
             raise ValueError(f"not a number: {text!r}")
     return total + current
+
+
+# A scraped page loses the line breaks of a plain "1…2…3…" list ("1电子政务的主体是政府机关2电子政务的核心…"):
+# a bare number right before a word, not part of a number, a code or a count ("3个", "第2章", "图1").
+_BARE_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9.．%％/:：\-第图表])(\d{1,2})"
+    r"(?=[\u4e00-\u9fff“\"《(（])(?![个种年月日天周次项条点层类倍章节届岁元万亿千百十])"
+)
+MIN_BARE_RUN = 3  # "1…2…" alone is too often two counts; three in a row is a list
+
+
+def bare_item_starts(text: str) -> list[int]:
+    """Where the items of runs of bare numbers 1, 2, 3 … (at least ``MIN_BARE_RUN``) begin."""
+    starts: list[int] = []
+    run: list[int] = []
+    for match in _BARE_NUMBER.finditer(text):
+        number = int(match.group(1))
+        if number == 1:
+            starts += run if len(run) >= MIN_BARE_RUN else []
+            run = [match.start()]
+        elif run and number == len(run) + 1:
+            run.append(match.start())
+    return starts + (run if len(run) >= MIN_BARE_RUN else [])
+
+
+def item_marker(line: str) -> tuple[str, int] | None:
+    """How a line of a unit's body (as ``format_body`` lays it out) numbers its list item, and its
+    number: ("N)", 2) for "2 )", ("(N)", 3) for "（三）", ("C", 1) for ①, ("N", 4) for a bare "4";
+    None for a line that is no item."""
+    match = SUB_ITEM.match(line) or _BARE_NUMBER.match(line)
+    if match is None:
+        return None
+    marker = match.group().replace(" ", "")
+    if marker[0] in CIRCLED:
+        return "C", CIRCLED.index(marker[0]) + 1
+    number = re.search(r"\d+|[一二三四五六七八九十]+|[a-h]", marker).group()
+    value = ord(number) - ord("a") + 1 if number.isalpha() and number.isascii() else parse_number(number)
+    return marker.replace(number, "N", 1), value
+
+
+def is_item(line: str) -> bool:
+    return item_marker(line) is not None
