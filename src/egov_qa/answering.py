@@ -80,12 +80,12 @@ def _ordinal_item(question: str, pieces: list[str]) -> list[str] | None:
     return clauses or None
 
 
-def _list_around(pieces: list[str], i: int) -> range:
-    """The list piece ``i`` belongs to: the run of items numbered like it from its item 1 on, with
-    the line that leads into them; for a lead-in line, the items that follow it."""
-    markers = [item_marker(p) for p in pieces]
+def _list_around(markers: list[tuple[str, int] | None], i: int) -> range:
+    """The list piece ``i`` belongs to (``markers``: each piece's ``item_marker``): the run of items
+    numbered like it from its item 1 on, with the line that leads into them; for a lead-in line,
+    the items that follow it."""
     style = markers[i][0] if markers[i] else None
-    after = markers[i + 1] if i + 1 < len(pieces) else None
+    after = markers[i + 1] if i + 1 < len(markers) else None
     if after is not None and after[0] != style:  # "4).存在的问题" followed by "1…", "2…": a lead-in
         first, style = i + 1, after[0]
     elif style is None:
@@ -99,7 +99,7 @@ def _list_around(pieces: list[str], i: int) -> range:
     last = first
     while first > 0 and markers[first][1] != 1 and same_list(first - 1):
         first -= 1
-    while last + 1 < len(pieces) and same_list(last + 1) and markers[last + 1][1] != 1:
+    while last + 1 < len(markers) and same_list(last + 1) and markers[last + 1][1] != 1:
         last += 1
     return range(max(first - 1, 0), last + 1)
 
@@ -124,7 +124,8 @@ def _select(question: str, chunk: Chunk) -> list[str]:
 
     scores = [covered(range(i, i + 1)) for i in range(len(pieces))]
     best = max(range(len(pieces)), key=lambda i: scores[i])
-    lists = {tuple(_list_around(pieces, i)) for i in range(len(pieces))} - {()}
+    markers = [item_marker(p) for p in pieces]
+    lists = {tuple(_list_around(markers, i)) for i in range(len(pieces))} - {()}
     anchor = max(lists, key=lambda r: covered(range(r[0], r[-1] + 1)), default=())
     if anchor and covered(range(anchor[0], anchor[-1] + 1)) > scores[best]:
         best = max(anchor, key=lambda i: scores[i])
@@ -134,7 +135,7 @@ def _select(question: str, chunk: Chunk) -> list[str]:
     def nearest(indices: Iterable[int]) -> list[int]:
         return sorted(indices, key=lambda i: (-scores[i], abs(i - best - 0.5)))
 
-    for i in [*nearest(_list_around(pieces, best)), *nearest(range(len(pieces)))]:
+    for i in [*nearest(_list_around(markers, best)), *nearest(range(len(pieces)))]:
         if i not in chosen and used + len(pieces[i]) <= ANSWER_BUDGET:
             chosen.add(i)
             used += len(pieces[i])

@@ -47,6 +47,7 @@ _BARE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.．%％/:：\-第图表])(\d{1,2})"
     r"(?=[\u4e00-\u9fff“\"《(（])(?![个种年月日天周次项条点层类倍章节届岁元万亿千百十])"
 )
+_HALF_WIDTH_PARENS = str.maketrans("（）", "()")
 MIN_BARE_RUN = 3  # "1…2…" alone is too often two counts; three in a row is a list
 
 
@@ -66,12 +67,12 @@ def bare_item_starts(text: str) -> list[int]:
 
 def item_marker(line: str) -> tuple[str, int] | None:
     """How a line of a unit's body (as ``format_body`` lays it out) numbers its list item, and its
-    number: ("N)", 2) for "2 )", ("(N)", 3) for "（三）", ("C", 1) for ①, ("N", 4) for a bare "4";
+    number: ("N)", 2) for "2 )", ("(N)", 3) for "（三）" and "(3)", ("C", 1) for ①, ("N", 4) for a bare "4";
     None for a line that is no item."""
     match = SUB_ITEM.match(line) or _BARE_NUMBER.match(line)
     if match is None:
         return None
-    marker = match.group().replace(" ", "")
+    marker = match.group().replace(" ", "").translate(_HALF_WIDTH_PARENS)  # "(1)" and "（2）" are one list
     if marker[0] in CIRCLED:
         return "C", CIRCLED.index(marker[0]) + 1
     number = re.search(r"\d+|[一二三四五六七八九十]+|[a-h]", marker).group()
