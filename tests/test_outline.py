@@ -198,6 +198,32 @@ def test_jie_are_points_and_their_numbered_parts_sections():
     assert "第二章 · 第二节 行政环境的特点 › 二、约束性" in chunk_labels
 
 
+PAREN_NOTES = ("公共政策学复习提纲\n一、公共政策概述\n（一）公共政策的含义\n公共政策是政府为解决公共问题而制定的行为准则。\n"
+               "（二）公共政策的特征\n1.政治性：反映统治阶级的意志。\n2.公共性：以公共利益为目标。\n"
+               "二、公共政策的制定\n（一）政策问题的确认\n政策问题是进入政府议程的社会问题。\n"
+               "（二）政策方案的规划\n确定目标、设计方案。\n"
+               "三、公共政策的执行\n（一）行政手段：命令、指示；\n（二）法律手段：法律、法规。\n")
+PAREN_OUTLINE = [(1, None, [
+    (1, "公共政策概述", [("（一）", "公共政策的含义"), ("（二）", "公共政策的特征")]),
+    (2, "公共政策的制定", [("（一）", "政策问题的确认"), ("（二）", "政策方案的规划")]),
+    (3, "公共政策的执行", []),  # "（一）行政手段：命令、指示；" has its text on its line: an item
+])]
+
+
+def test_parenthesised_numerals_heading_lines_are_sections_of_their_point():
+    """一、 / （一） on lines of their own, as Word outlines and typed revision notes number them: the
+    （一） are sections of the 一、 ("第一章 · 一、公共政策概述 › （一）公共政策的含义"). As "## 一、" /
+    "### （一）" Markdown the same; before, each "### （一）" was read as a point of its own, and the
+    二、 after them, numbered lower, was dropped."""
+    assert _titles(PAREN_NOTES) == PAREN_OUTLINE
+    markdown = re.sub(r"^(（[一二]）[^：\n]*)$", r"### \1", re.sub(r"^([一二三]、)", r"## \1", PAREN_NOTES,
+                                                                  flags=re.MULTILINE), flags=re.MULTILINE)
+    assert "### （一）公共政策的含义" in markdown and "### （一）行政手段" not in markdown
+    assert [chapter[2] for chapter in _titles(markdown, markdown=True)] == [PAREN_OUTLINE[0][2]]
+    labels = [c.label for c in chunk_document(build_outline(PAREN_NOTES, source="t.txt"), Settings())]
+    assert "第一章 · 一、公共政策概述 › （一）公共政策的含义" in labels
+
+
 LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
                  "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
 

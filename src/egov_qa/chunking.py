@@ -51,8 +51,8 @@ def point_label(point: Point) -> str:
 
 
 def section_label(section: Section) -> str:
-    """"1.3.2 标题", or "一、标题" for a section numbered like a point (inside a 第N节)."""
-    gap = "" if section.label.endswith("、") else " "
+    """"1.3.2 标题", or "一、标题" for a section numbered like a point (inside a 第N节), "（一）标题"."""
+    gap = "" if section.label.endswith(("、", "）")) else " "
     return f"{section.label}{gap}{section.title}".strip()
 
 

@@ -30,16 +30,24 @@ from .headings import HeadingSplit, is_word, split_heading
 from .models import Chapter, Outline, Point, Section
 from .numbering import CHAPTER_WORD, CN_NUMERAL, parse_number
 
+_PAREN_NUMERAL = "[一二三四五六七八九十]{1,3}"  # "（一）" … "（十二）"
+
 _MARKER = re.compile(
     rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*(?P<chword>{CHAPTER_WORD}))"
     rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节)(?![课次])"
     r"|(?P<section>(?<![\d.．])(?P<sec>\d{1,2}[.．]\d{1,2}(?:[.．]\d{1,2})?)(?![\d.．])"
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
     r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
+    rf"|(?P<paren>[（(]\s*(?P<parnum>{_PAREN_NUMERAL})\s*[)）])"
 )
 _CN_POINT = re.compile(r"[#\s]*([一二三四五六七八九十]{1,3})\s*、")
 _TITLE_LEAD = "：:、，,.．-—– "  # separators some notes put between a number and its title
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
+# A "（一）" that opens a short line of its own heads a part of its point ("（一）公共政策的含义");
+# one followed by text on its line is a list item ("（一）计划：确定组织的目标…；").
+PAREN_HEADING_MAX_CHARS = 30
+_SENTENCE_PUNCTUATION = re.compile(r"[，,。；;：:！？!?]")
+_PAREN = re.compile(rf"[（(]\s*{_PAREN_NUMERAL}\s*[)）]")
 _LINE_POINT = re.compile(r"^[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*、", re.MULTILINE)
 
 
@@ -66,10 +74,13 @@ class _Builder:
         self.in_point = False
         self.dot_run: int | None = None  # last number of a running "1. 2. 3." list
         self.last_jie: int | None = None  # the chapter's last 第N节: its 一、 二、 are that 节's sections
+        self.last_paren = 0  # the current point's last （N） heading
 
     def _open(self, kind: str, number: int | str, start: int, end: int) -> None:
         self.markers.append(_Marker(kind, number, start, end))
         self.dot_run = None
+        if kind != "section":
+            self.last_paren = 0
 
     def chapter_marker(self, number: int, start: int, end: int, word: str = "章") -> bool:
         first = not self.explicit_chapter and number == 1 and self.last_point is None
@@ -110,6 +121,15 @@ class _Builder:
         self._open("section", label, start, end)
         self.markers[-1].under_point = True
 
+    def paren_marker(self, number: int, label: str, start: int, end: int) -> bool:
+        """"（一）" heading a part of the current point: a section of it, numbered on from the last."""
+        if not self.in_point or number != self.last_paren + 1:
+            return False
+        self.last_paren = number
+        self._open("section", label, start, end)
+        self.markers[-1].under_point = True
+        return True
+
     def section_marker(self, label: str, start: int, end: int) -> bool:
         parts = label.split(".")
         if int(parts[0]) != self.chapter:
@@ -128,6 +148,23 @@ def _in_word(text: str, m: re.Match[str]) -> bool:
     """A Chinese numeral that ends a word ("统一、" "之一、" "第二、"), not a point number."""
     i = m.start("pnum")
     return any(is_word(text[i - k:i + 1]) for k in (1, 2) if i - k >= 0)
+
+
+def _heads_line(text: str, m: re.Match[str]) -> bool:
+    """Does the marker open a short line of its own with no sentence punctuation, with text of its
+    own below it (a heading; "（一）计划\n（二）组织\n…" is a list)?"""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[m.end():line_end].strip()
+    below = text[line_end:].lstrip()
+    return (not text[line_start:m.start()].strip() and 0 < len(rest) <= PAREN_HEADING_MAX_CHARS
+            and not _SENTENCE_PUNCTUATION.search(rest) and bool(below) and not _PAREN.match(below))
+
+
+def _paren_label(m: re.Match[str]) -> str:
+    """"( 一 )" / "（一）" → "（一）"."""
+    return f"（{m.group('parnum')}）"
 
 
 def _compact(marker: str) -> str:
@@ -197,6 +234,9 @@ def _scan(text: str) -> list[_Marker]:
         elif m.group("section"):
             if _section_label(m) not in stray:
                 builder.section_marker(_section_label(m), m.start(), m.end())
+        elif m.group("paren"):
+            if _heads_line(text, m):
+                builder.paren_marker(parse_number(m.group("parnum")), _paren_label(m), m.start(), m.end())
         else:
             sep = m.group("psep")
             number = m.group("pnum")
@@ -230,6 +270,11 @@ def _scan_markdown(text: str) -> list[_Marker]:
             continue
         content_start = m.start(2)
         inner = _MARKER.match(m.group(2))
+        if inner is not None and inner.group("paren"):
+            # "### （一）…" under "## 一、…"; elsewhere such a heading is read as before, unnumbered
+            accepted = builder.paren_marker(parse_number(inner.group("parnum")), _paren_label(inner), m.start(),
+                                            content_start + inner.end())
+            inner = None if not accepted else inner
         if inner is None:
             level = len(m.group(1))
             if level == 1 and not numbered_chapters and m.group(2).strip():
@@ -244,6 +289,8 @@ def _scan_markdown(text: str) -> list[_Marker]:
                 builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end, inner.group("chword"))
             elif inner.group("jie"):
                 builder.jie_marker(parse_number(inner.group("jnum")), _compact(inner.group("jie")), m.start(), end)
+            elif inner.group("paren"):
+                pass  # accepted above
             elif inner.group("section"):
                 builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
             elif builder.last_jie is not None and inner.group("psep") == "、":
