@@ -10,6 +10,7 @@ The gold outline (``<name>_outline.json``) is read off the Markdown headings.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,34 @@ def test_decimals_are_no_sections():
 ])
 def test_run_on_titles(text, title):
     assert _first_title(text) == title
+
+
+def _retyped_with_parenthesised_sections(markdown: str) -> str:
+    """The course's Markdown typed as plain notes: 第N章 lines, points "一、…", sections "（一）…"."""
+    from egov_qa.models import chinese_numeral
+
+    lines, section = [], 0
+    for line in markdown.split("\n"):
+        if point := re.match(r"^## (\d+)、\s*(.*)$", line):
+            section = 0
+            lines.append(f"{chinese_numeral(int(point.group(1)))}、{point.group(2)}")
+        elif heading := re.match(r"^### \d+\.\d+\.\d+\s*(.*)$", line):
+            section += 1
+            lines.append(f"（{chinese_numeral(section)}）{heading.group(1)}")
+        else:
+            lines.append(re.sub(r"^(#+|-) ", "", line))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", COURSES)
+def test_notes_numbered_with_parenthesised_sections_keep_their_sections(name):
+    """Each course re-typed 一、 / （一）: every gold section comes back under its point, by title."""
+    retyped = _retyped_with_parenthesised_sections((DATA / f"{name}.md").read_text(encoding="utf-8"))
+    outline = build_outline(retyped, source=f"{name}.txt")
+    got = {(c.number, p.number, s.title) for c in outline.chapters for p in c.points for s in p.sections}
+    gold = _gold(name)
+    want = {(c["chapter"], p["point"], s["title"])
+            for c in gold["chapters"] for p in c["points"] if p["point"] for s in p.get("sections", [])}
+    assert want and want <= got
+    assert {(c.number, p.number) for c in outline.chapters for p in c.points} == {
+        (c["chapter"], p["point"]) for c in gold["chapters"] for p in c["points"] if p["point"]}
