@@ -224,6 +224,22 @@ def test_parenthesised_numerals_heading_lines_are_sections_of_their_point():
     assert "第一章 · 一、公共政策概述 › （一）公共政策的含义" in labels
 
 
+DIGIT_PART_NOTES = ("一、行政管理概述\n1、行政管理的含义\n行政管理是国家行政机关对社会公共事务的管理。\n"
+                    "2、行政管理的特点\n（1）政治性；（2）社会性。\n二、行政职能\n1、政治职能\n2、经济职能\n"
+                    "三、行政职能的转变\n1、转变的方向\n从管制型向服务型转变。\n")
+
+
+def test_arabic_numbered_heading_lines_under_chinese_numeral_points_are_sections():
+    """一、 / 1、 on lines of their own: the 1、 with text below are sections ("一、行政管理概述 › 1、行政管理的
+    含义"); a run of bare "1、政治职能 / 2、经济职能" lines is a list. The same as "## 一、" / "### 1、"."""
+    expected = [(1, None, [(1, "行政管理概述", [("1、", "行政管理的含义"), ("2、", "行政管理的特点")]),
+                           (2, "行政职能", []), (3, "行政职能的转变", [("1、", "转变的方向")])])]
+    assert _titles(DIGIT_PART_NOTES) == expected
+    markdown = re.sub(r"^(1、行政管理的含义|2、行政管理的特点|1、转变的方向)$", r"### \1",
+                      re.sub(r"^([一二三]、)", r"## \1", DIGIT_PART_NOTES, flags=re.MULTILINE), flags=re.MULTILINE)
+    assert _titles(markdown, markdown=True) == expected
+
+
 LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
                  "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
 

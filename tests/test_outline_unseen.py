@@ -112,8 +112,9 @@ def test_run_on_titles(text, title):
     assert _first_title(text) == title
 
 
-def _retyped_with_parenthesised_sections(markdown: str) -> str:
-    """The course's Markdown typed as plain notes: 第N章 lines, points "一、…", sections "（一）…"."""
+def _retyped(markdown: str, section_number) -> str:
+    """The course's Markdown typed as plain notes: 第N章 lines, points "一、…", sections numbered by
+    ``section_number`` (1 → "（一）" or "1、")."""
     from egov_qa.models import chinese_numeral
 
     lines, section = [], 0
@@ -123,16 +124,20 @@ def _retyped_with_parenthesised_sections(markdown: str) -> str:
             lines.append(f"{chinese_numeral(int(point.group(1)))}、{point.group(2)}")
         elif heading := re.match(r"^### \d+\.\d+\.\d+\s*(.*)$", line):
             section += 1
-            lines.append(f"（{chinese_numeral(section)}）{heading.group(1)}")
+            lines.append(f"{section_number(section)}{heading.group(1)}")
         else:
             lines.append(re.sub(r"^(#+|-) ", "", line))
     return "\n".join(lines)
 
 
 @pytest.mark.parametrize("name", COURSES)
-def test_notes_numbered_with_parenthesised_sections_keep_their_sections(name):
-    """Each course re-typed 一、 / （一）: every gold section comes back under its point, by title."""
-    retyped = _retyped_with_parenthesised_sections((DATA / f"{name}.md").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("style", ["（一）", "1、"])
+def test_notes_numbered_one_two_then_parts_keep_their_sections(name, style):
+    """Each course re-typed 一、 / （一） or 一、 / 1、: every gold section comes back under its point."""
+    from egov_qa.models import chinese_numeral
+
+    number = (lambda n: f"（{chinese_numeral(n)}）") if style == "（一）" else (lambda n: f"{n}、")
+    retyped = _retyped((DATA / f"{name}.md").read_text(encoding="utf-8"), number)
     outline = build_outline(retyped, source=f"{name}.txt")
     got = {(c.number, p.number, s.title) for c in outline.chapters for p in c.points for s in p.sections}
     gold = _gold(name)

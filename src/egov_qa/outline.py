@@ -48,6 +48,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
 PAREN_HEADING_MAX_CHARS = 30
 _SENTENCE_PUNCTUATION = re.compile(r"[，,。；;：:！？!?]")
 _PAREN = re.compile(rf"[（(]\s*{_PAREN_NUMERAL}\s*[)）]")
+_DIGIT_PART = re.compile(r"\d{1,2}\s*、")
 _LINE_POINT = re.compile(r"^[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*、", re.MULTILINE)
 
 
@@ -74,13 +75,14 @@ class _Builder:
         self.in_point = False
         self.dot_run: int | None = None  # last number of a running "1. 2. 3." list
         self.last_jie: int | None = None  # the chapter's last 第N节: its 一、 二、 are that 节's sections
-        self.last_paren = 0  # the current point's last （N） heading
+        self.part_style: str | None = None  # how the current point numbers its parts: "（）" or "、"
+        self.last_part = 0  # and its last part's number
 
     def _open(self, kind: str, number: int | str, start: int, end: int) -> None:
         self.markers.append(_Marker(kind, number, start, end))
         self.dot_run = None
         if kind != "section":
-            self.last_paren = 0
+            self.part_style, self.last_part = None, 0
 
     def chapter_marker(self, number: int, start: int, end: int, word: str = "章") -> bool:
         first = not self.explicit_chapter and number == 1 and self.last_point is None
@@ -121,11 +123,13 @@ class _Builder:
         self._open("section", label, start, end)
         self.markers[-1].under_point = True
 
-    def paren_marker(self, number: int, label: str, start: int, end: int) -> bool:
-        """"（一）" heading a part of the current point: a section of it, numbered on from the last."""
-        if not self.in_point or number != self.last_paren + 1:
+    def part_marker(self, style: str, number: int, label: str, start: int, end: int) -> bool:
+        """"（一）" (or "1、" under "一、") heading a part of the current point: a section of it,
+        numbered on from the point's last part, all its parts numbered alike."""
+        if (not self.in_point or self.last_jie is not None  # in a 节, its 一、 are the sections
+                or self.part_style not in (None, style) or number != self.last_part + 1):
             return False
-        self.last_paren = number
+        self.part_style, self.last_part = style, number
         self._open("section", label, start, end)
         self.markers[-1].under_point = True
         return True
@@ -150,16 +154,16 @@ def _in_word(text: str, m: re.Match[str]) -> bool:
     return any(is_word(text[i - k:i + 1]) for k in (1, 2) if i - k >= 0)
 
 
-def _heads_line(text: str, m: re.Match[str]) -> bool:
+def _heads_line(text: str, m: re.Match[str], sibling: re.Pattern[str]) -> bool:
     """Does the marker open a short line of its own with no sentence punctuation, with text of its
-    own below it (a heading; "（一）计划\n（二）组织\n…" is a list)?"""
+    own below it, not a ``sibling`` marker (a heading; "（一）计划\n（二）组织\n…" is a list)?"""
     line_start = text.rfind("\n", 0, m.start()) + 1
     line_end = text.find("\n", m.end())
     line_end = len(text) if line_end < 0 else line_end
     rest = text[m.end():line_end].strip()
     below = text[line_end:].lstrip()
     return (not text[line_start:m.start()].strip() and 0 < len(rest) <= PAREN_HEADING_MAX_CHARS
-            and not _SENTENCE_PUNCTUATION.search(rest) and bool(below) and not _PAREN.match(below))
+            and not _SENTENCE_PUNCTUATION.search(rest) and bool(below) and not sibling.match(below))
 
 
 def _paren_label(m: re.Match[str]) -> str:
@@ -235,14 +239,17 @@ def _scan(text: str) -> list[_Marker]:
             if _section_label(m) not in stray:
                 builder.section_marker(_section_label(m), m.start(), m.end())
         elif m.group("paren"):
-            if _heads_line(text, m):
-                builder.paren_marker(parse_number(m.group("parnum")), _paren_label(m), m.start(), m.end())
+            if _heads_line(text, m, _PAREN):
+                builder.part_marker("（）", parse_number(m.group("parnum")), _paren_label(m), m.start(), m.end())
         else:
             sep = m.group("psep")
             number = m.group("pnum")
             if sep != "、" and not number.isdigit():
                 continue
             if number.isdigit() and builder.chapter in cn_chapters:
+                # under "一、": a "1、" heading a line of its own is a part of it, else a list item
+                if sep == "、" and _heads_line(text, m, _DIGIT_PART):
+                    builder.part_marker("、", int(number), f"{number}、", m.start(), m.end())
                 continue
             if builder.last_jie is not None:  # inside a 节: "一、" is a section, "1." an item
                 if sep == "、":
@@ -264,19 +271,22 @@ def _scan_markdown(text: str) -> list[_Marker]:
     events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, True) for m in headings]
     if not any(len(m.group(1)) > 1 for m in headings):
         events += [(m.start(), m, False) for m in _LINE_POINT.finditer(text)]
+    cn_point_level: int | None = None  # heading level of the current "一、" point
     for _, m, is_heading in sorted(events, key=lambda e: e[0]):
         if not is_heading:
             builder.point_marker(parse_number(m.group(1)), False, m.start(), m.end())
             continue
         content_start = m.start(2)
+        level = len(m.group(1))
         inner = _MARKER.match(m.group(2))
-        if inner is not None and inner.group("paren"):
-            # "### （一）…" under "## 一、…"; elsewhere such a heading is read as before, unnumbered
-            accepted = builder.paren_marker(parse_number(inner.group("parnum")), _paren_label(inner), m.start(),
-                                            content_start + inner.end())
-            inner = None if not accepted else inner
+        part = _md_part(inner, level, cn_point_level)
+        if part is not None:  # "### （一）…" or "### 1、…" under "## 一、…"
+            if builder.part_marker(*part, m.start(), content_start + inner.end()):
+                builder.markers[-1].line_heading = True
+                continue
+            if inner.group("paren"):  # elsewhere such a heading is read as before, unnumbered
+                inner = None
         if inner is None:
-            level = len(m.group(1))
             if level == 1 and not numbered_chapters and m.group(2).strip():
                 # Unnumbered top headings are the chapters (Word's automatic numbering is not
                 # text); with numbered chapters elsewhere, a "# …" line is the document's title.
@@ -289,17 +299,30 @@ def _scan_markdown(text: str) -> list[_Marker]:
                 builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end, inner.group("chword"))
             elif inner.group("jie"):
                 builder.jie_marker(parse_number(inner.group("jnum")), _compact(inner.group("jie")), m.start(), end)
-            elif inner.group("paren"):
-                pass  # accepted above
             elif inner.group("section"):
                 builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
             elif builder.last_jie is not None and inner.group("psep") == "、":
                 builder.jie_item_marker(f"{inner.group('pnum')}、", m.start(), end)
-            else:
-                builder.point_marker(parse_number(inner.group("pnum")), False, m.start(), end)
+            elif builder.point_marker(parse_number(inner.group("pnum")), False, m.start(), end):
+                cn_point_level = None if inner.group("pnum").isdigit() else level
         if builder.markers and builder.markers[-1].start == m.start():
             builder.markers[-1].line_heading = True
+            if builder.markers[-1].kind == "chapter":
+                cn_point_level = None
     return builder.markers
+
+
+def _md_part(inner: re.Match[str] | None, level: int, cn_point_level: int | None) -> tuple[str, int, str] | None:
+    """(style, number, label) of a Markdown heading that may head a part of the current point:
+    "（一）…", or "1、…" below the level of a "一、" point."""
+    if inner is None:
+        return None
+    if inner.group("paren"):
+        return "（）", parse_number(inner.group("parnum")), _paren_label(inner)
+    if (inner.group("point") and inner.group("pnum").isdigit() and inner.group("psep") == "、"
+            and cn_point_level is not None and level > cn_point_level):
+        return "、", int(inner.group("pnum")), f"{inner.group('pnum')}、"
+    return None
 
 
 def _sibling_groups(markers: list[_Marker]) -> list[tuple]:
