@@ -212,7 +212,7 @@ PAREN_OUTLINE = [(1, None, [
 
 def test_parenthesised_numerals_heading_lines_are_sections_of_their_point():
     """一、 / （一） on lines of their own, as Word outlines and typed revision notes number them: the
-    （一） are sections of the 一、 ("第一章 · 一、公共政策概述 › （一）公共政策的含义"). As "## 一、" /
+    （一） are sections of the 一、 ("一、公共政策概述 › （一）公共政策的含义"). As "## 一、" /
     "### （一）" Markdown the same; before, each "### （一）" was read as a point of its own, and the
     二、 after them, numbered lower, was dropped."""
     assert _titles(PAREN_NOTES) == PAREN_OUTLINE
@@ -221,7 +221,7 @@ def test_parenthesised_numerals_heading_lines_are_sections_of_their_point():
     assert "### （一）公共政策的含义" in markdown and "### （一）行政手段" not in markdown
     assert [chapter[2] for chapter in _titles(markdown, markdown=True)] == [PAREN_OUTLINE[0][2]]
     labels = [c.label for c in chunk_document(build_outline(PAREN_NOTES, source="t.txt"), Settings())]
-    assert "第一章 · 一、公共政策概述 › （一）公共政策的含义" in labels
+    assert "一、公共政策概述 › （一）公共政策的含义" in labels  # notes without chapters: no 第一章 to cite
 
 
 DIGIT_PART_NOTES = ("一、行政管理概述\n1、行政管理的含义\n行政管理是国家行政机关对社会公共事务的管理。\n"

@@ -57,12 +57,13 @@ def section_label(section: Section) -> str:
 
 
 def unit_label(chapter: Chapter, point: Point | None, section: Section | None) -> str:
-    label = chapter.label
-    if point is not None:
-        label += LABEL_SEP + point_label(point)
-    if section is not None:
-        label += (PATH_SEP if point is not None else LABEL_SEP) + section_label(section)
-    return label
+    """"第一章 · 2、… › 1.3.2 …"; in notes without chapters "2、… › 1.3.2 …" (their text before the
+    first point keeps "第一章")."""
+    parts = PATH_SEP.join(label for label in (point and point_label(point), section and section_label(section))
+                          if label)
+    if chapter.implicit and parts:
+        return parts
+    return chapter.label + (LABEL_SEP + parts if parts else "")
 
 
 def format_body(text: str) -> str:

@@ -65,6 +65,7 @@ class Chapter:
     # sections with no numbered point above them (cited with point = null)
     sections: list[Section] = field(default_factory=list)
     word: str = "章"  # what the notes call it: 第三章, 第三讲, 第三单元
+    implicit: bool = False  # notes with no chapters at all: the whole document, never cited as 第一章
 
     @property
     def label(self) -> str:

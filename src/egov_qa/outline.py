@@ -364,7 +364,8 @@ def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
     markers = _scan_markdown(text) if markdown else _scan(text)
     chapters: list[Chapter] = []
     if not markers or markers[0].kind != "chapter" or markers[0].number != 1:
-        chapters.append(Chapter(1, None, 0, len(text), 0))
+        implicit = not any(marker.kind == "chapter" for marker in markers)
+        chapters.append(Chapter(1, None, 0, len(text), 0, implicit=implicit))
     current_point: Point | None = None
     splits = _split_titles(text, markers, markdown)
     for i, marker in enumerate(markers):
