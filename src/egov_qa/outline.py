@@ -43,9 +43,9 @@ _MARKER = re.compile(
 _CN_POINT = re.compile(r"[#\s]*([一二三四五六七八九十]{1,3})\s*、")
 _TITLE_LEAD = "：:、，,.．-—– "  # separators some notes put between a number and its title
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
-# A "（一）" that opens a short line of its own heads a part of its point ("（一）公共政策的含义");
-# one followed by text on its line is a list item ("（一）计划：确定组织的目标…；").
-PAREN_HEADING_MAX_CHARS = 30
+# A "（一）" (or under "一、" a "1、") that opens a short line of its own heads a part of its point
+# ("（一）公共政策的含义"); one followed by text on its line is a list item ("（一）计划：确定组织的目标…；").
+PART_HEADING_MAX_CHARS = 30
 _SENTENCE_PUNCTUATION = re.compile(r"[，,。；;：:！？!?]")
 _PAREN = re.compile(rf"[（(]\s*{_PAREN_NUMERAL}\s*[)）]")
 _DIGIT_PART = re.compile(r"\d{1,2}\s*、")
@@ -162,7 +162,7 @@ def _heads_line(text: str, m: re.Match[str], sibling: re.Pattern[str]) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     rest = text[m.end():line_end].strip()
     below = text[line_end:].lstrip()
-    return (not text[line_start:m.start()].strip() and 0 < len(rest) <= PAREN_HEADING_MAX_CHARS
+    return (not text[line_start:m.start()].strip() and 0 < len(rest) <= PART_HEADING_MAX_CHARS
             and not _SENTENCE_PUNCTUATION.search(rest) and bool(below) and not sibling.match(below))
 
 
