@@ -23,6 +23,7 @@ _NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 THINKING = "正在查找笔记…"
 SOURCES_TITLE = "来源"
+WHOLE_NOTES = "全部笔记"  # the tree's top node for notes without chapters
 
 
 class ChunkSource(Protocol):
@@ -153,23 +154,25 @@ def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
     for oi, outline in enumerate(outlines):
         prefix = f"{outline.source} · " if len(outlines) > 1 else ""
         for ci, ch in enumerate(outline.chapters):
-            ch_name = f"{ch.label} {ch.title or ''}".strip()
+            # titles read like the citations: notes without chapters are not cited with a 第一章
+            ch_name = WHOLE_NOTES if ch.implicit else f"{ch.label} {ch.title or ''}".strip()
+            path = prefix if ch.implicit else f"{prefix}{ch_name} · "
             base = f"{oi}/{ci}"
             nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end,
                               ch.number))
             for pi, p in enumerate(ch.points):
                 p_name = point_label(p)
                 key = f"{base}/p{pi}"
-                nodes.append(Node(key, 1, indent + p_name, f"{prefix}{ch_name} · {p_name}",
+                nodes.append(Node(key, 1, indent + p_name, f"{path}{p_name}",
                                   outline.source, p.start, p.end, ch.number, p.number))
                 for si, s in enumerate(p.sections):
                     s_name = section_label(s)
                     nodes.append(Node(f"{key}/s{si}", 2, indent * 2 + s_name,
-                                      f"{prefix}{ch_name} · {p_name} › {s_name}", outline.source, s.start, s.end,
+                                      f"{path}{p_name} › {s_name}", outline.source, s.start, s.end,
                                       ch.number, p.number, s.label))
             for si, s in enumerate(ch.sections):
                 s_name = section_label(s)
-                nodes.append(Node(f"{base}/s{si}", 1, indent + s_name, f"{prefix}{ch_name} · {s_name}",
+                nodes.append(Node(f"{base}/s{si}", 1, indent + s_name, f"{path}{s_name}",
                                   outline.source, s.start, s.end, ch.number, None, s.label))
     return nodes
 
