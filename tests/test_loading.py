@@ -123,3 +123,23 @@ def test_docx_with_styled_chapters_and_typed_points(tmp_path):
         (1, "导论", [(1, "经济学的研究对象"), (2, "实证分析与规范分析")]),
         (2, "需求与供给", [(1, "需求")]),
     ]
+
+
+def test_docx_headings_numbered_one_two_then_parenthesised(tmp_path):
+    """Heading 1 "一、…", Heading 2 "（一）…": points and their sections (the 二、 was dropped before)."""
+    document = docx.Document()
+    document.add_paragraph("公共政策学复习提纲", style="Title")
+    for level, text in [(1, "一、公共政策概述"), (2, "（一）公共政策的含义"), (0, "公共政策是政府的行为准则。"),
+                        (2, "（二）公共政策的特征"), (0, "政治性、公共性。"), (1, "二、公共政策的制定"),
+                        (2, "（一）政策问题的确认"), (0, "政策问题是进入议程的社会问题。")]:
+        if level:
+            document.add_heading(text, level=level)
+        else:
+            document.add_paragraph(text)
+    path = tmp_path / "notes.docx"
+    document.save(path)
+    outline = outline_file(path)
+    assert [[(p.number, p.title, [(s.label, s.title) for s in p.sections]) for p in c.points]
+            for c in outline.chapters] == [[
+                (1, "公共政策概述", [("（一）", "公共政策的含义"), ("（二）", "公共政策的特征")]),
+                (2, "公共政策的制定", [("（一）", "政策问题的确认")])]]
