@@ -224,14 +224,19 @@ def test_parenthesised_numerals_heading_lines_are_sections_of_their_point():
     assert "一、公共政策概述 › （一）公共政策的含义" in labels  # notes without chapters: no 第一章 to cite
 
 
-def test_the_notes_tab_titles_chapterless_notes_as_they_are_cited():
-    from egov_qa.ui_render import WHOLE_NOTES, outline_nodes
+def test_the_notes_tab_and_cli_show_chapterless_notes_as_they_are_cited(tmp_path):
+    from egov_qa.models import WHOLE_NOTES
+    from egov_qa.ui_render import outline_nodes
 
     outline = build_outline(PAREN_NOTES, source="t.txt")
     nodes = outline_nodes([outline])
     assert nodes[0].name == WHOLE_NOTES
     titles = {n.title for n in nodes}
     assert {c.label for c in chunk_document(outline, Settings()) if c.point is not None} <= titles
+    path = tmp_path / "notes.txt"
+    path.write_text(PAREN_NOTES, encoding="utf-8")
+    lines = CliRunner().invoke(app, ["outline", str(path)]).stdout.splitlines()
+    assert lines[:3] == [WHOLE_NOTES, "  一、公共政策概述", "      （一）公共政策的含义"]
 
 
 DIGIT_PART_NOTES = ("一、行政管理概述\n1、行政管理的含义\n行政管理是国家行政机关对社会公共事务的管理。\n"

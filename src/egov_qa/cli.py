@@ -51,7 +51,7 @@ def outline(
         _echo_json(parsed.to_json())
         return
     for chapter in parsed.chapters:  # numbered as the notes number them, like the citation labels
-        typer.echo(f"{chapter.label} {chapter.title or ''}".rstrip())
+        typer.echo(chapter.heading)
         for unit in chapter.units:
             if isinstance(unit, Point):
                 typer.echo(f"  {point_label(unit)}")

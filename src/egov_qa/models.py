@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 # Separators used in display labels: "第一章 · 9、电子政务的特征 › 1.3.3 …"
 LABEL_SEP = " · "
+WHOLE_NOTES = "全部笔记"  # what the outline calls notes without chapters (never cited as 第一章)
 PATH_SEP = " › "
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -70,6 +71,11 @@ class Chapter:
     @property
     def label(self) -> str:
         return f"第{chinese_numeral(self.number)}{self.word}"
+
+    @property
+    def heading(self) -> str:
+        """How the outline shows it: "第三章 电子政务的实施", or for notes without chapters WHOLE_NOTES."""
+        return WHOLE_NOTES if self.implicit else f"{self.label} {self.title or ''}".strip()
 
     @property
     def units(self) -> list[Point | Section]:

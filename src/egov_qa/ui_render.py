@@ -23,7 +23,6 @@ _NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 THINKING = "正在查找笔记…"
 SOURCES_TITLE = "来源"
-WHOLE_NOTES = "全部笔记"  # the tree's top node for notes without chapters
 
 
 class ChunkSource(Protocol):
@@ -155,7 +154,7 @@ def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
         prefix = f"{outline.source} · " if len(outlines) > 1 else ""
         for ci, ch in enumerate(outline.chapters):
             # titles read like the citations: notes without chapters are not cited with a 第一章
-            ch_name = WHOLE_NOTES if ch.implicit else f"{ch.label} {ch.title or ''}".strip()
+            ch_name = ch.heading
             path = prefix if ch.implicit else f"{prefix}{ch_name} · "
             base = f"{oi}/{ci}"
             nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end,
