@@ -112,33 +112,44 @@ def test_run_on_titles(text, title):
     assert _first_title(text) == title
 
 
-def _retyped(markdown: str, section_number) -> str:
-    """The course's Markdown typed as plain notes: 第N章 lines, points "一、…", sections numbered by
-    ``section_number`` (1 → "（一）" or "1、")."""
+def _cn(n: int) -> str:
     from egov_qa.models import chinese_numeral
 
+    return chinese_numeral(n)
+
+
+# How typed notes number their levels: (chapter word, point marker, section marker) by number.
+RETYPED_STYLES = {
+    "第N章 / 一、 / （一）": ("章", lambda n: f"{_cn(n)}、", lambda n: f"（{_cn(n)}）"),
+    "第N章 / 一、 / 1、": ("章", lambda n: f"{_cn(n)}、", lambda n: f"{n}、"),
+    "第N部分 / 一、 / （一）": ("部分", lambda n: f"{_cn(n)}、", lambda n: f"（{_cn(n)}）"),
+    "第N章 / 考点N / （一）": ("章", lambda n: f"考点{n} ", lambda n: f"（{_cn(n)}）"),
+}
+
+
+def _retyped(markdown: str, style: str) -> str:
+    """The course's Markdown typed as plain notes in one of ``RETYPED_STYLES``."""
+    chapter_word, point_marker, section_marker = RETYPED_STYLES[style]
     lines, section = [], 0
     for line in markdown.split("\n"):
-        if point := re.match(r"^## (\d+)、\s*(.*)$", line):
+        if chapter := re.match(r"^# 第(.+)章\s*(.*)$", line):
+            lines.append(f"第{chapter.group(1)}{chapter_word} {chapter.group(2)}")
+        elif point := re.match(r"^## (\d+)、\s*(.*)$", line):
             section = 0
-            lines.append(f"{chinese_numeral(int(point.group(1)))}、{point.group(2)}")
+            lines.append(f"{point_marker(int(point.group(1)))}{point.group(2)}")
         elif heading := re.match(r"^### \d+\.\d+\.\d+\s*(.*)$", line):
             section += 1
-            lines.append(f"{section_number(section)}{heading.group(1)}")
+            lines.append(f"{section_marker(section)}{heading.group(1)}")
         else:
             lines.append(re.sub(r"^(#+|-) ", "", line))
     return "\n".join(lines)
 
 
 @pytest.mark.parametrize("name", COURSES)
-@pytest.mark.parametrize("style", ["（一）", "1、"])
-def test_notes_numbered_one_two_then_parts_keep_their_sections(name, style):
-    """Each course re-typed 一、 / （一） or 一、 / 1、: every gold section comes back under its point."""
-    from egov_qa.models import chinese_numeral
-
-    number = (lambda n: f"（{chinese_numeral(n)}）") if style == "（一）" else (lambda n: f"{n}、")
-    retyped = _retyped((DATA / f"{name}.md").read_text(encoding="utf-8"), number)
-    outline = build_outline(retyped, source=f"{name}.txt")
+@pytest.mark.parametrize("style", RETYPED_STYLES)
+def test_notes_typed_in_other_numbering_keep_their_points_and_sections(name, style):
+    """Each course re-typed in each style: every gold point, and every gold section under its point."""
+    outline = build_outline(_retyped((DATA / f"{name}.md").read_text(encoding="utf-8"), style), source=f"{name}.txt")
     got = {(c.number, p.number, s.title) for c in outline.chapters for p in c.points for s in p.sections}
     gold = _gold(name)
     want = {(c["chapter"], p["point"], s["title"])

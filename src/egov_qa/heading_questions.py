@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .definitions import DEFINITION_HEADING, DEFINITION_HEADS, defined_term, term_key
 from .models import Chunk
-from .numbering import CHAPTER_WORD, parse_number
+from .numbering import CHAPTER_WORD, PART_WORD, parse_number
 from .retrieval import Hit, RetrievalResult
 from .synonyms import synonyms
 from .text import acronyms, as_plain_question, content_words, normalize
@@ -217,7 +217,7 @@ def point_overview(question: str, result: RetrievalResult, chunks: list[Chunk]) 
     return sections
 
 
-_CHAPTER = re.compile(rf"第\s*([一二三四五六七八九十百零〇两\d]+)\s*{CHAPTER_WORD}")
+_CHAPTER = re.compile(rf"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:{CHAPTER_WORD}|{PART_WORD})")
 # What a question about a whole chapter may say besides "第N章" (generic, any course).
 _OVERVIEW_WORDS = frozenset(
     "知识 知识点 重点 要点 考点 难点 掌握 把握 需要 大纲 目录 概括 总结 内容 主要内容 部分 涉及 包括 包含 "

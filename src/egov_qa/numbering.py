@@ -9,6 +9,10 @@ _CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 CN_NUMERAL = "零〇一二两三四五六七八九十百"
 # What notes call their top level: 第三章, or in lecture notes 第三讲 / 第三单元.
 CHAPTER_WORD = r"(?:章|讲|单元)"
+# What notes without any of those call their top level: 第一部分, 第一篇.
+PART_WORD = r"(?:部分|篇)"
+# A point named by what it is for the exam: 考点1, 知识点二 (a 节 of its own kind).
+TOPIC_WORD = r"(?:考点|知识点)"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Sub-items: 1)  2 )  (1)  （1）  （一）  ①  a)  and 1. (when it is not a point).

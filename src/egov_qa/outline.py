@@ -28,13 +28,14 @@ from dataclasses import dataclass
 
 from .headings import HeadingSplit, is_word, split_heading
 from .models import Chapter, Outline, Point, Section
-from .numbering import CHAPTER_WORD, CN_NUMERAL, parse_number
+from .numbering import CHAPTER_WORD, CN_NUMERAL, PART_WORD, TOPIC_WORD, parse_number
 
 _PAREN_NUMERAL = "[一二三四五六七八九十]{1,3}"  # "（一）" … "（十二）"
 
 _MARKER = re.compile(
-    rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*(?P<chword>{CHAPTER_WORD}))"
-    rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节)(?![课次])"
+    rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*(?P<chword>{CHAPTER_WORD}|{PART_WORD}))"
+    rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节|{TOPIC_WORD}\s*(?P<tnum>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}))"
+    r"(?![课次])"
     r"|(?P<section>(?<![\d.．])(?P<sec>\d{1,2}[.．]\d{1,2}(?:[.．]\d{1,2})?)(?![\d.．])"
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
     r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
@@ -119,15 +120,16 @@ class _Builder:
         return True
 
     def jie_item_marker(self, label: str, start: int, end: int) -> None:
-        """"一、" / "1、" inside a 节: a section of it, labelled as the notes number it."""
+        """"一、" / "1、" inside a 节: a section of it, labelled as the notes number it (and the 节's
+        parts are numbered so: a "（一）" below is an item of it)."""
         self._open("section", label, start, end)
         self.markers[-1].under_point = True
+        self.part_style = "节"
 
     def part_marker(self, style: str, number: int, label: str, start: int, end: int) -> bool:
         """"（一）" (or "1、" under "一、") heading a part of the current point: a section of it,
         numbered on from the point's last part, all its parts numbered alike."""
-        if (not self.in_point or self.last_jie is not None  # in a 节, its 一、 are the sections
-                or self.part_style not in (None, style) or number != self.last_part + 1):
+        if not self.in_point or self.part_style not in (None, style) or number != self.last_part + 1:
             return False
         self.part_style, self.last_part = style, number
         self._open("section", label, start, end)
@@ -154,21 +156,39 @@ def _in_word(text: str, m: re.Match[str]) -> bool:
     return any(is_word(text[i - k:i + 1]) for k in (1, 2) if i - k >= 0)
 
 
+def _starts_line(text: str, m: re.Match[str]) -> bool:
+    return not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
+
+
 def _heads_line(text: str, m: re.Match[str], sibling: re.Pattern[str]) -> bool:
     """Does the marker open a short line of its own with no sentence punctuation, with text of its
     own below it, not a ``sibling`` marker (a heading; "（一）计划\n（二）组织\n…" is a list)?"""
-    line_start = text.rfind("\n", 0, m.start()) + 1
     line_end = text.find("\n", m.end())
     line_end = len(text) if line_end < 0 else line_end
     rest = text[m.end():line_end].strip()
     below = text[line_end:].lstrip()
-    return (not text[line_start:m.start()].strip() and 0 < len(rest) <= PART_HEADING_MAX_CHARS
+    return (_starts_line(text, m) and 0 < len(rest) <= PART_HEADING_MAX_CHARS
             and not _SENTENCE_PUNCTUATION.search(rest) and bool(below) and not sibling.match(below))
+
+
+def _is_part_word(m: re.Match[str]) -> bool:
+    return re.fullmatch(PART_WORD, m.group("chword")) is not None
+
+
+def _parts_are_chapters(candidates: list[re.Match[str]]) -> bool:
+    """第一部分 / 第一篇 are the chapters of notes that have no 第N章 (讲, 单元); in notes that do,
+    they group chapters (or are words of the text) and number nothing."""
+    return not any(m.group("chapter") and not _is_part_word(m) for m in candidates)
 
 
 def _paren_label(m: re.Match[str]) -> str:
     """"( 一 )" / "（一）" → "（一）"."""
     return f"（{m.group('parnum')}）"
+
+
+def _jie_number(m: re.Match[str]) -> int:
+    """The number of a 第N节 or of a 考点N / 知识点N."""
+    return parse_number(m.group("jnum") or m.group("tnum"))
 
 
 def _compact(marker: str) -> str:
@@ -228,13 +248,17 @@ def _scan(text: str) -> list[_Marker]:
     builder = _Builder()
     candidates = [m for m in _MARKER.finditer(text)
                   if not (m.group("point") and not m.group("pnum").isdigit() and _in_word(text, m))]
+    # "第一部分" is a chapter only as a heading line: "报告的第一部分…" in a sentence is none
+    parts_are_chapters = _parts_are_chapters(candidates)
+    candidates = [m for m in candidates if not (m.group("chapter") and _is_part_word(m)
+                                                and not (parts_are_chapters and _starts_line(text, m)))]
     stray = _stray_two_level(candidates)
     cn_chapters = _cn_point_chapters(candidates)
     for m in candidates:
         if m.group("chapter"):
             builder.chapter_marker(parse_number(m.group("chnum")), m.start(), m.end(), m.group("chword"))
         elif m.group("jie"):
-            builder.jie_marker(parse_number(m.group("jnum")), _compact(m.group("jie")), m.start(), m.end())
+            builder.jie_marker(_jie_number(m), _compact(m.group("jie")), m.start(), m.end())
         elif m.group("section"):
             if _section_label(m) not in stray:
                 builder.section_marker(_section_label(m), m.start(), m.end())
@@ -267,7 +291,10 @@ def _scan_markdown(text: str) -> list[_Marker]:
     """
     builder = _Builder()
     headings = list(_MD_HEADING.finditer(text))
-    numbered_chapters = any((inner := _MARKER.match(m.group(2))) and inner.group("chapter") for m in headings)
+    inners = [inner for m in headings if (inner := _MARKER.match(m.group(2)))]
+    parts_are_chapters = _parts_are_chapters(inners)
+    numbered_chapters = any(inner.group("chapter") and (parts_are_chapters or not _is_part_word(inner))
+                            for inner in inners)
     events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, True) for m in headings]
     if not any(len(m.group(1)) > 1 for m in headings):
         events += [(m.start(), m, False) for m in _LINE_POINT.finditer(text)]
@@ -279,6 +306,8 @@ def _scan_markdown(text: str) -> list[_Marker]:
         content_start = m.start(2)
         level = len(m.group(1))
         inner = _MARKER.match(m.group(2))
+        if inner is not None and inner.group("chapter") and _is_part_word(inner) and not parts_are_chapters:
+            inner = None  # "# 第一部分 …" above "## 第一章 …": read as an unnumbered heading, as before
         part = _md_part(inner, level, cn_point_level)
         if part is not None:  # "### （一）…" or "### 1、…" under "## 一、…"
             if builder.part_marker(*part, m.start(), content_start + inner.end()):
@@ -298,7 +327,7 @@ def _scan_markdown(text: str) -> list[_Marker]:
             if inner.group("chapter"):
                 builder.chapter_marker(parse_number(inner.group("chnum")), m.start(), end, inner.group("chword"))
             elif inner.group("jie"):
-                builder.jie_marker(parse_number(inner.group("jnum")), _compact(inner.group("jie")), m.start(), end)
+                builder.jie_marker(_jie_number(inner), _compact(inner.group("jie")), m.start(), end)
             elif inner.group("section"):
                 builder.section_marker(re.sub("[.．]", ".", inner.group("sec")), m.start(), end)
             elif builder.last_jie is not None and inner.group("psep") == "、":
