@@ -268,6 +268,8 @@ def test_whole_chapter_questions(question, chapter):
     ("第二讲第3点讲了什么", 2, 3),  # lecture notes
     ("第一单元里有哪些知识点", 1, None),
     ("第一章第二节讲了什么", 1, 2),  # a 节 is a point
+    ("第二部分第一点讲了什么", 2, 1),  # notes whose top level is 第N部分
+    ("第一章第二个考点是什么", 1, 2),
 ])
 def test_asked_location(question, chapter, point):
     from egov_qa.heading_questions import asked_location

@@ -255,6 +255,15 @@ def test_arabic_numbered_heading_lines_under_chinese_numeral_points_are_sections
     assert _titles(markdown, markdown=True) == expected
 
 
+def test_parts_are_chapters_only_in_notes_without_chapters_and_only_as_headings():
+    parts = "第一部分 总论\n一、对象\n社会学研究社会，本书第二部分还会讲到。\n二、方法\n调查。\n第二部分 分论\n一、社会化\n过程。\n"
+    assert [(c.label, c.title, [p.title for p in c.points]) for c in build_outline(parts, "t.txt").chapters] == [
+        ("第一部分", "总论", ["对象", "方法"]), ("第二部分", "分论", ["社会化"])]
+    grouped = "第一部分 基础\n第一章 导论\n1、对象\n研究社会。\n第二部分 应用\n第二章 社会问题\n1、贫困\n贫困是问题。\n"
+    assert [(c.label, [p.title for p in c.points]) for c in build_outline(grouped, "t.txt").chapters] == [
+        ("第一章", ["对象"]), ("第二章", ["贫困"])]
+
+
 LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
                  "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
 
