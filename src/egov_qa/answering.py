@@ -114,13 +114,15 @@ def _select(question: str, chunk: Chunk) -> list[str]:
         return defining
     if sum(len(p) for p in pieces) <= ANSWER_BUDGET:
         return pieces
+    # What of the question each piece says: its bigrams and its words (jieba), segmented once.
     grams, words = bigrams(question), set(keywords(question))
+    said_grams = [grams & bigrams(p) for p in pieces]
+    said_words = [words & set(keywords(p)) for p in pieces]
 
     def covered(indices: range) -> int:
         """How much of the question the pieces say between them (a list answers as a whole)."""
-        said = [pieces[i] for i in indices]
-        return (len(grams & set().union(*map(bigrams, said)))
-                + 2 * len(words & set().union(*(keywords(p) for p in said))))
+        return (len(set().union(*(said_grams[i] for i in indices)))
+                + 2 * len(set().union(*(said_words[i] for i in indices))))
 
     scores = [covered(range(i, i + 1)) for i in range(len(pieces))]
     best = max(range(len(pieces)), key=lambda i: scores[i])
