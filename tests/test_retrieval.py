@@ -6,6 +6,8 @@ from an answer, so the tests follow the notes and not one build's output.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -264,6 +266,28 @@ def test_a_chunk_scores_as_its_best_piece(egov_engine):
         expected[meta["chunk_id"]] = max(expected.get(meta["chunk_id"], -1.0), sim)
     assert np.allclose(best, [expected[c.id] for c in retriever.chunks], atol=1e-3)
     assert np.allclose(sorted(every, reverse=True), sorted(cosine, reverse=True), atol=1e-3)
+
+
+def test_one_retrievers_outlier_counts_at_most_the_clip(egov_engine):
+    """A keyword only one chunk contains gives that chunk a BM25 z-score of about √n; clipped at
+    3σ it can no longer outvote a clear dense winner (which stands 2.5σ out, with weight 2)."""
+    retriever = copy.copy(egov_engine.retriever)
+    n = len(retriever.chunks)
+    lexical = np.zeros(n)
+    lexical[0] = 10.0  # chunk 0 alone has the word
+    dense = np.linspace(-1.0, 1.0, n)
+    dense[1] = dense.mean() + 2.5 * dense.std()  # chunk 1 is the dense retriever's clear best
+    dense[0] = dense.mean()
+    rankings = [(dense, 2.0), (lexical, 1.0)]
+
+    retriever.settings = egov_engine.settings.model_copy(update={"fusion": "zscore", "fusion_clip": 3.0})
+    clipped = retriever._fuse(rankings)
+    assert int(np.argmax(clipped)) == 1
+    dense_z = (dense[0] - dense.mean()) / dense.std()
+    assert clipped[0] == pytest.approx(2.0 * dense_z + 3.0)  # the lexical outlier counts 3σ
+
+    retriever.settings = egov_engine.settings.model_copy(update={"fusion": "zscore", "fusion_clip": 0.0})
+    assert int(np.argmax(retriever._fuse(rankings))) == 0  # unclipped, the √n outlier wins
 
 
 # --- several documents --------------------------------------------------------------------------

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     top_k: int = Field(8, description="Passages returned per question")
     fusion: Literal["zscore", "rrf"] = Field("zscore", description="How the retrievers' scores are combined")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (fusion=rrf)")
+    fusion_clip: float = Field(
+        3.0, ge=0, description="Clip each retriever's z-scores at ± this many standard deviations "
+        "(fusion=zscore; 0 = no clipping)"
+    )
     # Semantic and lexical evidence weigh alike: dense 2 = jieba BM25 1 + bigram BM25 1, for the
     # chunk vectors and the piece vectors alike.
     dense_weight: float = Field(2.0, description="Weight of the dense (embedding) retriever over chunk vectors")

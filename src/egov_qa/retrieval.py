@@ -7,8 +7,10 @@ sentence far better than a whole unit (measured in the README).
 
 Fusion is a weighted sum of z-scored scores by default: unlike reciprocal-rank fusion it keeps
 how far ahead a retriever's best passage is, so a clear dense winner is not outvoted by two
-lexical rankers that each put it second (measured in the README). ``EGOV_QA_FUSION=rrf`` gives
-classic RRF with ``EGOV_QA_RRF_K``.
+lexical rankers that each put it second (measured in the README). Each z-score is clipped at
+``fusion_clip`` (3) standard deviations, as distribution-based score fusion does: a word only one
+chunk contains can give it a BM25 z-score up to √(number of chunks), which alone would outvote
+every other retriever. ``EGOV_QA_FUSION=rrf`` gives classic RRF with ``EGOV_QA_RRF_K``.
 
 Relevance, for refusing out-of-scope questions, is one number (higher = more relevant), built
 from two scale-free parts so one threshold carries over to other notes:
@@ -167,7 +169,10 @@ class HybridRetriever:
                 total += weight / (self.settings.rrf_k + ranks)
             else:
                 spread = scores.std()
-                total += weight * (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+                z = (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+                if self.settings.fusion_clip:
+                    z = np.clip(z, -self.settings.fusion_clip, self.settings.fusion_clip)
+                total += weight * z
         return total
 
     def search(self, queries: Sequence[tuple[str, float]], k: int | None = None) -> RetrievalResult:
