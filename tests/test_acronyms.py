@@ -13,6 +13,9 @@ from egov_qa.text import acronyms, keywords
     ("政府与公众的电子政务(G-C教育培训", {"gc"}),
     ("MRP II 和 ERP", {"mrpii", "erp"}),         # a scrape's stray space inside a name
     ("电子政务的特征有哪些？", set()),
+    ("What is G2B?", {"gb"}),                    # English scaffolding is not joined into the name
+    ("what’s the G2C", {"gc"}),
+    ("IT是什么？", {"it"}),                       # a capitalised stopword is an acronym
 ])
 def test_acronyms(text, found):
     assert acronyms(text) == found

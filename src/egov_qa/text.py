@@ -49,12 +49,22 @@ def is_cjk_word(text: str) -> bool:
 
 
 _ACRONYM = re.compile(r"[a-z][a-z0-9]{1,9}(?![a-z0-9])")
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
 
 
 def acronyms(text: str) -> set[str]:
     """English acronyms and terms as matching sees them: normalized (so "G2C" = "G-C"), spaces
-    removed (a scrape's "MRP II" = "MRPII")."""
-    return set(_ACRONYM.findall(re.sub(r"\s+", "", normalize(text))))
+    removed (a scrape's "MRP II" = "MRPII") once English scaffolding is gone ("What is G2B?" asks
+    about "gb", not "whatisgb")."""
+    stop = _stopwords(text)
+    topical = _ASCII_RUN.sub(lambda m: "" if m.group() in stop else m.group(), _ENGLISH_S.sub("", normalize(text)))
+    return set(_ACRONYM.findall(re.sub(r"\s+", "", topical)))
+
+
+def _stopwords(text: str) -> frozenset[str]:
+    """STOPWORDS, except an English word typed in capitals: an acronym ("IT", "DO"), never a
+    stopword ("it", "do")."""
+    return STOPWORDS - {w.lower() for w in _CAPITALS.findall(text)}
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*")
@@ -94,8 +104,7 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
     jieba's HMM, which joins characters outside its dictionary into words.
     """
     normal = _ENGLISH_S.sub("", normalize(text))
-    # An English word in capitals is an acronym ("IT", "DO"), never a stopword ("it", "do").
-    stop = STOPWORDS - {w.lower() for w in _CAPITALS.findall(text)}
+    stop = _stopwords(text)
     words = [t for t in _cut(normal, guess_new_words) if _WORD.search(t) and t.strip() and t not in stop]
     return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)
                     if m.group(1) not in stop and m.group(2) not in stop]
