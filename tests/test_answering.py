@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from egov_qa.answering import extractive_answer
+from egov_qa.answering import ANSWER_BUDGET, extractive_answer
 from egov_qa.evaluation import (
     Question,
     citation_correct,
@@ -92,6 +94,28 @@ def test_a_list_the_question_names_is_quoted_whole_in_a_long_unit():
     answer = extractive_answer("除了“重电子、轻政务”，我国电子政务建设还有哪些毛病？", result(chunk), 0.01, False)
     assert "2).我国电子政务建设存在的问题" in answer.quotes
     assert all(f"{i}{p}" in answer.quotes for i, p in [(1, "认识不到位"), (4, "部门间缺乏合作")])
+
+
+def test_a_long_units_other_part_fills_the_answer():
+    """A long unit is stored in parts; the line that says what the question's other term is may
+    sit in another part than the best one. When that part is among the best hits, its lines may
+    fill the budget, in the notes' order; when it is not, the best part alone is quoted."""
+    filler = [f"第{i}类系统主要用于日常的事务处理、统计和记账工作，面向基层业务人员。" for i in range(8)]
+    mrp2 = "MRP II 制造资源计划：在MRP的基础上把生产、财务、销售、采购等环节集成起来。"
+    erp = "ERP 企业资源计划：在MRP II的基础上进一步扩展到整个供应链。"
+    unit = make_chunk(6, "信息系统的常见类型", "")
+    before = replace(unit, id="p0", body="\n".join(filler[:4] + [mrp2]), part=0)
+    best = replace(unit, id="p1", body="\n".join([erp] + filler[4:]), part=1)
+    question = "ERP 跟 MRP II 是啥关系？"
+
+    answer = extractive_answer(question, result(best, FEATURES, before), 0.01, False)
+    assert mrp2 in answer.quotes and erp in answer.quotes
+    assert answer.quotes.index(mrp2) < answer.quotes.index(erp)  # the notes' order
+    assert sum(map(len, answer.quotes)) <= ANSWER_BUDGET
+    assert [c.label for c in answer.citations] == [unit.label]
+
+    alone = extractive_answer(question, result(best, FEATURES), 0.01, False)
+    assert erp in alone.quotes and mrp2 not in alone.quotes
 
 
 def test_ordinal_followup_counts_the_items_of_a_bare_numbered_list():

@@ -2,7 +2,8 @@
 
 No paraphrase: every quoted line is an exact substring of a stored passage, so the UI can
 highlight it and a student can check it. Short units are quoted whole; long ones are trimmed to
-the sentences that share most wording with the question (list items stay together); an ordinal
+the sentences that share most wording with the question (list items stay together), and a unit
+stored in parts may fill the budget from its other parts among the best hits; an ordinal
 follow-up ("第二条") gets that item; a comparison also quotes the next unit whose heading names the other side;
 a point asked about as a whole is answered with its sections' headings.
 """
@@ -104,14 +105,27 @@ def _list_around(markers: list[tuple[str, int] | None], i: int) -> range:
     return range(max(first - 1, 0), last + 1)
 
 
-def _select(question: str, chunk: Chunk) -> list[str]:
-    pieces = quotable_pieces(chunk)
-    ordinal = _ordinal_item(question, pieces)
+def _unit_parts(best: Chunk, result: RetrievalResult) -> list[Chunk]:
+    """The parts of ``best``'s unit among the best-ranked hits, in the notes' order. A long unit is
+    stored in parts, and the part with most of the question's words need not hold all it asks
+    (`ERP 跟 MRP II 是啥关系？`: ERP's line in one part, MRP II's in the one before)."""
+    parts = {best.id: best} | {h.chunk.id: h.chunk for h in result.hits[:_RUNNER_UP_DEPTH]
+                               if (h.chunk.source, h.chunk.label) == (best.source, best.label)}
+    return sorted(parts.values(), key=lambda c: (c.start, c.part))
+
+
+def _select(question: str, chunk: Chunk, parts: list[Chunk]) -> list[str]:
+    """The lines of ``chunk`` to quote; when its unit is long and stored in ``parts`` (``chunk``
+    among them), lines of the other parts may fill what the budget leaves."""
+    own = quotable_pieces(chunk)
+    ordinal = _ordinal_item(question, own)
     if ordinal:
         return ordinal
-    defining = defining_lines(question, pieces)
-    if defining and len(defining) < len(pieces):  # "名词解释：政务内网" in a unit on 内网 and 外网
+    defining = defining_lines(question, own)
+    if defining and len(defining) < len(own):  # "名词解释：政务内网" in a unit on 内网 and 外网
         return defining
+    # Consecutive parts repeat the line they were cut at.
+    pieces = list(dict.fromkeys(p for part in parts for p in quotable_pieces(part)))
     if sum(len(p) for p in pieces) <= ANSWER_BUDGET:
         return pieces
     # What of the question each piece says: its bigrams and its words (jieba), segmented once.
@@ -125,9 +139,10 @@ def _select(question: str, chunk: Chunk) -> list[str]:
                 + 2 * len(set().union(*(said_words[i] for i in indices))))
 
     scores = [covered(range(i, i + 1)) for i in range(len(pieces))]
-    best = max(range(len(pieces)), key=lambda i: scores[i])
+    mine = [i for i, p in enumerate(pieces) if p in set(own)]
+    best = max(mine, key=lambda i: scores[i])
     markers = [item_marker(p) for p in pieces]
-    lists = {tuple(_list_around(markers, i)) for i in range(len(pieces))} - {()}
+    lists = {tuple(_list_around(markers, i)) for i in mine} - {()}
     anchor = max(lists, key=lambda r: covered(range(r[0], r[-1] + 1)), default=())
     if anchor and covered(range(anchor[0], anchor[-1] + 1)) > scores[best]:
         best = max(anchor, key=lambda i: scores[i])
@@ -256,7 +271,8 @@ def extractive_answer(question: str, result: RetrievalResult, min_relevance: flo
         return refusal(REFUSAL, ms, suggested_questions(result))
     if overview:
         return _overview_answer(overview, result, multi_source, ms)
-    return _quoted([(c, _select(question, c)) for c in _cited_chunks(question, result)], result, multi_source, ms)
+    return _quoted([(c, _select(question, c, _unit_parts(c, result))) for c in _cited_chunks(question, result)],
+                   result, multi_source, ms)
 
 
 def aspects_answer(parts: list[tuple[str, RetrievalResult]], min_relevance: float,
@@ -269,7 +285,7 @@ def aspects_answer(parts: list[tuple[str, RetrievalResult]], min_relevance: floa
     for question, result in parts:
         for chunk in _cited_chunks(question, result):
             if chunk.id not in cited:
-                cited[chunk.id] = (chunk, _select(question, chunk))
+                cited[chunk.id] = (chunk, _select(question, chunk, _unit_parts(chunk, result)))
     if len({c.label for c, _ in cited.values()}) < 2:
         return None
     # Passages: the parts' rankings interleaved, best of each first.
