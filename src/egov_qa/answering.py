@@ -139,7 +139,8 @@ def _select(question: str, chunk: Chunk, parts: list[Chunk]) -> list[str]:
                 + 2 * len(set().union(*(said_words[i] for i in indices))))
 
     scores = [covered(range(i, i + 1)) for i in range(len(pieces))]
-    mine = [i for i, p in enumerate(pieces) if p in set(own)]
+    own_lines = set(own)
+    mine = [i for i, p in enumerate(pieces) if p in own_lines]
     best = max(mine, key=lambda i: scores[i])
     markers = [item_marker(p) for p in pieces]
     lists = {tuple(_list_around(markers, i)) for i in mine} - {()}
