@@ -32,10 +32,10 @@ test: install /usr/bin/chromium
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python -m egov_qa.bench
+	$(BIN)/python -m benchmarks.bench
 
 loadtest: install
-	$(BIN)/python -m egov_qa.loadtest
+	$(BIN)/python -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) index/chroma index/manifest.json

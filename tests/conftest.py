@@ -71,7 +71,7 @@ def egov_index(tmp_path_factory, egov_notes):
     from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
     from egov_qa.config import Settings
-    from egov_qa.index import build_index
+    from egov_qa.index.store import build_index
 
     def boom(*args, **kwargs):
         raise AssertionError("Chroma's default embedding function was used")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.appserver import AppServer, start_app, stop_app
+from benchmarks.appserver import AppServer, start_app, stop_app
 
 stop_server = stop_app  # the name the tests use
 

@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import pytest
 
-from egov_qa.answering import ANSWER_BUDGET, extractive_answer
-from egov_qa.evaluation import (
+from egov_qa.answer.extractive import ANSWER_BUDGET, extractive_answer
+from egov_qa.evaluation.metrics import (
     Question,
     citation_correct,
     evaluate,
@@ -23,7 +23,7 @@ from egov_qa.evaluation import (
     key_term_share,
 )
 from egov_qa.models import Answer, Chunk, Citation, Passage
-from egov_qa.retrieval import Hit, RetrievalResult
+from egov_qa.retrieval.hybrid import Hit, RetrievalResult
 
 # --- extractive_answer on hand-made units -------------------------------------------------------
 

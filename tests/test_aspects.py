@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.aspects import asked_aspects, aspect_questions_from_headings
+from egov_qa.questions.aspects import asked_aspects, aspect_questions_from_headings
 
 
 @pytest.mark.parametrize(("question", "aspects"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.evaluation import Question, calibrate
+from egov_qa.evaluation.metrics import Question, calibrate
 
 
 def _questions(answerable: list[float], out_of_scope: list[float]) -> tuple[list[Question], dict[str, float]]:

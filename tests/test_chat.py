@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.chat import (
+from egov_qa.questions.followups import (
     asks_for_more,
     is_followup,
     names_nothing,

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from egov_qa.chunking import chunk_outline
+from egov_qa.ingest.chunking import chunk_outline
 from egov_qa.models import Chunk
-from egov_qa.notes import outline_file
-from egov_qa.outline import build_outline
+from egov_qa.ingest.notes import outline_file
+from egov_qa.ingest.outline import build_outline
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_chinese_numeral_points_keep_their_numeral_in_labels():
      ["问题", "1认识不到位", "2重电子", "3轻政务对策", "1统一规划", "2防止黑洞", "3面向平民"]),
 ])
 def test_bare_numbered_lists_are_laid_out_one_item_a_line(text, lines):
-    from egov_qa.chunking import format_body
+    from egov_qa.ingest.chunking import format_body
 
     assert format_body(text).split("\n") == lines
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.cleaning import _FRAGMENT_PREFIX, clean_text, find_fragment_run
-from egov_qa.chunking import chunk_outline
+from egov_qa.ingest.cleaning import _FRAGMENT_PREFIX, clean_text, find_fragment_run
+from egov_qa.ingest.chunking import chunk_outline
 from egov_qa.models import Chunk
-from egov_qa.notes import outline_file
+from egov_qa.ingest.notes import outline_file
 
 PAGES = {"dev.jsonl": "egov", "mis.jsonl": "mis"}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from egov_qa.answering import SUGGESTIONS, SUGGESTIONS_LEAD
-from egov_qa.cli import app
+from egov_qa.answer.extractive import SUGGESTIONS, SUGGESTIONS_LEAD
+from egov_qa.app.cli import app
 
 pytestmark = pytest.mark.slow
 

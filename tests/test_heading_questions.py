@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from egov_qa.chat import retrieval_queries
-from egov_qa.definitions import DEFINITION_HEADS, defined_term, definition_topic
-from egov_qa.heading_questions import (
+from egov_qa.questions.followups import retrieval_queries
+from egov_qa.questions.definitions import DEFINITION_HEADS, defined_term, definition_topic
+from egov_qa.questions.headings import (
     asked_section,
     compared_pair,
     defining_lines,
@@ -199,7 +199,7 @@ def _points_with_sections(engine):
 
 @pytest.mark.slow
 def test_a_point_asked_as_a_whole_is_answered_with_its_sections(egov_engine):
-    from egov_qa.ui_render import cited_chunks
+    from egov_qa.app.render import cited_chunks
 
     points = _points_with_sections(egov_engine)
     label = "第五章 · 1、电子政务建设的原则"
@@ -253,7 +253,7 @@ def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, questi
     ("电子政务的特征有哪些？", None),
 ])
 def test_whole_chapter_questions(question, chapter):
-    from egov_qa.heading_questions import asked_location
+    from egov_qa.questions.headings import asked_location
 
     location = asked_location(question)
     whole = location.chapter if location and location.point is None and location.whole_chapter else None
@@ -272,7 +272,7 @@ def test_whole_chapter_questions(question, chapter):
     ("第一章第二个考点是什么", 1, 2),
 ])
 def test_asked_location(question, chapter, point):
-    from egov_qa.heading_questions import asked_location
+    from egov_qa.questions.headings import asked_location
 
     location = asked_location(question)
     assert (location.chapter, location.point) == (chapter, point)
@@ -293,7 +293,7 @@ def test_a_point_named_by_number_is_answered_from_it(egov_engine):
 
 @pytest.mark.slow
 def test_a_chapter_asked_as_a_whole_lists_its_points(egov_engine):
-    from egov_qa.chunking import point_label
+    from egov_qa.ingest.chunking import point_label
 
     (chapter,) = [ch for o in egov_engine.notes.outlines for ch in o.chapters if ch.number == 3]
     for question, history in (("第三章讲了什么？", []), ("那第三章呢？", ["第一章讲了什么？"])):
@@ -335,7 +335,7 @@ def test_a_chapter_the_notes_lack_gets_a_clear_message(egov_engine, question, na
 def test_point_and_chapter_citations_open_their_node_in_the_notes_tab(egov_engine):
     """No chunk carries a whole point's or a chapter's label: the 在目录中查看 button finds the
     outline node from the citation itself."""
-    from egov_qa.ui_render import node_for_citation, outline_nodes
+    from egov_qa.app.render import node_for_citation, outline_nodes
 
     nodes = outline_nodes(egov_engine.notes.outlines)
     point = egov_engine.ask("电子政务建设的原则有哪些？").citations[0]
@@ -379,8 +379,8 @@ def test_a_section_number_the_notes_lack_gets_a_clear_message(egov_engine):
 def test_a_heading_named_word_for_word_comes_first(egov_engine):
     """"概念结构有哪些？" is about the unit headed 概念结构, not one headed 概念结构设计 that the
     model ranked first (the notes of the MIS course have both)."""
-    from egov_qa.heading_questions import promote_heading_unit
-    from egov_qa.retrieval import Hit, RetrievalResult
+    from egov_qa.questions.headings import promote_heading_unit
+    from egov_qa.retrieval.hybrid import Hit, RetrievalResult
 
     chunks = {c.unit_title: c for c in egov_engine.notes.chunks}
     longer, exact = chunks["电子政务规划的主要步骤"], chunks["电子政务规划的含义"]
@@ -394,8 +394,8 @@ def test_a_term_the_notes_only_compare_is_answered_from_the_comparison(egov_engi
     """The notes never say what 电子政府 is; their one place for it is the unit headed
     电子政务与电子政府 (the model ranked units on 政府 first). A term some unit states ("X是…")
     keeps the ranking."""
-    from egov_qa.heading_questions import promote_heading_unit
-    from egov_qa.retrieval import Hit, RetrievalResult
+    from egov_qa.questions.headings import promote_heading_unit
+    from egov_qa.retrieval.hybrid import Hit, RetrievalResult
 
     chunks = {c.unit_title: c for c in egov_engine.notes.chunks}
     other, pair = chunks["电子政务与政府信息化"], chunks["电子政务与电子政府"]

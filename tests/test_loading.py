@@ -8,9 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from egov_qa.loading import load_corpus
+from egov_qa.ingest.loading import load_corpus
 from egov_qa.models import Outline
-from egov_qa.notes import outline_file
+from egov_qa.ingest.notes import outline_file
 
 from outline_f1 import outline_items, structure
 
@@ -80,7 +80,7 @@ def test_unreadable_files_are_skipped_with_a_warning(tmp_path, egov_notes, corpu
     corpus = corpus_with(egov_notes)
     (corpus / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
     (corpus / "empty.txt").write_bytes(b"")
-    with caplog.at_level(logging.WARNING, logger="egov_qa.loading"):
+    with caplog.at_level(logging.WARNING, logger="egov_qa.ingest.loading"):
         documents = load_corpus(corpus)
     assert [d.path.name for d in documents] == [egov_notes.name]
     warned = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)

@@ -8,11 +8,11 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from egov_qa.cli import app
+from egov_qa.app.cli import app
 from egov_qa.config import Settings
-from egov_qa.headings import split_heading
-from egov_qa.notes import chunk_document, outline_file
-from egov_qa.outline import build_outline
+from egov_qa.ingest.headings import split_heading
+from egov_qa.ingest.notes import chunk_document, outline_file
+from egov_qa.ingest.outline import build_outline
 
 from outline_f1 import outline_f1, outline_items, structure
 
@@ -226,7 +226,7 @@ def test_parenthesised_numerals_heading_lines_are_sections_of_their_point():
 
 def test_the_notes_tab_and_cli_show_chapterless_notes_as_they_are_cited(tmp_path):
     from egov_qa.models import WHOLE_NOTES
-    from egov_qa.ui_render import outline_nodes
+    from egov_qa.app.render import outline_nodes
 
     outline = build_outline(PAREN_NOTES, source="t.txt")
     nodes = outline_nodes([outline])

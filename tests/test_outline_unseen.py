@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.cleaning import find_fragment_run
-from egov_qa.notes import outline_file
-from egov_qa.outline import build_outline
+from egov_qa.ingest.cleaning import find_fragment_run
+from egov_qa.ingest.notes import outline_file
+from egov_qa.ingest.outline import build_outline
 
 from outline_f1 import outline_f1, structure
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.definitions import DEFINITION_HEADS
-from egov_qa.question_checks import (
+from egov_qa.questions.definitions import DEFINITION_HEADS
+from benchmarks.question_checks import (
     DEFINITION_PHRASINGS,
     compared_term_checks,
     definition_checks,

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.chat import retrieval_queries
-from egov_qa.embeddings import ModelError
+from egov_qa.questions.followups import retrieval_queries
+from egov_qa.index.embeddings import ModelError
 from egov_qa.engine import Engine
-from egov_qa.reranking import load_reranker
+from egov_qa.retrieval.rerank import load_reranker
 
 QUESTION = "政府为什么要发展电子政务？"  # names no heading: the heading rules, applied after any reranker, stay out of it
 

@@ -13,7 +13,7 @@ import pytest
 
 from egov_qa.config import Settings
 from egov_qa.engine import Engine
-from egov_qa.index import build_index
+from egov_qa.index.store import build_index
 from egov_qa.models import Answer
 from egov_qa.text import bigrams, keywords
 

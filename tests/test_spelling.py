@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from egov_qa.engine import Engine
-from egov_qa.heading_questions import questions_from_headings
-from egov_qa.spelling import Speller
+from egov_qa.questions.headings import questions_from_headings
+from egov_qa.questions.spelling import Speller
 
 NOTES = """第一章 电子政务概述
 1、电子政务的特征

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.answering import REFUSAL, SUGGESTIONS, extractive_answer
-from egov_qa.evaluation import read_questions
-from egov_qa.retrieval import RetrievalResult
+from egov_qa.answer.extractive import REFUSAL, SUGGESTIONS, extractive_answer
+from egov_qa.evaluation.metrics import read_questions
+from egov_qa.retrieval.hybrid import RetrievalResult
 from test_answering import FEATURES, FUNCTIONS, make_chunk, result
 
 HELDOUT = Path(__file__).parent / "data" / "heldout"

@@ -8,7 +8,7 @@ import pytest
 
 import egov_qa.engine as engine_module
 from egov_qa.engine import Engine
-from egov_qa.synonyms import synonyms
+from egov_qa.questions.synonyms import synonyms
 
 
 def test_synonyms_are_same_meaning_words():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import opencc
 import pytest
 
-from egov_qa.notes import outline_file
+from egov_qa.ingest.notes import outline_file
 from egov_qa.text import to_simplified
 
 from outline_f1 import outline_f1

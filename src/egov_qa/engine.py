@@ -6,8 +6,8 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from .acronyms import AcronymIndex
-from .answering import (
+from egov_qa.questions.acronyms import AcronymIndex
+from egov_qa.answer.extractive import (
     EMPTY_QUESTION,
     MORE_LEAD,
     NO_CHAPTER,
@@ -26,8 +26,8 @@ from .answering import (
     list_items,
     refusal,
 )
-from .aspects import asked_aspects
-from .chat import (
+from egov_qa.questions.aspects import asked_aspects
+from egov_qa.questions.followups import (
     LAST,
     ORDINAL,
     asks_for_more,
@@ -36,9 +36,9 @@ from .chat import (
     retrieval_queries,
     small_talk,
 )
-from .config import Settings
-from .definitions import defined_term
-from .heading_questions import (
+from egov_qa.config import Settings
+from egov_qa.questions.definitions import defined_term
+from egov_qa.questions.headings import (
     Location,
     asked_location,
     asked_section,
@@ -49,13 +49,13 @@ from .heading_questions import (
     sections_of,
     states_what,
 )
-from .index import NotesIndex, open_index
-from .models import Answer, Chunk, chinese_numeral
-from .notes import Notes
-from .reranking import load_reranker
-from .retrieval import Hit, HybridRetriever, RetrievalResult
-from .spelling import Speller
-from .text import as_plain_question, content_words, to_simplified
+from egov_qa.index.store import NotesIndex, open_index
+from egov_qa.models import Answer, Chunk, chinese_numeral
+from egov_qa.ingest.notes import Notes
+from egov_qa.retrieval.rerank import load_reranker
+from egov_qa.retrieval.hybrid import Hit, HybridRetriever, RetrievalResult
+from egov_qa.questions.spelling import Speller
+from egov_qa.text import as_plain_question, content_words, to_simplified
 
 MORE_DEPTH = 2  # "还有呢" goes this many answers' worth of passages down the earlier question's ranking
 # The turns a follow-up is read against: far more than any follow-up reaches back (the last three

@@ -1,0 +1,224 @@
+"""The ``egov-qa`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+
+from egov_qa.ingest.chunking import point_label, section_label
+from egov_qa.config import Settings
+from egov_qa.ingest.loading import UnreadableFile
+from egov_qa.models import Outline, Point
+from egov_qa.ingest.notes import chunk_document, outline_file
+
+app = typer.Typer(
+    help="egov-qa: ask questions about course notes, with answers cited by chapter and point.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging.")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(message)s")
+
+
+def _read_outline(path: Path) -> Outline:
+    try:
+        return outline_file(path)
+    except (UnreadableFile, OSError) as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def outline(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A notes file (.txt, .md, .docx)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outline as JSON (chapters → points → sections)."),
+) -> None:
+    """Print the chapter → point → section tree the notes were parsed into."""
+    parsed = _read_outline(file)
+    if as_json:
+        _echo_json(parsed.to_json())
+        return
+    for chapter in parsed.chapters:  # numbered as the notes number them, like the citation labels
+        typer.echo(chapter.heading)
+        for unit in chapter.units:
+            if isinstance(unit, Point):
+                typer.echo(f"  {point_label(unit)}")
+                for section in unit.sections:
+                    typer.echo(f"      {section_label(section)}")
+            else:  # a section outside a numbered point hangs under the chapter
+                typer.echo(f"  {section_label(unit)}")
+
+
+@app.command()
+def chunks(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A notes file (.txt, .md, .docx)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the chunks as JSON."),
+) -> None:
+    """Show the retrievable chunks of a notes file with their citation labels."""
+    settings = Settings()
+    items = chunk_document(_read_outline(file), settings)
+    if as_json:
+        _echo_json([{**chunk.__dict__, "text": chunk.text} for chunk in items])
+        return
+    for chunk in items:
+        part = f" (第{chunk.part + 1}段)" if chunk.part else ""
+        typer.secho(f"[{chunk.label}]{part} {len(chunk.text)} 字", fg=typer.colors.CYAN)
+        typer.echo(chunk.text)
+        typer.echo("")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; 0.0.0.0 = whole LAN)."),
+    port: int = typer.Option(None, "--port", help="Port (default 7860)."),
+    auth: str = typer.Option(None, "--auth", help="Require a login: user:pass."),
+    auth_file: Path = typer.Option(None, "--auth-file", dir_okay=False, help="File of user:pass lines."),
+) -> None:
+    """Start the chat app (same as `python app.py`); with --host 0.0.0.0 it prints the LAN URL."""
+    from egov_qa.app.server import AuthError, parse_auth  # noqa: PLC0415 — loads gradio
+    from egov_qa.app.server import serve as run_server
+
+    try:
+        logins = parse_auth(auth, auth_file)
+    except AuthError as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    run_server(Settings(), host=host, port=port, auth=logins)
+
+
+@app.command()
+def ingest(
+    force: bool = typer.Option(False, "--force", help="Rebuild even when the index is up to date."),
+) -> None:
+    """Build the search index from the corpus folder (only when notes or settings changed)."""
+    from egov_qa.index.store import build_index, index_status  # noqa: PLC0415 — chromadb is slow to import
+
+    settings = Settings()
+    try:
+        status = index_status(settings)
+        if status.ok and not force:
+            manifest = status.manifest or {}
+            typer.echo(f"索引已是最新 / index is up to date: {manifest.get('chunk_count')} chunks, "
+                       f"{len(manifest.get('files', {}))} files, model {manifest.get('embedding_model')}")
+            return
+        if not status.ok:
+            typer.echo(status.summary, err=True)
+        info = build_index(settings, progress=True)
+    except Exception as exc:  # noqa: BLE001 — one clear line, no traceback (-v logs it)
+        logging.getLogger(__name__).debug("ingest failed", exc_info=True)
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        typer.secho(f"错误 / error: {reason}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
+               f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s")
+
+
+def _open_engine(settings: Settings):  # noqa: ANN202 — Engine imports chromadb lazily
+    from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
+    from egov_qa.engine import Engine  # noqa: PLC0415
+    from egov_qa.index.store import IndexNotReady  # noqa: PLC0415
+
+    try:
+        return Engine.open(settings)
+    except (IndexNotReady, ModelError) as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+def _read_questions(path: Path) -> list:  # list[Question]; evaluation is imported lazily
+    from egov_qa.evaluation.metrics import QuestionFileError, read_questions  # noqa: PLC0415
+
+    try:
+        return read_questions(path)
+    except QuestionFileError as exc:
+        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in Chinese or English."),
+    history: list[str] = typer.Option([], "--history", help="An earlier question of the conversation (repeatable, oldest first)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
+) -> None:
+    """Answer one question from the notes, with its citations."""
+    from egov_qa.answer.extractive import SUGGESTIONS_LEAD  # noqa: PLC0415
+    from egov_qa.evaluation.metrics import dumps  # noqa: PLC0415
+
+    answer = _open_engine(Settings()).ask(question, history)
+    if as_json:
+        # a batch line's keys (id null) plus mode, quotes, understood_as, suggestions
+        typer.echo(dumps(answer.model_dump()))
+        return
+    typer.echo(answer.answer)
+    if answer.suggestions:
+        typer.echo(f"\n{SUGGESTIONS_LEAD}\n" + "\n".join(f"  · {q}" for q in answer.suggestions))
+
+
+@app.command()
+def batch(
+    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with id, question, history."),
+    output: Path = typer.Option(None, "-o", "--output", help="Write answers here (default: stdout)."),
+) -> None:
+    """Answer every question of a JSONL file; one JSON answer per line."""
+    from egov_qa.evaluation.metrics import dumps  # noqa: PLC0415
+
+    items = _read_questions(questions)  # a bad file fails before the index is opened
+    engine = _open_engine(Settings())
+    lines = []
+    for q in items:
+        answer = engine.ask(q.question, q.history)
+        answer.id = q.id
+        lines.append(dumps(answer.model_dump(include={"id", "answer", "refused", "citations", "passages", "ms"})))
+    text = "\n".join(lines) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(lines)} answers → {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("eval")
+def evaluate_cmd(
+    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL in the shared/eval schema."),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+) -> None:
+    """Score retrieval, citations, key terms and refusals on a labelled question set."""
+    from egov_qa.evaluation.metrics import dumps, evaluate, format_report  # noqa: PLC0415
+
+    items = _read_questions(questions)
+    engine = _open_engine(Settings())
+    engine.ask("预热", [])  # first call loads jieba's dictionary; keep it out of the latency figures
+    report, _ = evaluate(items, lambda q: engine.ask(q.question, q.history))
+    typer.echo(dumps(report.as_dict()) if as_json else format_report(report))
+
+
+@app.command()
+def calibrate(
+    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with answerable and out_of_scope items."),
+    max_false_refusals: float = typer.Option(0.05, help="Share of answerable questions that may be refused."),
+    min_refusal: float = typer.Option(0.8, help="Share of out-of-scope questions to refuse, with as few "
+                                      "false refusals as that allows."),
+) -> None:
+    """Suggest EGOV_QA_MIN_RELEVANCE for your notes from a labelled question set."""
+    from egov_qa.evaluation.metrics import calibrate as fit  # noqa: PLC0415
+
+    items = _read_questions(questions)
+    engine = _open_engine(Settings())
+    result = fit(items, lambda q: engine.relevance(q.question, q.history),
+                 max_false_refusals, min_refusal)
+    refused = "n/a" if result.out_of_scope_refusal is None else f"{result.out_of_scope_refusal:.2f}"
+    typer.echo(f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "
+               f"(out-of-scope refused {refused}, false refusals {result.false_refusals:.3f})")

@@ -1,0 +1,126 @@
+"""Start the chat app: open the engine once, build the Blocks page, launch it, print the URLs.
+
+Used by ``python app.py`` and ``egov-qa serve``. Gradio is imported only after analytics are
+switched off, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+from egov_qa.config import Settings
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+class AuthError(ValueError):
+    """A malformed ``--auth`` value or auth file."""
+
+
+def lan_ip() -> str | None:
+    """This machine's LAN address: the source address of a UDP "connection" (no packet is sent)."""
+    for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 1))
+                ip = s.getsockname()[0]
+            if ip and not ip.startswith("127."):
+                return ip
+        except OSError:
+            continue
+    return None
+
+
+def parse_auth(auth: str | None = None, auth_file: Path | None = None) -> list[tuple[str, str]] | None:
+    """``user:pass`` and/or a file of ``user:pass`` lines (``#`` comments) → Gradio's ``auth`` list."""
+    lines: list[str] = []
+    if auth:
+        lines.append(auth)
+    if auth_file:
+        try:
+            text = Path(auth_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise AuthError(f"读不到密码文件 {auth_file}：{exc}") from exc
+        lines += [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        user, sep, password = line.partition(":")
+        if not sep or not user.strip() or not password:
+            raise AuthError(f"账号格式应为 用户名:密码，收到：{line!r}")
+        pairs.append((user.strip(), password))
+    return pairs or None
+
+
+def urls(host: str, port: int) -> list[tuple[str, str]]:
+    """(what, url) pairs to tell the teacher where the app is."""
+    if host in ("0.0.0.0", "::", ""):
+        found = [("本机", f"http://127.0.0.1:{port}")]
+        ip = lan_ip()
+        if ip:
+            found.append(("局域网（发给学生）", f"http://{ip}:{port}"))
+        else:
+            found.append(("局域网", "没有找到局域网地址：请检查网络连接，或用 ip addr 查看本机 IP"))
+        return found
+    return [("本机", f"http://{host}:{port}")]
+
+
+def serve(
+    settings: Settings | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    auth: list[tuple[str, str]] | None = None,
+) -> None:
+    """Open the engine (building the index if needed), then serve until interrupted.
+
+    Exits with status 2 and a teacher-facing message when the index cannot be made ready.
+    """
+    t0 = time.perf_counter()
+    settings = settings or Settings()
+    host = host or settings.host
+    port = port or settings.port
+
+    from egov_qa.engine import Engine  # noqa: PLC0415 — heavy imports after the environment is set
+    from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
+    from egov_qa.index.store import IndexNotReady  # noqa: PLC0415
+
+    try:
+        engine = Engine.open(settings)
+    except (IndexNotReady, ModelError) as exc:
+        print(f"无法启动：{exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from exc
+
+    from egov_qa.app.ui import build_app, launch_options  # noqa: PLC0415 — imports gradio
+
+    demo = build_app(engine)
+    demo.queue(default_concurrency_limit=settings.concurrency_limit)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        auth_message="请输入老师提供的用户名和密码" if auth else None,
+        prevent_thread_lock=True,
+        quiet=True,
+        show_error=True,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        enable_monitoring=False,
+        footer_links=["api"],
+        **launch_options(),
+    )
+    print(f"笔记问答已启动（{time.perf_counter() - t0:.1f} 秒）", flush=True)
+    for what, url in urls(host, port):
+        print(f"  {what}: {url}", flush=True)
+    if auth:
+        print(f"  已开启密码登录（{len(auth)} 个账号）", flush=True)
+    print("  按 Ctrl+C 停止", flush=True)
+    try:
+        demo.block_thread()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()

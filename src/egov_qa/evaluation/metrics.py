@@ -1,0 +1,204 @@
+"""Metrics over a JSONL question set, exactly as ``shared/eval/README.md`` defines them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from egov_qa.ingest.loading import UnreadableFile, decode_bytes
+from egov_qa.models import Answer
+
+
+class Question(BaseModel):
+    id: str
+    question: str
+    history: list[str] = []
+    type: str | None = None
+    chapter: int | None = None
+    point: int | None = None
+    section: str | None = None
+    evidence: list[str] = []
+    must_include: list[str] = []
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Report:
+    questions: int
+    answerable: int
+    hit_at_1: float
+    hit_at_5: float
+    mrr: float
+    citation_accuracy: float
+    key_term_coverage: float
+    out_of_scope_refusal: float | None
+    false_refusals: float
+    p50_ms: float
+    p95_ms: float
+    # Of the answerable questions refused, the share with a suggested question that is answered
+    # from their gold point (the citation rule); None when none was refused. Not in shared/eval.
+    suggestions_recover: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class QuestionFileError(ValueError):
+    """A questions file that cannot be read; the message names the file (and the line)."""
+
+
+def read_questions(path: Path) -> list[Question]:
+    """The questions of a JSONL file, one object per line, in UTF-8 or any encoding the notes may
+    come in (a teacher's file saved as GBK)."""
+    try:
+        text, _ = decode_bytes(path.read_bytes(), path.name)
+    except (OSError, UnreadableFile) as exc:
+        raise QuestionFileError(str(exc)) from exc
+    questions = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(Question.model_validate_json(line))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(map(str, error["loc"]))
+            raise QuestionFileError(f"{path.name} line {number}: {f'{field}: ' if field else ''}{error['msg']}") from exc
+    if not questions:
+        raise QuestionFileError(f"{path.name}: no questions in it")
+    return questions
+
+
+def first_hit_rank(question: Question, answer: Answer) -> int | None:
+    """1-based rank of the first passage holding an evidence string (whitespace deleted)."""
+    evidence = [_squash(e) for e in question.evidence]
+    for rank, passage in enumerate(answer.passages, start=1):
+        text = _squash(passage.text)
+        if any(e in text for e in evidence):
+            return rank
+    return None
+
+
+def citation_correct(question: Question, answer: Answer) -> bool:
+    if answer.refused or not answer.citations:
+        return False
+    top = answer.citations[0]
+    if top.chapter != question.chapter:
+        return False
+    if question.point is None:
+        return top.section == question.section
+    if top.point != question.point:
+        return False
+    return question.section is None or top.section in (question.section, None)
+
+
+def key_term_share(question: Question, answer: Answer) -> float:
+    if answer.refused or not question.must_include:
+        return 0.0
+    text = _squash(answer.answer)
+    return sum(_squash(term) in text for term in question.must_include) / len(question.must_include)
+
+
+def evaluate(questions: Iterable[Question], ask: Callable[[Question], Answer]) -> tuple[Report, list[dict]]:
+    rows, answers = [], []
+    for q in questions:
+        answer = ask(q)
+        answers.append((q, answer))
+        rows.append({**answer.model_dump(exclude={"passages", "quotes", "id"}), "id": q.id})
+    answerable = [(q, a) for q, a in answers if q.answerable]
+    out_of_scope = [(q, a) for q, a in answers if not q.answerable]
+    ranks = [first_hit_rank(q, a) for q, a in answerable]
+    ms = [a.ms for _, a in answers]
+    n = max(len(answerable), 1)
+    refused = [(q, a) for q, a in answerable if a.refused]
+    recovered = sum(any(citation_correct(q, ask(Question(id=q.id, question=s))) for s in a.suggestions)
+                    for q, a in refused)
+    report = Report(
+        questions=len(answers),
+        answerable=len(answerable),
+        hit_at_1=sum(r == 1 for r in ranks) / n,
+        hit_at_5=sum(r is not None and r <= 5 for r in ranks) / n,
+        mrr=sum(1 / r for r in ranks if r) / n,
+        citation_accuracy=sum(citation_correct(q, a) for q, a in answerable) / n,
+        key_term_coverage=sum(key_term_share(q, a) for q, a in answerable) / n,
+        out_of_scope_refusal=(sum(a.refused for _, a in out_of_scope) / len(out_of_scope)
+                              if out_of_scope else None),
+        false_refusals=sum(a.refused for _, a in answerable) / n,
+        p50_ms=float(np.percentile(ms, 50)) if ms else 0.0,
+        p95_ms=float(np.percentile(ms, 95)) if ms else 0.0,
+        suggestions_recover=recovered / len(refused) if refused else None,
+    )
+    return report, rows
+
+
+def format_report(report: Report) -> str:
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    return "\n".join([
+        f"questions            {report.questions} ({report.answerable} answerable)",
+        f"hit@1                {pct(report.hit_at_1)}",
+        f"hit@5                {pct(report.hit_at_5)}",
+        f"MRR                  {pct(report.mrr)}",
+        f"citation accuracy    {pct(report.citation_accuracy)}",
+        f"key-term coverage    {pct(report.key_term_coverage)}",
+        f"out-of-scope refusal {pct(report.out_of_scope_refusal)}",
+        f"false refusals       {pct(report.false_refusals)}",
+        f"  one click away     {pct(report.suggestions_recover)}  (a suggested question answers from the gold point)",
+        f"latency p50 / p95    {report.p50_ms:.1f} / {report.p95_ms:.1f} ms",
+    ])
+
+
+def dumps(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    threshold: float
+    out_of_scope_refusal: float | None
+    false_refusals: float
+
+
+def calibrate(questions: Iterable[Question], relevance: Callable[[Question], float],
+              max_false_refusals: float = 0.05, min_refusal: float = 0.8) -> Calibration:
+    """The refusal threshold with the fewest false refusals (never more than ``max_false_refusals``
+    of the answerable questions) that still refuses ``min_refusal`` of the out-of-scope ones; when
+    none reaches that, the one refusing the most of them. Fewest false refusals first: a student
+    told the notes do not cover what they do cover loses the answer, and may skip it in revision.
+    The threshold lies halfway between two neighbouring relevances, so it sits on no single item."""
+    scored = [(q.answerable, relevance(q)) for q in questions]
+    answerable = [r for ok, r in scored if ok]
+    out_of_scope = [r for ok, r in scored if not ok]
+    if not answerable:
+        raise ValueError("no answerable questions to calibrate on")
+    values = sorted({r for _, r in scored})
+    cuts = [values[0] - 1e-3] + [(a + b) / 2 for a, b in pairwise(values)] + [values[-1] + 1e-3]
+
+    def rates(threshold: float) -> Calibration:
+        return Calibration(
+            threshold=threshold,
+            out_of_scope_refusal=(sum(r < threshold for r in out_of_scope) / len(out_of_scope)
+                                  if out_of_scope else None),
+            false_refusals=sum(r < threshold for r in answerable) / len(answerable),
+        )
+
+    allowed = [c for c in map(rates, cuts) if c.false_refusals <= max_false_refusals]
+    reaching = [c for c in allowed if (c.out_of_scope_refusal or 0.0) >= min_refusal]
+    if reaching:
+        return min(reaching, key=lambda c: (c.false_refusals, -(c.out_of_scope_refusal or 0.0)))
+    return max(allowed, key=lambda c: (c.out_of_scope_refusal or 0.0, -c.false_refusals))

@@ -1,0 +1,45 @@
+"""Load → clean → outline → chunk for one file or the whole corpus folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from egov_qa.ingest.chunking import chunk_outline
+from egov_qa.ingest.cleaning import clean_text
+from egov_qa.config import Settings
+from egov_qa.ingest.loading import RawDocument, load_corpus, load_file
+from egov_qa.models import Chapter, Chunk, Outline
+from egov_qa.ingest.outline import build_outline
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Everything parsed from the corpus: one outline per file and all their chunks."""
+
+    outlines: list[Outline]
+    chunks: list[Chunk]
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        """Every file's chapters, in corpus order."""
+        return [chapter for outline in self.outlines for chapter in outline.chapters]
+
+
+def outline_document(document: RawDocument) -> Outline:
+    text, _ = clean_text(document.text, markdown=document.is_markdown)
+    return build_outline(text, source=document.path.name, markdown=document.is_markdown)
+
+
+def outline_file(path: Path) -> Outline:
+    return outline_document(load_file(path))
+
+
+def chunk_document(outline: Outline, settings: Settings) -> list[Chunk]:
+    return chunk_outline(outline, settings.chunk_max_chars, settings.chunk_overlap_chars)
+
+
+def load_notes(settings: Settings, corpus_dir: Path | None = None) -> Notes:
+    outlines = [outline_document(doc) for doc in load_corpus(corpus_dir or settings.corpus_dir)]
+    chunks = [chunk for outline in outlines for chunk in chunk_document(outline, settings)]
+    return Notes(outlines, chunks)
