@@ -68,15 +68,16 @@ TYPO_VARIANTS = 3  # typo'd copies of each answerable question
 TYPO_SEED = 7
 
 
+REPO = Path(__file__).resolve().parents[1]  # the checkout: benchmarks/ is a top-level package
+TEST_DATA = REPO / "tests" / "data"
+
+
 def _repo_eval_dir() -> Path:
+    """EGOV_QA_EVAL_DIR if set, else the checkout's own copy of the eval set (tests/data/eval)."""
     env = os.environ.get("EGOV_QA_EVAL_DIR")
     if env:
         return Path(env)
-    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        candidate = root.parent / "shared" / "eval"
-        if candidate.is_dir():
-            return candidate
-    return Path.cwd().parent / "shared" / "eval"
+    return TEST_DATA / "eval"
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:
@@ -104,7 +105,10 @@ class Dataset:
 
 
 def datasets(eval_dir: Path) -> list[Dataset]:
-    egov_dir = eval_dir.parent / "corpus"
+    # The e-gov notes next to the eval set: tests/data/egov beside tests/data/eval, or a corpus/ folder
+    # beside an eval/ folder given with --eval-dir.
+    egov_dir = next((d for d in (eval_dir.parent / "egov", eval_dir.parent / "corpus") if d.is_dir()),
+                    eval_dir.parent / "corpus")
     egov = sorted(p for p in egov_dir.glob("*") if p.is_file()) if egov_dir.is_dir() else []
     if not egov:  # the checkout's own corpus folder
         egov = sorted(p for p in (Path.cwd() / "corpus").glob("*.txt"))
@@ -113,7 +117,7 @@ def datasets(eval_dir: Path) -> list[Dataset]:
     if mis.is_file() and (eval_dir / "mis.jsonl").is_file():
         out.append(Dataset("mis", eval_dir / "mis.jsonl", [mis]))
     # The second question set, written apart from the system (tests/data/heldout/README.md).
-    data = Path(__file__).resolve().parents[2] / "tests" / "data"
+    data = TEST_DATA
     for questions in sorted((data / "heldout").glob("*.jsonl")):
         notes = egov if questions.stem == "egov" else [data / "unseen" / f"{questions.stem}.md"]
         if all(n.is_file() for n in notes):
@@ -462,7 +466,7 @@ def run(eval_dir: Path, out: Path, quick: bool = False) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--eval-dir", type=Path, default=None, help="shared/eval folder (default: found next to the checkout)")
+    parser.add_argument("--eval-dir", type=Path, default=None, help="eval set folder (default: tests/data/eval)")
     parser.add_argument("--out", type=Path, default=Path(".bench") / "results.json")
     parser.add_argument("--quick", action="store_true", help="shorter thread probes and one cold start")
     parser.add_argument("--_probe", type=Path, default=None, help=argparse.SUPPRESS)

@@ -82,7 +82,7 @@ SEED = 20240601
 
 
 def _corpus_dir() -> Path:
-    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
+    for root in (Path.cwd(), Path(__file__).resolve().parents[1]):  # the checkout: benchmarks/ is top-level
         if (root / "corpus").is_dir() and any((root / "corpus").iterdir()):
             return root / "corpus"
     return Path.cwd() / "corpus"

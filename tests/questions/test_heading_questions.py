@@ -19,6 +19,7 @@ from egov_qa.questions.headings import (
     questions_from_headings,
 )
 from egov_qa.text import as_plain_question
+from helpers import JIE_NOTES, LECTURE_NOTES
 
 
 @pytest.mark.parametrize(("question", "term"), [
@@ -421,16 +422,12 @@ def _engine_over(notes: str, root):
 
 @pytest.fixture(scope="module")
 def jie_engine(tmp_path_factory):
-    """Notes numbered 第一章 / 第一节 / 一、 (tests/test_outline.py's JIE_NOTES), indexed for real."""
-    from test_outline import JIE_NOTES
-
+    """Notes numbered 第一章 / 第一节 / 一、 (tests/helpers.py's JIE_NOTES), indexed for real."""
     return _engine_over(JIE_NOTES, tmp_path_factory.mktemp("jie"))
 
 
 @pytest.mark.slow
 def test_lecture_notes_are_asked_and_cited_by_lecture(tmp_path):
-    from test_outline import LECTURE_NOTES
-
     engine = _engine_over(LECTURE_NOTES, tmp_path)
     assert engine.ask("政策问题是什么？").citations[0].label == "第二讲 · 一、政策问题的确认"
     overview = engine.ask("第二讲讲了什么？")

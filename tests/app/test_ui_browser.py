@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright import sync_api
-from server_fixture import REPO, AppServer
+from helpers import REPO, AppServer
 
 pytestmark = pytest.mark.slow
 
@@ -188,13 +188,36 @@ def test_html_in_question_is_shown_not_run(ui: Page) -> None:
     assert ui.dialogs == []
 
 
+PLANNING_STEPS, FOLLOW_UP, MEANING = "电子政务规划有哪些主要步骤？", "它的含义是什么？", "电子政务规划的含义"
+
+
+def _cited(page) -> str:
+    """The label the page offers under "上一个回答引用的笔记" (the last answer's first citation)."""
+    return page.locator("#egov-cite input").input_value()
+
+
 def test_new_chat_clears(ui: Page) -> None:
+    """"新对话" empties the chat and the citation box, and forgets the conversation: a follow-up
+    naming no topic is about 电子政务规划 (3.9) after that question, and not once the chat was cleared
+    (tests/app/test_ui_api.py checks the same follow-up through the API)."""
     page = ui.page
+    bubbles = "#egov-chat [data-testid='bot'], #egov-chat [data-testid='user']"
+    ui.ask(PLANNING_STEPS)
+    ui.ask(FOLLOW_UP)
+    assert MEANING in _cited(page)  # control: with the history the follow-up cites 3.9 …
+    assert page.locator(bubbles).count() >= 4
+    page.locator("#egov-question textarea").fill("还没发送的问题")
     page.locator("#egov-clear").click()
-    page.wait_for_function(
-        "() => document.querySelectorAll(\"#egov-chat [data-testid='bot'], #egov-chat [data-testid='user']\")"
-        ".length === 0",
-        timeout=WAIT_MS)
+    page.wait_for_function(f"() => document.querySelectorAll({bubbles!r}).length === 0", timeout=WAIT_MS)
+    assert page.locator(bubbles).count() == 0
+    assert "在下面输入问题" in page.locator("#egov-chat").inner_text()  # the empty chat's placeholder
+    assert page.locator("#egov-question textarea").input_value() == ""
+    assert _cited(page) == ""
+    assert page.locator("#egov-send").is_enabled()
+    ui.ask(FOLLOW_UP)  # … and in the new chat it has no history to lean on
+    assert page.locator("#egov-chat [data-testid='user']").count() == 1
+    assert page.locator(BOT).count() == 1
+    assert MEANING not in _cited(page), _cited(page)
 
 
 def test_every_request_stays_on_the_server(ui: Page, app_server: AppServer) -> None:

@@ -12,7 +12,7 @@ import pytest
 from egov_qa.ingest.notes import outline_file
 from egov_qa.text import to_simplified
 
-from outline_f1 import outline_f1
+from helpers import outline_f1
 
 
 def _to_simplified_titles(outline_json: dict) -> dict:

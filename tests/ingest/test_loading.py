@@ -12,7 +12,7 @@ from egov_qa.ingest.loading import load_corpus
 from egov_qa.models import Outline
 from egov_qa.ingest.notes import outline_file
 
-from outline_f1 import outline_items, structure
+from helpers import outline_items, structure
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import time
 
+import httpx
 import pytest
 from gradio_client import Client
-from server_fixture import AppServer, start_server, stop_server
+from helpers import AppServer, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -85,6 +86,10 @@ def test_auth_and_cold_start(app_server: AppServer, app_workdir, tmp_path, capsy
     the test output (and recorded as the ``cold_start_s`` property for JUnit XML); ``make bench``
     reports the CLI's cold start (median of 3). The target is ≤ 8 s, but wall-clock on a shared machine
     varies, so the test asserts only ``COLD_START_BOUND_S`` (30 s).
+
+    Auth: Gradio answers a wrong password on ``/login`` with 400 "Incorrect credentials." (no session
+    cookie), which gradio_client turns into ``ValueError("Could not login to …")``; any API call
+    without a session gets 401 "Not authenticated", and the same call with the right login's cookie 200.
     """
     t0 = time.perf_counter()
     server = start_server(app_workdir / "corpus", app_workdir / "index", tmp_path / "auth.log",
@@ -99,9 +104,23 @@ def test_auth_and_cold_start(app_server: AppServer, app_workdir, tmp_path, capsy
                   f"first /ask {cold:.1f}s (target ≤ 8s)")
         assert answer["refused"] is False
         assert cold <= COLD_START_BOUND_S, f"cold start {cold:.1f}s > {COLD_START_BOUND_S}s"
-        with pytest.raises(Exception):  # noqa: B017 — gradio_client raises various errors on 401
+        with pytest.raises(ValueError, match=f"Could not login to {server.url}"):
             Client(server.url, auth=("lehrer", "falsch"), verbose=False, download_files=False).predict(
                 "电子政务有哪些特征？", [], api_name="/ask")
+        # The same as plain HTTP requests: no session for a wrong password, 401 for the API without one.
+        wrong = httpx.post(f"{server.url}/login", data={"username": "lehrer", "password": "falsch"}, timeout=30)
+        assert wrong.status_code == 400 and "Incorrect credentials" in wrong.text, wrong.text
+        assert not wrong.cookies
+        ask = f"{server.url}/gradio_api/call/ask"
+        body = {"data": ["电子政务有哪些特征？", []]}
+        anonymous = httpx.post(ask, json=body, timeout=30)
+        assert anonymous.status_code == 401 and "Not authenticated" in anonymous.text, anonymous.text
+        assert httpx.get(f"{server.url}/config", timeout=30).status_code == 401
+        with httpx.Client(timeout=30) as session:  # control: the same request after the right login
+            login = session.post(f"{server.url}/login", data={"username": "lehrer", "password": "geheim"})
+            assert login.status_code == 200 and login.json() == {"success": True}, login.text
+            called = session.post(ask, json=body)
+            assert called.status_code == 200 and "event_id" in called.json(), called.text
     finally:
         stop_server(server)
 

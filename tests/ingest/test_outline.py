@@ -14,7 +14,7 @@ from egov_qa.ingest.headings import split_heading
 from egov_qa.ingest.notes import chunk_document, outline_file
 from egov_qa.ingest.outline import build_outline
 
-from outline_f1 import outline_f1, outline_items, structure
+from helpers import JIE_NOTES, LECTURE_NOTES, outline_f1, outline_items, structure
 
 # The e-gov notes' outline, written from reading the notes (not from the parser's output).
 EGOV_OUTLINE = {"chapters": [
@@ -175,11 +175,7 @@ def test_textbook_numbering_leaf_and_parent_two_level_headings():
     assert "增长2.5倍" in outline.text[outline.chapters[0].sections[0].start:outline.chapters[0].sections[1].start]
 
 
-JIE_NOTES = ("第一章 行政管理概述\n第一节 行政管理的含义\n一、行政的概念\n行政是国家行政机关依法管理国家事务的活动。\n"
-             "二、行政管理的特点\n（一）政治性\n（二）社会性\n第二节 行政管理学的研究对象\n"
-             "行政管理学以行政管理活动及其规律为研究对象，第一节课就讲过。\n"
-             "第二章 行政环境\n第一节 行政环境的含义\n行政环境是影响行政系统的各种因素的总和。\n"
-             "第二节 行政环境的特点\n一、复杂性\n二、约束性\n")
+# JIE_NOTES (第一章 / 第一节 / 一、) and LECTURE_NOTES (第一讲) are in tests/helpers.py: the question tests index them too.
 JIE_OUTLINE = [
     (1, "行政管理概述", [(1, "行政管理的含义", [("一、", "行政的概念"), ("二、", "行政管理的特点")]),
                    (2, "行政管理学的研究对象", [])]),
@@ -262,10 +258,6 @@ def test_parts_are_chapters_only_in_notes_without_chapters_and_only_as_headings(
     grouped = "第一部分 基础\n第一章 导论\n1、对象\n研究社会。\n第二部分 应用\n第二章 社会问题\n1、贫困\n贫困是问题。\n"
     assert [(c.label, [p.title for p in c.points]) for c in build_outline(grouped, "t.txt").chapters] == [
         ("第一章", ["对象"]), ("第二章", ["贫困"])]
-
-
-LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
-                 "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
 
 
 def test_lecture_notes_name_their_chapters_as_the_notes_do():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +18,9 @@ from egov_qa.ingest.cleaning import find_fragment_run
 from egov_qa.ingest.notes import outline_file
 from egov_qa.ingest.outline import build_outline
 
-from outline_f1 import outline_f1, structure
+from helpers import UNSEEN as DATA
+from helpers import outline_f1, structure
 
-DATA = Path(__file__).parent / "data" / "unseen"
 COURSES = ["accounting", "management", "network", "admin_law", "marketing"]
 
 # Scraped forms whose title F1 is still below 0.9 (structure is exact for every course):

@@ -7,16 +7,12 @@ on-disk Chroma) for what a student gets by asking them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from egov_qa.answer.extractive import REFUSAL, SUGGESTIONS, extractive_answer
 from egov_qa.evaluation.metrics import read_questions
 from egov_qa.retrieval.hybrid import RetrievalResult
-from test_answering import FEATURES, FUNCTIONS, make_chunk, result
-
-HELDOUT = Path(__file__).parent / "data" / "heldout"
+from helpers import FEATURES, FUNCTIONS, HELDOUT, make_chunk, result
 
 
 def test_made_from_the_best_units_headings_in_rank_order():

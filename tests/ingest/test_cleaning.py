@@ -94,7 +94,7 @@ def test_every_evidence_string_is_in_a_chunk(eval_dir, chunks, questions):
 
 
 def cites_gold(chunk: Chunk, item: dict) -> bool:
-    """The citation rule of eval/README.md, applied to the chunk's own unit."""
+    """The citation rule of tests/data/eval/README.md, applied to the chunk's own unit."""
     if chunk.chapter != item["chapter"]:
         return False
     if item["point"] is None:

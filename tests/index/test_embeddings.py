@@ -46,7 +46,7 @@ def test_unknown_model_is_a_clear_error(tmp_path):
     settings = Settings(embedding_model=str(tmp_path / "no-such-model"))
     with pytest.raises(ModelError, match="EGOV_QA_EMBEDDING_MODEL"):
         model_id(settings)
-    with pytest.raises(ModelError):
+    with pytest.raises(ModelError, match="EGOV_QA_EMBEDDING_MODEL"):  # the same clear message on loading
         load_embeddings(settings)
 
 

@@ -1,0 +1,135 @@
+"""What the tests share (fixtures are in conftest.py; no test file imports another).
+
+* Where the test data lives: everything a test reads is inside the repository, under tests/data
+  (the evaluation set in tests/data/eval, the e-gov notes in tests/data/egov), never a folder
+  outside the checkout nor the user's ``corpus/`` folder, so a fresh clone runs ``make test``.
+* Point/section-level outline F1 against a gold outline (the schema of notes_mis_outline.json).
+* Hand-made units and retrieval results for answer tests (``make_chunk``, ``result``).
+* Small made-up notes the outline and question tests both index.
+* Starting and stopping the real chat app in a subprocess for the UI tests (the session's
+  ``app_server`` fixture in conftest.py uses it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.appserver import AppServer, start_app, stop_app
+
+from egov_qa.models import Chunk  # pydantic only; the stage packages are imported where used
+
+# --- test data (all inside the repository) -------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+EVAL_DIR = DATA / "eval"  # dev/mis/scope question sets and the MIS notes; README.md has the schema
+EGOV_NOTES = DATA / "egov" / "电子政务期末考试重点整理.txt"  # a copy: corpus/ is the user's, it may change
+UNSEEN = DATA / "unseen"
+HELDOUT = DATA / "heldout"
+
+# --- outline F1 ------------------------------------------------------------------------------------
+#
+# An item is (chapter, point, section, title). Titles are compared NFKC-folded with all whitespace
+# deleted, so punctuation width and stray spaces do not count; everything else must be equal.
+
+Item = tuple[int, int | None, str | None, str]
+
+
+def fold(title: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title or ""))
+
+
+def outline_items(outline_json: dict) -> Counter[Item]:
+    """Every point and section of an outline as a multiset (duplicate point numbers stay)."""
+    items: Counter[Item] = Counter()
+    for chapter in outline_json["chapters"]:
+        number = chapter["chapter"]
+        for point in chapter.get("points", []):
+            if point["point"] is not None:  # a null point only groups sections outside points
+                items[(number, point["point"], None, fold(point["title"]))] += 1
+            for section in point.get("sections", []):
+                items[(number, point["point"], section["section"], fold(section["title"]))] += 1
+    return items
+
+
+def structure(outline_json: dict) -> list[tuple]:
+    """The outline with titles left out: chapters, point numbers and section labels in order."""
+    return [
+        (
+            chapter["chapter"],
+            tuple((p["point"], tuple(s["section"] for s in p.get("sections", []))) for p in chapter["points"]),
+        )
+        for chapter in outline_json["chapters"]
+    ]
+
+
+@dataclass(frozen=True)
+class Score:
+    precision: float
+    recall: float
+    f1: float
+    missing: list[Item]  # gold items not predicted
+    extra: list[Item]  # predicted items not in the gold
+
+
+def outline_f1(predicted: dict, gold: dict) -> Score:
+    pred, want = outline_items(predicted), outline_items(gold)
+    hits = sum((pred & want).values())
+    precision = hits / max(sum(pred.values()), 1)
+    recall = hits / max(sum(want.values()), 1)
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return Score(precision, recall, f1, sorted((want - pred).elements(), key=str),
+                 sorted((pred - want).elements(), key=str))
+
+
+# --- hand-made units and retrieval results ---------------------------------------------------------
+
+
+def make_chunk(n: int, title: str, body: str, chapter: int = 1, section: str | None = None,
+               source: str = "notes.txt") -> Chunk:
+    label = f"第一章 · {n}、{title}" + (f" › {section}" if section else "")
+    return Chunk(id=f"c{n}{section or ''}", source=source, chapter=chapter, chapter_title=None, point=n,
+                 point_title=title, section=section, section_title=None, label=label,
+                 heading=f"{n}、{title}", body=body, start=0, end=len(body))
+
+
+FUNCTIONS = make_chunk(10, "电子政务的功能", "1)增强政府监管\n2)整合决策依据\n3)实施信息发布")
+FEATURES = make_chunk(9, "电子政务的特征", "1)使用手段先进\n2)信息公开共享")
+
+
+def result(*chunks: Chunk, relevance: float = 1.0):
+    """A ``RetrievalResult`` ranking ``chunks`` in the order given."""
+    from egov_qa.retrieval.hybrid import Hit, RetrievalResult  # noqa: PLC0415 — not at conftest's import
+
+    hits = [Hit(c, score=1.0 / (i + 1)) for i, c in enumerate(chunks)]
+    return RetrievalResult(hits, relevance)
+
+
+# --- small made-up notes ---------------------------------------------------------------------------
+
+JIE_NOTES = ("第一章 行政管理概述\n第一节 行政管理的含义\n一、行政的概念\n行政是国家行政机关依法管理国家事务的活动。\n"
+             "二、行政管理的特点\n（一）政治性\n（二）社会性\n第二节 行政管理学的研究对象\n"
+             "行政管理学以行政管理活动及其规律为研究对象，第一节课就讲过。\n"
+             "第二章 行政环境\n第一节 行政环境的含义\n行政环境是影响行政系统的各种因素的总和。\n"
+             "第二节 行政环境的特点\n一、复杂性\n二、约束性\n")
+
+LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
+                 "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
+
+
+# --- the real chat app in a subprocess --------------------------------------------------------------
+
+stop_server = stop_app  # the name the tests use
+START_TIMEOUT_S = float(os.environ.get("EGOV_QA_TEST_START_TIMEOUT", "420"))  # first start builds the index
+
+
+def start_server(corpus: Path, index: Path, log: Path, args: Sequence[str] = (),
+                 timeout: float = START_TIMEOUT_S) -> AppServer:
+    """``egov-qa serve --port <free> *args``; returns once the page answers (or fails with its log)."""
+    return start_app(corpus, index, log, args=args, timeout=timeout)
