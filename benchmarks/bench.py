@@ -45,10 +45,9 @@ from typing import Any
 
 import numpy as np
 
-from egov_qa.questions.aspects import aspect_questions_from_headings
 from egov_qa.config import Settings
 from egov_qa.evaluation.metrics import Question, evaluate, first_hit_rank, read_questions
-from egov_qa.questions.headings import questions_from_headings
+from egov_qa.evaluation.generated import aspect_questions_from_headings, questions_from_headings
 from egov_qa.models import Answer, Passage
 from benchmarks.question_checks import run_checks
 from benchmarks.report import fmt
@@ -189,7 +188,7 @@ def typo_robustness(engine: Any, questions: list[Question]) -> dict[str, Any]:
     under fuzzy pinyin), correction on and off."""
     from egov_qa.engine import Engine
 
-    uncorrected = Engine(engine.settings.model_copy(update={"correct_typos": False}), engine.index)
+    uncorrected = Engine(engine.settings.model_copy(update={"rules_off": engine.settings.rules_off | {"typos"}}), engine.index)
     out: dict[str, Any] = {}
     for kind, fuzzy in (("typo", False), ("fuzzy_typo", True)):
         rng = random.Random(TYPO_SEED)

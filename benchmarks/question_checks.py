@@ -12,9 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from egov_qa.answer.extractive import list_items
+from egov_qa.ingest.chunking import list_items
 from egov_qa.questions.definitions import DEFINITION_HEADING, term_key
-from egov_qa.questions.headings import example_question, pair_sides, states_what
+from egov_qa.questions.definitions import states_what
+from egov_qa.questions.examples import example_question
+from egov_qa.questions.pairs import pair_sides
 from egov_qa.models import Answer, Chunk
 from egov_qa.questions.synonyms import synonyms
 
@@ -139,7 +141,7 @@ def compared_term_checks(chunks: list[Chunk]) -> list[Check]:
     return [Check(p.format(x=term), (), _cites(next(iter(labels))))
             for term, labels in by_term.items()
             if len(labels) == 1 and len(term) >= 2 and term not in headed | defined
-            and not any(states_what(term, c) for c in chunks)
+            and not any(states_what(term, c.text) for c in chunks)
             for p in COMPARED_TERM_PHRASINGS]
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -60,14 +60,28 @@ class Settings(BaseSettings):
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     min_relevance: float = Field(
         1.0384,
-        description="Refuse when relevance (vocabulary coverage + 0.25 × how many standard deviations "
-        "the best chunk and piece stand out) is below this; higher = more relevant. Calibrated with "
-        "`egov-qa calibrate` on the dev set (80% of out-of-scope refused, fewest false refusals)",
+        description="Refuse when relevance (vocabulary coverage + standout_scale × how many standard "
+        "deviations the best chunk and piece stand out) is below this; higher = more relevant. "
+        "Calibrated with `egov-qa calibrate` on the dev set (80% of out-of-scope refused, fewest "
+        "false refusals)",
+    )
+    standout_scale: float = Field(
+        0.25, description="Weight of the dense standout in relevance (0.25: 4 standard deviations = 1.0); "
+        "min_relevance is calibrated with it"
     )
 
-    correct_typos: bool = Field(
-        True, description="Put right homophone typos that turn a notes word into a non-word "
-        "(电子正务 → 电子政务) before searching"
+    # --- questions and answers --------------------------------------------------------
+    rules_off: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), description="Question rules to switch off, comma-separated names "
+        "(`egov-qa eval --ablate` lists them), e.g. typos,acronyms"
+    )
+    answer_budget: int = Field(450, description="Characters of quoted notes in one answer")
+    more_depth: int = Field(
+        2, description="How many answers' worth of passages \"还有呢\" goes down the earlier question's ranking"
+    )
+    history_turns: int = Field(
+        20, description="Earlier questions a follow-up is read against (the last ones; a bound on the "
+        "work a long history sent to the API can cause)"
     )
 
     reranker: str = Field(
@@ -84,3 +98,11 @@ class Settings(BaseSettings):
     port: int = 7860
     concurrency_limit: int = Field(2, description="Questions answered at once (one per core)")
     max_question_chars: int = Field(500, description="Longer questions are refused with a message")
+
+    @field_validator("rules_off", mode="before")
+    @classmethod
+    def _names(cls, value: object) -> object:
+        """"typos, acronyms" → {"typos", "acronyms"}."""
+        if isinstance(value, str):
+            return frozenset(name.strip() for name in value.split(",") if name.strip())
+        return value

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
+
+from egov_qa.lexicon import chinese_numeral
 
 # Separators used in display labels: "第一章 · 9、电子政务的特征 › 1.3.3 …"
 LABEL_SEP = " · "
 WHOLE_NOTES = "全部笔记"  # what the outline calls notes without chapters (never cited as 第一章)
 PATH_SEP = " › "
-
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 12 → 十二, 25 → 二十五 (chapter numbers in labels); from 100 on, digits (a student's
-    "第100章" is no chapter of any notes, and reads as typed)."""
-    if n >= 100:
-        return str(n)
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_DIGITS[tens]
-    return head + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 @dataclass
@@ -158,6 +147,40 @@ class Chunk:
         return self.label.split(PATH_SEP)[0]
 
 
+@dataclass(frozen=True)
+class Query:
+    """One text to search for, with its weight in the fusion and what the relevance reads of it."""
+
+    text: str  # embedded and keyword-searched
+    weight: float = 1.0
+    asked: str = ""  # what it asks, without case material: whose words the notes must cover
+    definition: str | None = None  # the X of a question that only asks what X is, as written
+    term: str | None = None  # that X as a matching key
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float  # fused score (higher = better; scale depends on the fusion)
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    hits: list[Hit]
+    relevance: float  # higher = more relevant; compared with Settings.min_relevance
+
+    def first_where(self, test: Callable[[Chunk], bool]) -> RetrievalResult | None:
+        """The ranking with its best hit that passes ``test`` moved to the front (with the first
+        place's score, so the passages stay ranked by score); None if no hit passes."""
+        for rank, hit in enumerate(self.hits):
+            if test(hit.chunk):
+                if rank == 0:
+                    return self
+                hits = [Hit(hit.chunk, self.hits[0].score), *self.hits[:rank], *self.hits[rank + 1:]]
+                return RetrievalResult(hits, self.relevance)
+        return None
+
+
 class Citation(BaseModel):
     chapter: int
     point: int | None
@@ -197,3 +220,11 @@ class Answer(BaseModel):
     def lead_with(self, line: str) -> None:
         """Put a line above the answer (how the question was read, what it goes on from)."""
         self.answer = f"{line}\n{self.answer}"
+
+
+class Exchange(BaseModel):
+    """An earlier turn of a conversation: the student's question and, when the caller kept it,
+    the answer it got (follow-ups such as "还有呢" and "那第二个呢" read it)."""
+
+    question: str
+    answer: Answer | None = None

@@ -154,7 +154,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
 ) -> None:
     """Answer one question from the notes, with its citations."""
-    from egov_qa.answer.extractive import SUGGESTIONS_LEAD  # noqa: PLC0415
+    from egov_qa.answer.messages import SUGGESTIONS_LEAD  # noqa: PLC0415
     from egov_qa.evaluation.metrics import dumps  # noqa: PLC0415
 
     answer = _open_engine(Settings()).ask(question, history)

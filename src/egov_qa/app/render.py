@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from egov_qa.answer.extractive import SUGGESTIONS_LEAD, citation_label, with_document
+from egov_qa.answer.compose import citation_label, with_document
+from egov_qa.answer.messages import SUGGESTIONS_LEAD
 from egov_qa.ingest.chunking import point_label, section_label
 from egov_qa.models import Answer, Chunk, Citation, Outline
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import gradio as gr
 
 from egov_qa.config import Settings
-from egov_qa.models import Answer, Chunk
+from egov_qa.models import Answer, Chunk, Exchange
 from egov_qa.ingest.notes import Notes
 from egov_qa.app.render import (
     THINKING,
@@ -56,8 +56,8 @@ class EngineLike(Protocol):
     settings: Settings
     notes: Notes
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer: ...
-    def stream(self, question: str, history: Sequence[str] = ()) -> Iterator[Answer]: ...
+    def ask(self, question: str, history: Sequence[str | Exchange] = ()) -> Answer: ...
+    def stream(self, question: str, history: Sequence[str | Exchange] = ()) -> Iterator[Answer]: ...
     def chunk(self, chunk_id: str) -> Chunk | None: ...
     def example_questions(self, n: int = 4) -> list[str]: ...
 
@@ -104,10 +104,11 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         return choices
 
     # --- event handlers ------------------------------------------------------------------
-    def respond(question: str, chat: list[dict], questions: list[str]):
+    def respond(question: str, chat: list[dict], turns: list[Exchange]):
         """Stream one answer into the chat.
 
-        Outputs: textbox, chat, questions, last quotes, citation list, send button (disabled while
+        Outputs: textbox, chat, the session's exchanges (each question with the answer it got, which
+        follow-ups such as "还有呢" read), last quotes, citation list, send button (disabled while
         answering, so a double click does not queue the same question twice).
         """
         question = question or ""
@@ -115,7 +116,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
             {"role": "user", "content": md_escape(question) or " "},
             {"role": "assistant", "content": THINKING},
         ]
-        history = list(questions or [])
+        history = list(turns or [])
         busy, idle = gr.Button(interactive=False), gr.Button(interactive=True)
         yield "", chat, history, [], gr.update(), busy
         try:
@@ -134,7 +135,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
                     "options": [{"value": q} for q in answer.suggestions]}
         choices = citation_choices(answer)
         cite = gr.update(choices=choices, value=choices[0][1] if choices else None, interactive=bool(choices))
-        yield gr.update(), chat, history + [question], list(answer.quotes), cite, idle
+        yield gr.update(), chat, history + [Exchange(question=question, answer=answer)], list(answer.quotes), cite, idle
 
     def pick_suggestion(picked: gr.SelectData) -> str:
         """A suggested question's button was clicked: it becomes the question asked."""
@@ -190,15 +191,15 @@ def build_app(engine: EngineLike) -> gr.Blocks:
                     with gr.Column(scale=3):
                         view = gr.HTML(node_html(None, chunks), elem_id="egov-node")
 
-        questions = gr.State([])  # raw earlier questions of this session (the chat holds escaped text)
+        turns = gr.State([])  # this session's exchanges, raw (the chat holds escaped text)
         quotes = gr.State([])  # quotes of the last answer, highlighted when a citation is opened
 
-        outputs = [question, chatbot, questions, quotes, cite, send]
+        outputs = [question, chatbot, turns, quotes, cite, send]
         for trigger in (send.click, question.submit):
-            trigger(respond, [question, chatbot, questions], outputs, api_visibility="private",
+            trigger(respond, [question, chatbot, turns], outputs, api_visibility="private",
                     concurrency_id=ENGINE_QUEUE, show_progress="hidden")
         chatbot.option_select(pick_suggestion, None, question, api_visibility="private", queue=False).then(
-            respond, [question, chatbot, questions], outputs, api_visibility="private",
+            respond, [question, chatbot, turns], outputs, api_visibility="private",
             concurrency_id=ENGINE_QUEUE, show_progress="hidden")
         clear.click(new_chat, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)  # its trash icon

@@ -38,6 +38,11 @@ def quotable_pieces(chunk: Chunk) -> list[str]:
     return pieces or [chunk.heading]
 
 
+def list_items(chunk: Chunk) -> list[str]:
+    """The unit's numbered sub-items, as quoted ("第二条" picks from these)."""
+    return [p for p in quotable_pieces(chunk) if is_item(p)]
+
+
 def piece_search_text(chunk: Chunk, piece: str) -> str:
     """What a piece vector embeds: the piece under its point's and section's titles, so a sentence
     that leaves its topic unsaid ("主体是政府机关") is still about it, and a section's sentence

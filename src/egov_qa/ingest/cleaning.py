@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from egov_qa.lexicon import SITE_WORDS, alternation
+
 _FRAGMENT_PREFIX = re.compile(r"^\s*(\d{1,4})\s*[、.．]\s?")
 # A sentence or clause that ends properly; a site page break usually does not.
 _TERMINAL = tuple("。！？；：.!?;:)）”」》")
@@ -30,10 +32,7 @@ _STRAY_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]
 _STRONG_BOILERPLATE = re.compile(
     r"https?://|www\.|\S+@\S+\.\w|©|copyright|ICP|备案|\s\|\s", re.IGNORECASE
 )
-_WEAK_BOILERPLATE = re.compile(
-    r"下载|登录|注册|验证码|密码|VIP|会员|版权|免责|侵权|客服|浏览|上传|收藏|扫码|金币|积分|下载券|"
-    r"广告|点击|首页|当前位置|温馨提示|继续阅读|未读|相关文档|推荐"
-)
+_WEAK_BOILERPLATE = re.compile(alternation(SITE_WORDS))
 _MD_LIST_MARK = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
 

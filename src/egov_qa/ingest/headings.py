@@ -29,6 +29,7 @@ import jieba
 import jieba.posseg
 
 from egov_qa.ingest.numbering import SUB_ITEM
+from egov_qa.lexicon import DANGLING_CHARS, DANGLING_WORDS, NON_INITIAL, OPENERS
 from egov_qa.text import to_simplified
 
 jieba.setLogLevel(logging.WARNING)
@@ -38,19 +39,7 @@ MAX_TITLE_CHARS = 30
 _HARD_END = re.compile(r"[\n，。；：！？,;:!?]|(?<![A-Za-z0-9.] )(?<![A-Za-z0-9.])\d(?![A-Za-z]|[.．]\d)")
 _LINE_END = re.compile(r"\n")
 
-# A title never ends on a word that joins it to what follows.
-_DANGLING_WORDS = frozenset("的 与 和 及 之 或 其 对 在 为 是 就是 把 被 向 从 以 由 于 而 并 关于 对于 "
-                            "根据 按照 通过 随着 为了 由于 以及 并且 或者 而且".split())
-_DANGLING_CHARS = tuple("、“‘「『（(《[【-—/")
 _FUNCTION_FLAGS = ("p", "c", "u", "e", "y", "o")
-# Nor does a body begin with a word that continues a phrase, or with closing punctuation.
-_NON_INITIAL = tuple("的与和及、之或并等”’）)》]】，。；：,.;:")
-# Words that open a sentence of body text but never end a title (generic Chinese).
-_OPENERS = (
-    "从", "以", "按", "按照", "根据", "依据", "依照", "通过", "由于", "随着", "为了", "目前", "当前",
-    "现在", "如今", "当时", "近年来", "至今", "所谓", "该", "这", "这些", "这种", "此", "它", "它们", "即", "是指",
-    "指的是", "就是指", "常见", "一般", "通常", "首先", "其中",
-)
 _OPEN_QUOTES = "“‘「『《（("
 _CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")"}
 _NOUNISH = ("n", "l", "j", "eng", "vn", "i")
@@ -171,7 +160,7 @@ class _Cutter:
         last = self.by_end.get(c)
         if len(title) < 2 or len(title) > MAX_TITLE_CHARS or last is None:
             return False
-        if title.endswith(_DANGLING_CHARS) or last.word in _DANGLING_WORDS or (
+        if title.endswith(DANGLING_CHARS) or last.word in DANGLING_WORDS or (
                 len(last.word) == 1 and last.flag.startswith(_FUNCTION_FLAGS)):
             return False
         if last.flag in _MODIFIER_FLAGS:  # a modifier opens a phrase, it does not close a title
@@ -189,7 +178,7 @@ class _Cutter:
         return False
 
     def body_ok(self, c: int) -> bool:
-        return c < len(self.text) and c in self.by_start and not self.text[c:].startswith(_NON_INITIAL)
+        return c < len(self.text) and c in self.by_start and not self.text[c:].startswith(NON_INITIAL)
 
     def _word_at(self, c: int) -> _Token | None:
         return self.by_start.get(c)
@@ -205,7 +194,7 @@ class _Cutter:
         if token.word == "在" and self.tokens[-1].flag == "f":
             return True  # "在…情况下/中/时" frames the clause that follows
         return any(rest.startswith(w) and (c + len(w) in self.by_start or c + len(w) == len(self.text))
-                   for w in _OPENERS)
+                   for w in OPENERS)
 
     def restates(self, c: int) -> bool:
         """The body begins with the title's first characters, or a quoted title word."""
@@ -281,7 +270,7 @@ class _Cutter:
         if len(title) < 3 or not self.title_ok(c) or not self.body_ok(c):
             return False
         j = self.text.find(title, c + 1, c + 4 + len(title))
-        if j <= c or j not in self.by_start or self.text[c:j].startswith(_NON_INITIAL):
+        if j <= c or j not in self.by_start or self.text[c:j].startswith(NON_INITIAL):
             return False
         modifier = self.by_end.get(j)
         if modifier is None or modifier.flag in _PLAIN_NOUN_FLAGS:
@@ -356,7 +345,7 @@ def _split_heading(segment: str, heads: frozenset[str], line_only: bool) -> Head
     # The body repeating the whole title is the surest cue of all ("原型法原型法先…", "需求需求是指…"),
     # whatever jieba makes of the words.
     whole = [c for c in range(2, min(len(text) // 2, MAX_TITLE_CHARS) + 1)
-             if text[c:].startswith(text[:c]) and not text[:c].endswith(_DANGLING_CHARS)]
+             if text[c:].startswith(text[:c]) and not text[:c].endswith(DANGLING_CHARS)]
     whole += [c for c in cutter.doubled if cutter.title_ok(c)]
     whole += [c for c in range(3, min(len(text), MAX_TITLE_CHARS + 1)) if cutter.echo(c)]
     if whole:

@@ -27,17 +27,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from egov_qa.ingest.headings import is_word
-from egov_qa.ingest.numbering import CHAPTER_WORD, CN_NUMERAL, PART_WORD, TOPIC_WORD, parse_number
+from egov_qa.lexicon import CHAPTER_WORD, CN_NUMERAL, CN_SMALL, PART_WORD, TOPIC_WORD, parse_number
 
-_PAREN_NUMERAL = "[一二三四五六七八九十]{1,3}"  # "（一）" … "（十二）"
+_PAREN_NUMERAL = f"[{CN_SMALL}]{{1,3}}"  # "（一）" … "（十二）"
 
 _MARKER = re.compile(
     rf"(?P<chapter>第\s*(?P<chnum>[{CN_NUMERAL}]{{1,4}}|\d{{1,3}})\s*(?P<chword>{CHAPTER_WORD}|{PART_WORD}))"
-    rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节|{TOPIC_WORD}\s*(?P<tnum>\d{{1,2}}|[一二三四五六七八九十]{{1,3}}))"
+    rf"|(?P<jie>第\s*(?P<jnum>[{CN_NUMERAL}]{{1,3}}|\d{{1,2}})\s*节|{TOPIC_WORD}\s*(?P<tnum>\d{{1,2}}|[{CN_SMALL}]{{1,3}}))"
     r"(?![课次])"
     r"|(?P<section>(?<![\d.．])(?P<sec>\d{1,2}[.．]\d{1,2}(?:[.．]\d{1,2})?)(?![\d.．])"
     r"(?=\s*[\u4e00-\u9fffA-Za-z（(“\"]))"
-    r"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<psep>[、.．])(?!\d))"
+    rf"|(?P<point>(?<![\d.．(（])(?P<pnum>\d{{1,2}}|[{CN_SMALL}]{{1,3}})\s*(?P<psep>[、.．])(?!\d))"
     rf"|(?P<paren>[（(]\s*(?P<parnum>{_PAREN_NUMERAL})\s*[)）])"
 )
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*)$", re.MULTILINE)
@@ -47,7 +47,7 @@ PART_HEADING_MAX_CHARS = 30
 _SENTENCE_PUNCTUATION = re.compile(r"[，,。；;：:！？!?]")
 _PAREN = re.compile(rf"[（(]\s*{_PAREN_NUMERAL}\s*[)）]")
 _DIGIT_PART = re.compile(r"\d{1,2}\s*、")
-_LINE_POINT = re.compile(r"^[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*、", re.MULTILINE)
+_LINE_POINT = re.compile(rf"^[ \t]*(\d{{1,2}}|[{CN_SMALL}]{{1,3}})\s*、", re.MULTILINE)
 
 
 @dataclass

@@ -25,6 +25,15 @@ class Notes:
         """Every file's chapters, in corpus order."""
         return [chapter for outline in self.outlines for chapter in outline.chapters]
 
+    @property
+    def multi_source(self) -> bool:
+        """More than one file: labels then name the document."""
+        return len({c.source for c in self.chunks}) > 1
+
+    def sections_of(self, chapter: int, point: int) -> list[Chunk]:
+        """The section units of a numbered point, in document order."""
+        return [c for c in self.chunks if c.section and (c.chapter, c.point) == (chapter, point)]
+
 
 def outline_document(document: RawDocument) -> Outline:
     text, _ = clean_text(document.text, markdown=document.is_markdown)

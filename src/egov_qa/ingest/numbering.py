@@ -1,48 +1,19 @@
-"""The notes' own numbering: Chinese numerals and the sub-item markers inside a unit."""
+"""The sub-item markers inside a unit: 1) (1) （一） ① a) 1. and scraped runs of bare numbers."""
 
 from __future__ import annotations
 
 import re
 
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-CN_NUMERAL = "零〇一二两三四五六七八九十百"
-# What notes call their top level: 第三章, or in lecture notes 第三讲 / 第三单元.
-CHAPTER_WORD = r"(?:章|讲|单元)"
-# What notes without any of those call their top level: 第一部分, 第一篇.
-PART_WORD = r"(?:部分|篇)"
-# A point named by what it is for the exam: 考点1, 知识点二 (a 节 of its own kind).
-TOPIC_WORD = r"(?:考点|知识点)"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+from egov_qa.lexicon import CIRCLED, CN_SMALL, parse_number
 
 # Sub-items: 1)  2 )  (1)  （1）  （一）  ①  a)  and 1. (when it is not a point).
 SUB_ITEM = re.compile(
     r"(?<![A-Za-z0-9.])\d{1,2}\s*[)）]"
-    r"|[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+    rf"|[(（]\s*(?:\d{{1,2}}|[{CN_SMALL}]{{1,3}})\s*[)）]"
     rf"|[{CIRCLED}]"
     r"|(?<![A-Za-z0-9])[a-h]\s*[)）]"
     r"|(?<![A-Za-z0-9.．])\d{1,2}[.．](?![\d])"
 )
-
-
-def parse_number(text: str) -> int:
-    """'12' → 12, '三' → 3, '十二' → 12, '二十' → 20."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for char in text:
-        if char == "百":
-            total += max(current, 1) * 100
-            current = 0
-        elif char == "十":
-            total += max(current, 1) * 10
-            current = 0
-        elif char in _CN_VALUES:
-            current = _CN_VALUES[char]
-        else:
-            raise ValueError(f"not a number: {text!r}")
-    return total + current
 
 
 # A scraped page loses the line breaks of a plain "1…2…3…" list ("1电子政务的主体是政府机关2电子政务的核心…"):
@@ -79,7 +50,7 @@ def item_marker(line: str) -> tuple[str, int] | None:
     marker = match.group().replace(" ", "").translate(_HALF_WIDTH_PARENS)  # "(1)" and "（2）" are one list
     if marker[0] in CIRCLED:
         return "C", CIRCLED.index(marker[0]) + 1
-    number = re.search(r"\d+|[一二三四五六七八九十]+|[a-h]", marker).group()
+    number = re.search(rf"\d+|[{CN_SMALL}]+|[a-h]", marker).group()
     value = ord(number) - ord("a") + 1 if number.isalpha() and number.isascii() else parse_number(number)
     return marker.replace(number, "N", 1), value
 

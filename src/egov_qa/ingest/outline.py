@@ -8,9 +8,10 @@ from collections import Counter, defaultdict
 
 from egov_qa.ingest.headings import HeadingSplit, split_heading
 from egov_qa.ingest.markers import Marker, scan_markdown, scan_plain
+from egov_qa.lexicon import CN_SMALL
 from egov_qa.models import Chapter, Outline, Point, Section
 
-_CN_POINT = re.compile(r"[#\s]*([一二三四五六七八九十]{1,3})\s*、")
+_CN_POINT = re.compile(rf"[#\s]*([{CN_SMALL}]{{1,3}})\s*、")
 _TITLE_LEAD = "：:、，,.．-—– "  # separators some notes put between a number and its title
 
 

@@ -8,9 +8,7 @@ unit better. Acronyms are compared as ``text.acronyms`` reads them ("G2C" = "G-C
 
 from __future__ import annotations
 
-from egov_qa.questions.headings import first_where
 from egov_qa.models import Chunk
-from egov_qa.retrieval.hybrid import RetrievalResult
 from egov_qa.text import acronyms
 
 
@@ -23,16 +21,10 @@ class AcronymIndex:
             for acronym in acronyms(chunk.search_text):
                 self._units.setdefault(acronym, set()).add((chunk.source, chunk.label))
 
-    def only_unit(self, question: str) -> tuple[str, str] | None:
-        """(source, label) of the unit that every acronym of the question known to the notes
-        points at alone, if there is one."""
-        units = [self._units[a] for a in acronyms(question) if a in self._units]
+    def only_unit(self, asked: set[str]) -> tuple[str, str] | None:
+        """(source, label) of the unit that every acronym of a question (``asked``) known to the
+        notes points at alone, if there is one."""
+        units = [self._units[a] for a in asked if a in self._units]
         if not units or any(len(u) != 1 for u in units) or len(set.union(*units)) != 1:
             return None
         return next(iter(units[0]))
-
-    def promote(self, question: str, result: RetrievalResult) -> RetrievalResult:
-        unit = self.only_unit(question)
-        if unit is None:
-            return result
-        return first_where(result, lambda c: (c.source, c.label) == unit) or result

@@ -1,16 +1,17 @@
 """What a definition question asks about: "什么是X", "X是什么意思", "X怎么定义" → X.
 
-Shared by retrieval (a definition question is in scope when its term is in the notes, whatever
-words it is asked with) and by the heading rules (the unit headed "X的含义" answers it).
+Shared by relevance (a definition question is in scope when its term is in the notes, whatever
+words it is asked with), the heading rules (the unit headed "X的含义" answers it) and line
+selection (the line "1.政务内网:…" of a unit defining several terms answers it).
 """
 
 from __future__ import annotations
 
 import re
 
-from egov_qa.text import normalize
+from egov_qa.lexicon import CN_SMALL, DEFINITION_HEADS
+from egov_qa.text import acronyms, normalize
 
-DEFINITION_HEADS = ("含义", "定义", "概念", "内涵")
 _DEFINED = "|".join(DEFINITION_HEADS)
 _END = r"[啊呀呢吗哈]*[\s？?。.!！]*$"
 _REALLY = r"(?:到底|究竟)?"
@@ -62,3 +63,24 @@ def definition_topic(question: str) -> str | None:
     about more than X."""
     terms = [_asked_term(c) for c in _clauses(question)]
     return terms[0] if terms and all(terms) else None
+
+
+# A list item's own number in front of the term it defines ("1.政务内网:…", "(2)外网：…").
+_ITEM_NUMBER = re.compile(rf"^\s*(?:\d{{1,2}}\s*[.、．)）]|[(（]\s*[\d{CN_SMALL}]{{1,3}}\s*[)）]|[①-⑳])")
+
+
+def defining_lines(term: str | None, lines: list[str]) -> list[str]:
+    """The lines that define ``term`` (the X a "what is X" question asks about: "1.政务内网:…" for
+    "名词解释：政务内网"; for an acronym, the lines that name it), when a unit defines several terms
+    one per line; else none."""
+    if not term:
+        return []
+    if term in acronyms(term):  # an acronym ("G2B是什么？"): the lines that name it, "(G-B)…"
+        return [line for line in lines if term in acronyms(line)]
+    pattern = re.compile(rf"{re.escape(term)}[:：是指即]")
+    return [line for line in lines if pattern.match(term_key(_ITEM_NUMBER.sub("", line)))]
+
+
+def states_what(term: str | None, text: str) -> bool:
+    """Does the text say what ``term`` is, word for word ("电子政务的主体是…")?"""
+    return bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(text)) is not None

@@ -1,4 +1,5 @@
-"""Conversation handling without an LLM: turning a follow-up into retrieval queries.
+"""Follow-ups without an LLM: what refers back to the conversation, and the retrieval queries of a
+question that does.
 
 A short or anaphoric question ("它呢？", "那第二点呢", "为什么") cannot be searched on its own,
 so it is searched together with the student's most recent earlier question, then on its own
@@ -13,11 +14,21 @@ from collections.abc import Sequence
 
 import jieba.posseg
 
-from egov_qa.questions.headings import pair_asked
-from egov_qa.ingest.numbering import parse_number
-from egov_qa.text import as_plain_question, asked_part, content_words, keywords
+from egov_qa.lexicon import (
+    ANAPHORA,
+    CN_SMALL,
+    CONTINUATIONS,
+    MORE_WORDS,
+    ORDINAL_MEASURES,
+    PRONOUNS,
+    alternation,
+    parse_number,
+)
+from egov_qa.questions.forms import as_plain_question
+from egov_qa.questions.pairs import pair_asked
+from egov_qa.text import content_words, keywords
 
-ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[点条个种项步类层]|最后(?:一|那|这)?[点条个种项步类层]")
+ORDINAL = re.compile(rf"第([{CN_SMALL}\d]+)[{ORDINAL_MEASURES}]|最后(?:一|那|这)?[{ORDINAL_MEASURES}]")
 LAST = -1  # what ``ordinal`` says for "最后那个"
 
 
@@ -31,42 +42,22 @@ def ordinal(question: str) -> int | None:
 
 # Pronouns, demonstratives, ordinal references and bare continuations.
 _ANAPHORA = re.compile(
-    r"它|它们|这个|那个|这些|那些|这一|那一|这种|那种|这样|那样|其中|其|该|上述|前者|后者|两者|二者|"
-    rf"此|这|那|{ORDINAL.pattern}|最后|还有|另外|呢[？?]?$|"
-    r"^(为什么|为啥|怎么说|具体|举例|比如|里面|里头|当中)"  # "里面的A代表什么": inside what was asked
+    rf"{alternation(ANAPHORA)}|{ORDINAL.pattern}|最后|还有|另外|呢[？?]?$|"
+    rf"^({alternation(CONTINUATIONS)})"  # "里面的A代表什么": inside what was asked
 )
 _SHORT_QUESTION_WORDS = 2  # fewer content words than this: the question cannot stand alone
 
 
-def _too_short(question: str) -> bool:
+def too_short(question: str) -> bool:
     """Hardly any words besides pronouns and ordinals ("其中第二条具体是什么意思？")."""
     return len(content_words(_ANAPHORA.sub(" ", question))) < _SHORT_QUESTION_WORDS
 
 
 # "还有呢？", "还有别的吗？", "其他的呢？", "继续": more on the earlier question than was shown.
 _MORE = re.compile(
-    r"^\s*那?(?:还有别的|还有其他|还有其它|还有|另外|其他|其它|别的|继续说?|接着说|再说说|再多说点)"
+    rf"^\s*那?(?:{alternation(MORE_WORDS)})"
     r"的?(?:内容|知识点)?(?:呢|吗|么|没有|没)?[\s？?。！!…]*$"
 )
-
-
-# Talk to the assistant rather than about the notes: greetings, who/what it is, thanks.
-_GREETING = re.compile(
-    r"^\s*(?:你好|您好|嗨|哈喽|hi|hello|hey|早上好|下午好|晚上好|在吗|你是谁|你是什么|你叫什么|"
-    r"你能做什么|你会什么|你能干什么|你有什么用|怎么用|怎么使用|如何使用)(?:呀|啊|呢|吗)?[\s，,。.!！？?~～]*$",
-    re.IGNORECASE,
-)
-_THANKS = re.compile(r"^\s*(?:谢谢|多谢|感谢|谢了|thanks?|thank you|好的|明白了|懂了)(?:你|您|啦|了)?[\s，,。.!！~～]*$",
-                     re.IGNORECASE)
-
-
-def small_talk(question: str) -> str | None:
-    """"greeting" or "thanks" for a message to the assistant itself, else None."""
-    if _GREETING.match(question):
-        return "greeting"
-    if _THANKS.match(question):
-        return "thanks"
-    return None
 
 
 def asks_for_more(question: str) -> bool:
@@ -84,10 +75,10 @@ def names_nothing(question: str) -> bool:
 
 
 def is_followup(question: str) -> bool:
-    return refers_back(question) or _too_short(question)
+    return refers_back(question) or too_short(question)
 
 
-_PRONOUN = re.compile(r"它们|它|这个|那个")
+_PRONOUN = re.compile(alternation(PRONOUNS))
 # jieba POS tags that may form a topic noun phrase ("政务内网", "电子政务规划", "MIS").
 _NOMINAL = re.compile(r"^(n|vn|eng|nz|l|s|a)")
 
@@ -124,15 +115,12 @@ def asked_about_instead(question: str, earlier: str) -> str | None:
     return earlier.replace(replaced, other, 1) if replaced and replaced in earlier else None
 
 
-def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, float]]:
-    """(query, weight) pairs to search and fuse, most important first."""
-    question = as_plain_question(question)
-    # A turn that named nothing ("那第二点呢", "还有呢") leaves the topic where it was.
-    earlier = [as_plain_question(h.strip()) for h in history if h and h.strip() and not names_nothing(h)]
+def followup_queries(question: str, earlier: Sequence[str]) -> list[tuple[str, float]] | None:
+    """(query, weight) pairs to search and fuse, most important first, for a question that follows
+    on from ``earlier`` (the topical earlier questions, oldest first; both in their plain forms);
+    None when it stands alone or nothing came before it."""
     if not earlier or not is_followup(question):
-        # A case question is searched by what it asks: its material is about a city or a firm
-        # the notes never name, and would pull the search towards whatever shares its words.
-        return [(asked_part(question), 1.0)]
+        return None
     # "第三点" points into the earlier answer; searched, its 第三 would match every "第三章".
     said = ORDINAL.sub(" ", question).strip()
     combined = f"{earlier[-1]} {said}"
@@ -146,5 +134,5 @@ def retrieval_queries(question: str, history: Sequence[str]) -> list[tuple[str, 
         # (含义, 重要性 …) would otherwise pull the answer back to the earlier unit.
         rewritten = _PRONOUN.sub(subject, question, count=1)
         return [(rewritten, 1.0), (combined, 0.5), *older][:3]
-    alone = [] if _too_short(question) else [(question, 1.0)]  # "其中第二条呢？" alone finds noise
+    alone = [] if too_short(question) else [(question, 1.0)]  # "其中第二条呢？" alone finds noise
     return [(combined, 1.0), *alone, *older][:3]

@@ -18,7 +18,7 @@ from two scale-free parts so one threshold carries over to other notes:
     in general Chinese, from jieba's dictionary) that occur anywhere in the notes, 0…1;
   * dense standout: how many standard deviations the best chunk's cosine similarity lies above
     the question's mean similarity to all chunks, averaged with the same for pieces, scaled by
-    ``STANDOUT_SCALE``.
+    ``standout_scale`` (0.25: 4 standard deviations = 1.0).
 Raw cosine similarities are not comparable across notes (a 4-bit e5 model puts every Chinese text
 pair near 0.85–0.95); both parts above are.
 """
@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, Sequence
 
@@ -38,19 +37,9 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from egov_qa.config import Settings
-from egov_qa.questions.definitions import defined_term, definition_topic
-from egov_qa.models import Chunk
-from egov_qa.text import (
-    asked_part,
-    bigrams,
-    content_words,
-    keywords,
-    named_terms,
-    normalize,
-    query_bigrams,
-)
+from egov_qa.models import Chunk, Hit, Query, RetrievalResult
+from egov_qa.text import bigrams, content_words, keywords, named_terms, normalize, query_bigrams
 
-STANDOUT_SCALE = 0.25  # dense standout in relevance units: 4 standard deviations = 1.0
 QUERY_CACHE_SIZE = 2048  # query embeddings kept per process
 MAX_DENSE_POOL = 2000  # chunks scored by Chroma per query; the rest count as least similar
 
@@ -63,18 +52,6 @@ class DenseIndex(Protocol):
     def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
 
     def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk: Chunk
-    score: float  # fused score (higher = better; scale depends on the fusion)
-
-
-@dataclass(frozen=True)
-class RetrievalResult:
-    hits: list[Hit]
-    relevance: float  # higher = more relevant; compared with Settings.min_relevance
 
 
 @lru_cache(maxsize=1)
@@ -108,17 +85,15 @@ class HybridRetriever:
         model.index([tokens or ["<empty>"] for tokens in corpus_tokens], show_progress=False)
         return model
 
-    def vocabulary_coverage(self, query: str) -> float:
-        # "什么叫管理？书上怎么定义的" is about 管理 alone: the words a definition is asked with
-        # ("书上", "定义", "到底") are not its topic.
-        query = asked_part(query)  # a case question is in scope when what it asks is, whatever its material
-        topic = definition_topic(query)
-        words = self._topic_words(topic or query)
-        if topic and not words:  # "内卷是什么": no word jieba knows; is the term itself in the notes?
-            return float(defined_term(query) in self.notes_text)
+    def vocabulary_coverage(self, query: Query) -> float:
+        # A case question is in scope when what it asks is, whatever its material; "什么叫管理？书上
+        # 怎么定义的" is about 管理 alone: the words a definition is asked with ("书上", "定义") are not its topic.
+        words = self._topic_words(query.definition or query.asked)
+        if query.definition and not words:  # "内卷是什么": no word jieba knows; is the term in the notes?
+            return float(query.term in self.notes_text)
         # A capitalised English term names a thing ("SaaS", "EGDI"): one the notes never use is
         # something they do not cover, however many of the question's other words they share.
-        if any(term not in self.notes_text for term in named_terms(query)):
+        if any(term not in self.notes_text for term in named_terms(query.asked)):
             return 0.0
         total = sum(rarity(w) for w in words)
         if not total:
@@ -155,9 +130,9 @@ class HybridRetriever:
         spread = float(similarities.std()) or 1.0
         return (float(similarities.max()) - float(similarities.mean())) / spread
 
-    def relevance(self, query: str, dense: np.ndarray, pieces: np.ndarray) -> float:
+    def relevance(self, query: Query, dense: np.ndarray, pieces: np.ndarray) -> float:
         standout = (self._standout(dense) + self._standout(pieces)) / 2
-        return self.vocabulary_coverage(query) + STANDOUT_SCALE * standout
+        return self.vocabulary_coverage(query) + self.settings.standout_scale * standout
 
     def _fuse(self, rankings: list[tuple[np.ndarray, float]]) -> np.ndarray:
         """Weighted sum of standardised scores (z-score) or of reciprocal ranks (RRF)."""
@@ -175,19 +150,20 @@ class HybridRetriever:
                 total += weight * z
         return total
 
-    def search(self, queries: Sequence[tuple[str, float]], k: int | None = None) -> RetrievalResult:
-        """Fuse every retriever's scores for every (query, weight), most important first."""
+    def search(self, queries: Sequence[Query], k: int | None = None) -> RetrievalResult:
+        """Fuse every retriever's scores for every query (by its weight), most important first."""
         s = self.settings
         k = k or s.top_k
         rankings: list[tuple[np.ndarray, float]] = []
         relevance = -math.inf
-        for query, decay in queries:
-            vector = self._embed(query)
+        for query in queries:
+            decay = query.weight
+            vector = self._embed(query.text)
             dense = self._dense_scores(vector)
             best_piece, pieces = self._piece_scores(vector)
             rankings += [(dense, s.dense_weight * decay), (best_piece, s.piece_weight * decay)]
-            for model, tokens, weight in ((self.word_bm25, keywords(query), s.bm25_weight),
-                                          (self.gram_bm25, query_bigrams(query), s.bigram_weight)):
+            for model, tokens, weight in ((self.word_bm25, keywords(query.text), s.bm25_weight),
+                                          (self.gram_bm25, query_bigrams(query.text), s.bigram_weight)):
                 if tokens:
                     rankings.append((model.get_scores(tokens), weight * decay))
             relevance = max(relevance, self.relevance(query, dense, pieces))

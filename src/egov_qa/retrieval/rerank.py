@@ -17,7 +17,7 @@ from typing import Any
 
 from egov_qa.config import Settings
 from egov_qa.index.embeddings import ModelError, hub_offline, st_extra_error
-from egov_qa.retrieval.hybrid import Hit, RetrievalResult
+from egov_qa.models import Hit, RetrievalResult
 
 
 class CrossEncoderReranker:

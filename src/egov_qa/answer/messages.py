@@ -1,0 +1,20 @@
+"""Every message the engine says in its own words (Chinese, shown to students)."""
+
+REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
+EMPTY_QUESTION = "请输入一个问题。"
+TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
+NO_CHAPTER = "笔记里没有{asked}。笔记包括：{chapters}。"
+NO_SECTION = "笔记里没有编号为 {section} 的一节。"
+NO_POINT = "笔记的{chapter}没有第{point}点（它的要点编号为 {numbers}）。可以问“{chapter}讲了什么？”看它的全部要点。"
+UNDERSTOOD_AS = "（按笔记用词理解为：{question}）"
+NOTES_WORDING = "（笔记里的说法是「{heading}」）"
+MORE_LEAD = "关于「{earlier}」，笔记里还讲到："
+NO_MORE = "关于「{earlier}」，笔记里没有更多相关内容了。"
+SUGGESTIONS_LEAD = "笔记里相近的内容，可以这样问："
+NO_TOPIC = "这句话要接着前面的问题才能理解。请把问题说完整，例如：{example}"
+SMALL_TALK = {
+    "greeting": "你好！我是这门课的笔记问答助手：根据课程笔记回答问题，并注明出自哪一章哪一点，"
+                "点开出处就能核对笔记原文。可以这样问：{example}",
+    "thanks": "好的！还有问题可以接着问，例如：{example}",
+}
+FALLBACK_EXAMPLE = "第一章讲了什么？"  # the example question when the notes give none

@@ -1,0 +1,61 @@
+"""Rewrite rules: the characters and typos of every question read, and what a follow-up searches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from egov_qa.questions.followups import followup_queries
+from egov_qa.questions.question import Question
+from egov_qa.questions.spelling import Speller
+from egov_qa.rules.base import Context, RewriteRule, Turn
+from egov_qa.text import to_simplified
+
+
+class Traditional(RewriteRule):
+    """Matched in simplified characters, what jieba's dictionary and the model know best."""
+
+    name = "traditional"
+    example = "什麼是電子政務？ is read as 什么是电子政务？"
+
+    def rewrite(self, turn: Turn) -> Turn:
+        return turn.with_questions(self._simplified)
+
+    def _simplified(self, question: Question) -> Question:
+        if self.name in question.rewritten:
+            return question
+        return question.rewrite(self.name, to_simplified(question.text), typed=to_simplified(question.typed))
+
+
+class Typos(RewriteRule):
+    """Homophone typos of a pinyin keyboard put right against the notes' own words (``spelling``)."""
+
+    name = "typos"
+    example = "电子正务的特征 is read as 电子政务的特征 (and the answer says so)"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.speller = Speller(c.search_text for c in ctx.notes.chunks)
+
+    def rewrite(self, turn: Turn) -> Turn:
+        return turn.with_questions(self._corrected)
+
+    def _corrected(self, question: Question) -> Question:
+        if self.name in question.rewritten:
+            return question
+        return question.rewrite(self.name, self.speller.correct(question.text))
+
+
+class FollowUps(RewriteRule):
+    """A question that only means something after the earlier ones ("它呢？", "那第二点呢", "那电子商务
+    呢？") is searched together with them (``followups``)."""
+
+    name = "followups"
+    example = "那它的作用呢？ after 电子政务是什么？ searches 电子政务的作用"
+
+    def rewrite(self, turn: Turn) -> Turn:
+        # A turn that named nothing ("那第二点呢", "还有呢") leaves the topic where it was.
+        earlier = [h.plain.text for h in turn.history if not h.names_nothing]
+        pairs = followup_queries(turn.question.plain.text, earlier)
+        if pairs is None:
+            return turn
+        return replace(turn, searches=tuple(Question.of(text).query(weight) for text, weight in pairs))
