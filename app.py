@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))  # works without `pip install -e .`
 
-from egov_qa.app.server import serve  # noqa: E402
+from egov_qa.app.server import serve
 
 if __name__ == "__main__":
     serve()

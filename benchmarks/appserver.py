@@ -35,7 +35,7 @@ class AppServer:
 
     def output(self) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace")
-        return text[-self.tail:] if self.tail else text
+        return text[-self.tail :] if self.tail else text
 
 
 def free_port() -> int:
@@ -55,15 +55,38 @@ def _serving(url: str) -> bool:
         return False
 
 
-def start_app(corpus: Path, index: Path, log: Path, *, args: Sequence[str] = (),
-              env: Mapping[str, str] | None = None, timeout: float, tail: int | None = None) -> AppServer:
+def start_app(
+    corpus: Path,
+    index: Path,
+    log: Path,
+    *,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    timeout: float,
+    tail: int | None = None,
+) -> AppServer:
     """``egov-qa serve --host 127.0.0.1 --port <free> *args`` with ``env`` added, output to ``log``;
     returns once ``GET /`` answers 200, else stops it and raises with its output."""
     port = free_port()
-    full_env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(corpus), "EGOV_QA_INDEX_DIR": str(index),
-                "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1", **(env or {})}
-    cmd = [sys.executable, "-c", "from egov_qa.app.cli import app; app()", "serve", "--host", HOST,
-           "--port", str(port), *args]
+    full_env = {
+        **os.environ,
+        "EGOV_QA_CORPUS_DIR": str(corpus),
+        "EGOV_QA_INDEX_DIR": str(index),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    cmd = [
+        sys.executable,
+        "-c",
+        "from egov_qa.app.cli import app; app()",
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        *args,
+    ]
     t0 = time.perf_counter()
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=log.parent, env=full_env, stdout=out, stderr=subprocess.STDOUT)

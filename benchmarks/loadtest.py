@@ -95,8 +95,18 @@ def _prepare_main() -> None:
 
     engine = Engine.open(Settings(), progress=False)
     phrases = sorted({run for c in engine.notes.chunks for run in re.findall(rf"[{CJK}]{{{PHRASE_MIN},}}", c.body)})
-    print(json.dumps({"examples": engine.example_questions(4), "outline": engine.example_questions(10_000),
-                      "phrases": phrases, "chunks": len(engine.notes.chunks)}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "examples": engine.example_questions(4),
+                "outline": engine.example_questions(10_000),
+                "phrases": phrases,
+                "chunks": len(engine.notes.chunks),
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -124,14 +134,20 @@ class QuestionMix:
         run = rng.choice(self.phrases)
         n = rng.randint(PHRASE_MIN, min(len(run), PHRASE_MAX))
         start = rng.randint(0, len(run) - n)
-        return "phrase", rng.choice(PHRASE_TEMPLATES).format(run[start:start + n])
+        return "phrase", rng.choice(PHRASE_TEMPLATES).format(run[start : start + n])
 
 
 def prepare(corpus: Path, index: Path) -> dict[str, Any]:
     env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(corpus), "EGOV_QA_INDEX_DIR": str(index)}
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.loadtest", "--_prepare"], env=env, check=False,
-                          capture_output=True, text=True, timeout=PREPARE_TIMEOUT_S)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.loadtest", "--_prepare"],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=PREPARE_TIMEOUT_S,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"index build failed:\n{proc.stderr[-2000:]}")
     data = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -173,8 +189,7 @@ def ask(session: Any, url: str, question: str, history: list[str]) -> tuple[dict
     import gevent
 
     with gevent.Timeout(REQUEST_TIMEOUT_S, TimeoutError(f"no answer within {REQUEST_TIMEOUT_S:.0f} s")):
-        resp = session.post(f"{url}/gradio_api/call/ask", json={"data": [question, history]},
-                            timeout=REQUEST_TIMEOUT_S)
+        resp = session.post(f"{url}/gradio_api/call/ask", json={"data": [question, history]}, timeout=REQUEST_TIMEOUT_S)
         resp.raise_for_status()
         event_id = resp.json()["event_id"]
         size = len(resp.content)
@@ -239,11 +254,16 @@ def make_student_class(mix: QuestionMix, think_s: float) -> type:
             except Exception as e:  # noqa: BLE001 — every failure is a locust failure (a timeout: TimeoutError)
                 exc = e
             self.environment.events.request.fire(
-                request_type="ASK", name=kind,
-                response_time=(time.perf_counter() - t0) * 1000, response_length=size, exception=exc,
-                context={"engine_ms": answer.get("ms") if answer else None,
-                         "refused": answer.get("refused") if answer else None,
-                         "timeout": isinstance(exc, TimeoutError)},
+                request_type="ASK",
+                name=kind,
+                response_time=(time.perf_counter() - t0) * 1000,
+                response_length=size,
+                exception=exc,
+                context={
+                    "engine_ms": answer.get("ms") if answer else None,
+                    "refused": answer.get("refused") if answer else None,
+                    "timeout": isinstance(exc, TimeoutError),
+                },
             )
             if answer is not None:
                 self.history = history + [question]
@@ -297,8 +317,7 @@ def _pct(values: list[float], q: float) -> float | None:
     return round(s[lo] + (s[hi] - s[lo]) * (k - lo), 1)
 
 
-def run_stage(server: AppServer, limit: int, student: type, users: int, duration: float,
-              label: str) -> dict[str, Any]:
+def run_stage(server: AppServer, limit: int, student: type, users: int, duration: float, label: str) -> dict[str, Any]:
     """``users`` students for ``duration`` seconds (graceful end), plus the page-load probe; ``limit``
     is the server's concurrency limit, for the report."""
     import gevent
@@ -347,21 +366,32 @@ def run_stage(server: AppServer, limit: int, student: type, users: int, duration
     n = total.num_requests
     span = max((collector.last_done or ended) - started, 1e-9)
     return {
-        "label": label, "users": users, "concurrency_limit": limit, "duration_s": duration,
+        "label": label,
+        "users": users,
+        "concurrency_limit": limit,
+        "duration_s": duration,
         "wall_s": round(wall, 2),
-        "requests": n, "failures": total.num_failures, "timeouts": collector.timeouts,
-        "errors": collector.errors, "refused": collector.refused,
+        "requests": n,
+        "failures": total.num_failures,
+        "timeouts": collector.timeouts,
+        "errors": collector.errors,
+        "refused": collector.refused,
         "by_kind": {k: env.stats.get(k, "ASK").num_requests for k in ("example", "outline", "phrase", "follow-up")},
         "rps": round(n / span, 2),
         "p50_ms": total.get_response_time_percentile(0.5) if n else None,
         "p95_ms": total.get_response_time_percentile(0.95) if n else None,
         "max_ms": round(total.max_response_time, 1) if n else None,
         "mean_ms": round(total.avg_response_time, 1) if n else None,
-        "engine_mean_ms": round(sum(collector.engine_ms) / len(collector.engine_ms), 1) if collector.engine_ms else None,
+        "engine_mean_ms": round(sum(collector.engine_ms) / len(collector.engine_ms), 1)
+        if collector.engine_ms
+        else None,
         "engine_p95_ms": _pct(collector.engine_ms, 0.95),
-        "page_p50_ms": _pct(page_ms, 0.5), "page_max_ms": _pct(page_ms, 1.0),
-        "page_loads": len(page_ms), "page_failures": page_failures,
-        "server_cpu_cores": round(cpu_server / wall, 2), "loadgen_cpu_cores": round(cpu_self / wall, 2),
+        "page_p50_ms": _pct(page_ms, 0.5),
+        "page_max_ms": _pct(page_ms, 1.0),
+        "page_loads": len(page_ms),
+        "page_failures": page_failures,
+        "server_cpu_cores": round(cpu_server / wall, 2),
+        "loadgen_cpu_cores": round(cpu_self / wall, 2),
         # everything else on the machine meanwhile (other jobs skew the figures: read them with this)
         "other_cpu_cores": round(max(busy - cpu_server - cpu_self, 0.0) / wall, 2),
     }
@@ -379,36 +409,45 @@ def with_ratios(stage: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
 # --- report --------------------------------------------------------------------------------------
 
 
-
 def _mix_text(results: dict[str, Any]) -> str:
     m, mat = results["mix"], results["material"]
-    return (f"{m['example']:.0%} page examples ({mat['examples']}), {m['outline']:.0%} about outline headings "
-            f"({mat['outline']}), {m['phrase']:.0%} phrases from the notes ({mat['phrases']} passages to cut from); "
-            f"after the first, {results['follow_up_share']:.0%} are follow-ups (它…) sent with the session's history")
+    return (
+        f"{m['example']:.0%} page examples ({mat['examples']}), {m['outline']:.0%} about outline headings "
+        f"({mat['outline']}), {m['phrase']:.0%} phrases from the notes ({mat['phrases']} passages to cut from); "
+        f"after the first, {results['follow_up_share']:.0%} are follow-ups (它…) sent with the session's history"
+    )
 
 
 def format_table(results: dict[str, Any]) -> str:
     width = max(len(s["label"]) for s in results["stages"] + results.get("compare", [])) + 2
-    head = (f"{'stage':<{width}}{'req':>6}{'req/s':>8}{'×1u':>6}{'p50 ms':>8}{'×1u':>7}{'p95 ms':>8}{'×1u':>7}"
-            f"{'max ms':>8}{'×1u':>7}{'fail':>6}{'engine ms':>10}{'page max':>9}{'srv cpu':>8}{'gen cpu':>8}"
-            f"{'other':>7}")
+    head = (
+        f"{'stage':<{width}}{'req':>6}{'req/s':>8}{'×1u':>6}{'p50 ms':>8}{'×1u':>7}{'p95 ms':>8}{'×1u':>7}"
+        f"{'max ms':>8}{'×1u':>7}{'fail':>6}{'engine ms':>10}{'page max':>9}{'srv cpu':>8}{'gen cpu':>8}"
+        f"{'other':>7}"
+    )
 
     def row(s: dict[str, Any]) -> str:
         r = s["ratio"]
-        return (f"{s['label']:<{width}}{s['requests']:>6}{fmt(s['rps'], 1):>8}{fmt(r['rps'], 1):>6}"
-                f"{fmt(s['p50_ms'], 0):>8}{fmt(r['p50_ms'], 1):>7}{fmt(s['p95_ms'], 0):>8}{fmt(r['p95_ms'], 1):>7}"
-                f"{fmt(s['max_ms'], 0):>8}{fmt(r['max_ms'], 1):>7}{s['failures']:>6}{fmt(s['engine_mean_ms'], 1):>10}"
-                f"{fmt(s['page_max_ms'], 0):>9}{fmt(s['server_cpu_cores'], 2):>8}{fmt(s['loadgen_cpu_cores'], 2):>8}"
-                f"{fmt(s['other_cpu_cores'], 2):>7}")
+        return (
+            f"{s['label']:<{width}}{s['requests']:>6}{fmt(s['rps'], 1):>8}{fmt(r['rps'], 1):>6}"
+            f"{fmt(s['p50_ms'], 0):>8}{fmt(r['p50_ms'], 1):>7}{fmt(s['p95_ms'], 0):>8}{fmt(r['p95_ms'], 1):>7}"
+            f"{fmt(s['max_ms'], 0):>8}{fmt(r['max_ms'], 1):>7}{s['failures']:>6}{fmt(s['engine_mean_ms'], 1):>10}"
+            f"{fmt(s['page_max_ms'], 0):>9}{fmt(s['server_cpu_cores'], 2):>8}{fmt(s['loadgen_cpu_cores'], 2):>8}"
+            f"{fmt(s['other_cpu_cores'], 2):>7}"
+        )
 
     m = results["machine"]
-    title = (f"\n== /ask under load: concurrency_limit={results['concurrency_limit']}, {m['cpus']} CPUs, "
-             f"think time {results['think_s']} s")
+    title = (
+        f"\n== /ask under load: concurrency_limit={results['concurrency_limit']}, {m['cpus']} CPUs, "
+        f"think time {results['think_s']} s"
+    )
     out = [title, f"questions: {_mix_text(results)}", head]
     out += [row(s) for s in results["stages"]]
     if results.get("compare"):
-        out.append(f"\n== at {results['compare_users']} students: EGOV_QA_CONCURRENCY_LIMIT and "
-                   f"EGOV_QA_EMBEDDING_THREADS (ratios to the 1-student baseline)")
+        out.append(
+            f"\n== at {results['compare_users']} students: EGOV_QA_CONCURRENCY_LIMIT and "
+            f"EGOV_QA_EMBEDDING_THREADS (ratios to the 1-student baseline)"
+        )
         out.append(head)
         out += [row(s) for s in results["compare"]]
     stages = results["stages"] + results.get("compare", [])
@@ -416,17 +455,23 @@ def format_table(results: dict[str, Any]) -> str:
     failed = sum(s["failures"] for s in stages)
     timeouts = sum(s["timeouts"] for s in stages)
     page_failed = sum(s["page_failures"] for s in stages)
-    out.append(f"\nresponsive: {total - failed}/{total} questions answered, {failed} failures "
-               f"({timeouts} timeouts past {REQUEST_TIMEOUT_S:.0f} s), {page_failed} failed page loads during load")
+    out.append(
+        f"\nresponsive: {total - failed}/{total} questions answered, {failed} failures "
+        f"({timeouts} timeouts past {REQUEST_TIMEOUT_S:.0f} s), {page_failed} failed page loads during load"
+    )
     for s in stages:
         for err, count in s["errors"].items():
             out.append(f"  {s['label']}: {count} × {err}")
-    out.append("req = questions answered or failed; ×1u = ratio to the 1-student stage; engine ms = the engine's own "
-               "time per answer (the rest of the latency is queueing and HTTP); page max = slowest GET / during the "
-               "stage (not queued); srv/gen/other cpu = cores used by the server / the load generator / every other "
-               "process on the machine (other > 0.2: the figures are skewed by other work)")
-    out.append(f"server start (index built) {results['server_start_s']} s; index build {results['build_s']} s; "
-               f"run took {results['run_s']:.0f} s")
+    out.append(
+        "req = questions answered or failed; ×1u = ratio to the 1-student stage; engine ms = the engine's own "
+        "time per answer (the rest of the latency is queueing and HTTP); page max = slowest GET / during the "
+        "stage (not queued); srv/gen/other cpu = cores used by the server / the load generator / every other "
+        "process on the machine (other > 0.2: the figures are skewed by other work)"
+    )
+    out.append(
+        f"server start (index built) {results['server_start_s']} s; index build {results['build_s']} s; "
+        f"run took {results['run_s']:.0f} s"
+    )
     return "\n".join(out)
 
 
@@ -446,14 +491,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     users = [int(u) for u in args.users.split(",") if u.strip()]
     # (label, setting, value) per extra server; the default's value reuses the main run's stage
     compare = [(f"limit {c}", "CONCURRENCY_LIMIT", c, c == limit) for c in _ints(args.compare)]
-    compare += [(f"{t} embedding thread{'s' if t > 1 else ''}", "EMBEDDING_THREADS", t,
-                 t == defaults.embedding_threads) for t in _ints(args.compare_threads)]
+    compare += [
+        (f"{t} embedding thread{'s' if t > 1 else ''}", "EMBEDDING_THREADS", t, t == defaults.embedding_threads)
+        for t in _ints(args.compare_threads)
+    ]
     compare_users = 30 if 30 in users else users[len(users) // 2]
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
-        "concurrency_limit": limit, "embedding_threads": defaults.embedding_threads, "think_s": args.think, "duration_s": args.duration,
-        "request_timeout_s": REQUEST_TIMEOUT_S, "follow_up_share": FOLLOW_UP_SHARE,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "concurrency_limit": limit,
+        "embedding_threads": defaults.embedding_threads,
+        "think_s": args.think,
+        "duration_s": args.duration,
+        "request_timeout_s": REQUEST_TIMEOUT_S,
+        "follow_up_share": FOLLOW_UP_SHARE,
         "stages": [],
     }
     with tempfile.TemporaryDirectory(prefix="egov-qa-load-") as tmp:
@@ -463,9 +517,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"[loadtest] building the index over a copy of {args.corpus}…", file=sys.stderr, flush=True)
         prep = prepare(corpus, index)
         mix = QuestionMix(prep["examples"], prep["outline"], prep["phrases"])
-        results.update(build_s=prep["build_s"], chunks=prep["chunks"], mix=MIX,
-                       material={"examples": len(mix.examples), "outline": len(mix.outline),
-                                 "phrases": len(mix.phrases)})
+        results.update(
+            build_s=prep["build_s"],
+            chunks=prep["chunks"],
+            mix=MIX,
+            material={"examples": len(mix.examples), "outline": len(mix.outline), "phrases": len(mix.phrases)},
+        )
         student = make_student_class(mix, args.think)
 
         def stages_on(overrides: dict[str, str], plan: list[tuple[int, float, str]]) -> list[dict]:
@@ -502,8 +559,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     same = next(s for s in results["stages"] if s["users"] == compare_users)
                     results["compare"].append({**same, "label": f"{label} (main run)"})
                     continue
-                stage = stages_on({f"EGOV_QA_{setting}": str(value)},
-                                  [(compare_users, args.duration, label)])[0]
+                stage = stages_on({f"EGOV_QA_{setting}": str(value)}, [(compare_users, args.duration, label)])[0]
                 results["compare"].append(with_ratios(stage, base))
     results["run_s"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -515,12 +571,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", default="10,30,60", help="student counts after the 1-student baseline")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per stage")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean seconds a student reads before asking again (0: at once, the worst case)")
-    parser.add_argument("--compare", default="1,2,4",
-                        help="concurrency limits to try at 30 students (empty: skip)")
-    parser.add_argument("--compare-threads", default="1,2",
-                        help="embedding threads to try at 30 students (empty: skip)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a student reads before asking again (0: at once, the worst case)",
+    )
+    parser.add_argument("--compare", default="1,2,4", help="concurrency limits to try at 30 students (empty: skip)")
+    parser.add_argument(
+        "--compare-threads", default="1,2", help="embedding threads to try at 30 students (empty: skip)"
+    )
     parser.add_argument("--no-compare", action="store_true", help="skip both comparisons")
     parser.add_argument("--corpus", type=Path, default=None, help="notes folder (default: the checkout's corpus/)")
     parser.add_argument("--out", type=Path, default=Path(".bench") / "loadtest.json")

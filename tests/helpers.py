@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.appserver import AppServer, start_app, stop_app
-
 from egov_qa.models import Chunk  # pydantic only; the stage packages are imported where used
 
 # --- test data (all inside the repository) -------------------------------------------------------
@@ -84,19 +83,33 @@ def outline_f1(predicted: dict, gold: dict) -> Score:
     precision = hits / max(sum(pred.values()), 1)
     recall = hits / max(sum(want.values()), 1)
     f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-    return Score(precision, recall, f1, sorted((want - pred).elements(), key=str),
-                 sorted((pred - want).elements(), key=str))
+    return Score(
+        precision, recall, f1, sorted((want - pred).elements(), key=str), sorted((pred - want).elements(), key=str)
+    )
 
 
 # --- hand-made units and retrieval results ---------------------------------------------------------
 
 
-def make_chunk(n: int, title: str, body: str, chapter: int = 1, section: str | None = None,
-               source: str = "notes.txt") -> Chunk:
+def make_chunk(
+    n: int, title: str, body: str, chapter: int = 1, section: str | None = None, source: str = "notes.txt"
+) -> Chunk:
     label = f"第一章 · {n}、{title}" + (f" › {section}" if section else "")
-    return Chunk(id=f"c{n}{section or ''}", source=source, chapter=chapter, chapter_title=None, point=n,
-                 point_title=title, section=section, section_title=None, label=label,
-                 heading=f"{n}、{title}", body=body, start=0, end=len(body))
+    return Chunk(
+        id=f"c{n}{section or ''}",
+        source=source,
+        chapter=chapter,
+        chapter_title=None,
+        point=n,
+        point_title=title,
+        section=section,
+        section_title=None,
+        label=label,
+        heading=f"{n}、{title}",
+        body=body,
+        start=0,
+        end=len(body),
+    )
 
 
 FUNCTIONS = make_chunk(10, "电子政务的功能", "1)增强政府监管\n2)整合决策依据\n3)实施信息发布")
@@ -105,22 +118,50 @@ FEATURES = make_chunk(9, "电子政务的特征", "1)使用手段先进\n2)信�
 
 def result(*chunks: Chunk, relevance: float = 1.0):
     """A ``RetrievalResult`` ranking ``chunks`` in the order given."""
-    from egov_qa.retrieval.hybrid import Hit, RetrievalResult  # noqa: PLC0415 — not at conftest's import
+    from egov_qa.models import Hit, RetrievalResult
 
     hits = [Hit(c, score=1.0 / (i + 1)) for i, c in enumerate(chunks)]
     return RetrievalResult(hits, relevance)
 
 
+def extractive(question: str, ranking, min_relevance: float = 0.01, multi_source: bool = False, overview=None):
+    """The extractive answer to ``question`` from a hand-made ranking, with the default answer budget."""
+    from egov_qa.answer.compose import Composer, Draft
+    from egov_qa.config import Settings
+    from egov_qa.questions.question import Question
+
+    budget = Settings.model_fields["answer_budget"].default
+    return Composer(multi_source, budget, min_relevance).extractive(
+        Question.of(question), Draft(ranking, overview=overview)
+    )
+
+
+def searched(question: str, history: list[str]) -> list[tuple[str, float]]:
+    """(text, weight) of what is searched for ``question`` after ``history`` (simplified text, no
+    typos): the follow-up rule's queries, else the question's own. Needs no index."""
+    from egov_qa.questions.question import Question
+    from egov_qa.rules.base import Turn
+    from egov_qa.rules.rewrite import FollowUps
+
+    earlier = tuple(Question.of(h) for h in history if h.strip())
+    turn = FollowUps(None).rewrite(Turn(Question.of(question), earlier))  # type: ignore[arg-type] — reads no context
+    return [(q.text, q.weight) for q in turn.queries]
+
+
 # --- small made-up notes ---------------------------------------------------------------------------
 
-JIE_NOTES = ("第一章 行政管理概述\n第一节 行政管理的含义\n一、行政的概念\n行政是国家行政机关依法管理国家事务的活动。\n"
-             "二、行政管理的特点\n（一）政治性\n（二）社会性\n第二节 行政管理学的研究对象\n"
-             "行政管理学以行政管理活动及其规律为研究对象，第一节课就讲过。\n"
-             "第二章 行政环境\n第一节 行政环境的含义\n行政环境是影响行政系统的各种因素的总和。\n"
-             "第二节 行政环境的特点\n一、复杂性\n二、约束性\n")
+JIE_NOTES = (
+    "第一章 行政管理概述\n第一节 行政管理的含义\n一、行政的概念\n行政是国家行政机关依法管理国家事务的活动。\n"
+    "二、行政管理的特点\n（一）政治性\n（二）社会性\n第二节 行政管理学的研究对象\n"
+    "行政管理学以行政管理活动及其规律为研究对象，第一节课就讲过。\n"
+    "第二章 行政环境\n第一节 行政环境的含义\n行政环境是影响行政系统的各种因素的总和。\n"
+    "第二节 行政环境的特点\n一、复杂性\n二、约束性\n"
+)
 
-LECTURE_NOTES = ("第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
-                 "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n")
+LECTURE_NOTES = (
+    "第一讲 公共政策概述\n一、公共政策的含义\n公共政策是政府的行动方案。\n二、公共政策的功能\n导向、调控。\n"
+    "第二讲 公共政策的制定\n一、政策问题的确认\n政策问题是被列入议程的社会问题。\n"
+)
 
 
 # --- the real chat app in a subprocess --------------------------------------------------------------
@@ -129,7 +170,8 @@ stop_server = stop_app  # the name the tests use
 START_TIMEOUT_S = float(os.environ.get("EGOV_QA_TEST_START_TIMEOUT", "420"))  # first start builds the index
 
 
-def start_server(corpus: Path, index: Path, log: Path, args: Sequence[str] = (),
-                 timeout: float = START_TIMEOUT_S) -> AppServer:
+def start_server(
+    corpus: Path, index: Path, log: Path, args: Sequence[str] = (), timeout: float = START_TIMEOUT_S
+) -> AppServer:
     """``egov-qa serve --port <free> *args``; returns once the page answers (or fails with its log)."""
     return start_app(corpus, index, log, args=args, timeout=timeout)

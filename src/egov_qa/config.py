@@ -15,9 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="EGOV_QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="EGOV_QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # --- where things live -------------------------------------------------------------
     corpus_dir: Path = Field(Path("corpus"), description="Folder of notes (.txt, .md, .docx)")
@@ -47,8 +45,10 @@ class Settings(BaseSettings):
     fusion: Literal["zscore", "rrf"] = Field("zscore", description="How the retrievers' scores are combined")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant (fusion=rrf)")
     fusion_clip: float = Field(
-        3.0, ge=0, description="Clip each retriever's z-scores at ± this many standard deviations "
-        "(fusion=zscore; 0 = no clipping)"
+        3.0,
+        ge=0,
+        description="Clip each retriever's z-scores at ± this many standard deviations "
+        "(fusion=zscore; 0 = no clipping)",
     )
     # Semantic and lexical evidence weigh alike: dense 2 = jieba BM25 1 + bigram BM25 1, for the
     # chunk vectors and the piece vectors alike.
@@ -66,22 +66,25 @@ class Settings(BaseSettings):
         "false refusals)",
     )
     standout_scale: float = Field(
-        0.25, description="Weight of the dense standout in relevance (0.25: 4 standard deviations = 1.0); "
-        "min_relevance is calibrated with it"
+        0.25,
+        description="Weight of the dense standout in relevance (0.25: 4 standard deviations = 1.0); "
+        "min_relevance is calibrated with it",
     )
 
     # --- questions and answers --------------------------------------------------------
     rules_off: Annotated[frozenset[str], NoDecode] = Field(
-        frozenset(), description="Question rules to switch off, comma-separated names "
-        "(`egov-qa eval --ablate` lists them), e.g. typos,acronyms"
+        frozenset(),
+        description="Question rules to switch off, comma-separated names "
+        "(`egov-qa eval --ablate` lists them), e.g. typos,acronyms",
     )
     answer_budget: int = Field(450, description="Characters of quoted notes in one answer")
     more_depth: int = Field(
         2, description="How many answers' worth of passages \"还有呢\" goes down the earlier question's ranking"
     )
     history_turns: int = Field(
-        20, description="Earlier questions a follow-up is read against (the last ones; a bound on the "
-        "work a long history sent to the API can cause)"
+        20,
+        description="Earlier questions a follow-up is read against (the last ones; a bound on the "
+        "work a long history sent to the API can cause)",
     )
 
     reranker: str = Field(
@@ -102,7 +105,7 @@ class Settings(BaseSettings):
     @field_validator("rules_off", mode="before")
     @classmethod
     def _names(cls, value: object) -> object:
-        """"typos, acronyms" → {"typos", "acronyms"}."""
+        """ "typos, acronyms" → {"typos", "acronyms"}."""
         if isinstance(value, str):
             return frozenset(name.strip() for name in value.split(",") if name.strip())
         return value

@@ -75,7 +75,7 @@ class Engine:
         limit = self.settings.max_question_chars
         turns = [h if isinstance(h, Exchange) else Exchange(question=h) for h in history]
         turns = [t for t in turns if t.question.strip() and len(t.question) <= limit]
-        turns = turns[-self.settings.history_turns:] if self.settings.history_turns > 0 else []
+        turns = turns[-self.settings.history_turns :] if self.settings.history_turns > 0 else []
         turn = Turn(Question.of(question), tuple(Question.of(t.question) for t in turns), [t.answer for t in turns])
         for rule in self.rewrites:
             turn = rule.rewrite(turn)
@@ -97,8 +97,7 @@ class Engine:
     # --- what rules use (rules.base.Context) -------------------------------------------------------
 
     def retrieve(self, queries: Sequence[Query], within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
-        wanted = self.settings.top_k if self.reranker is None else max(self.settings.top_k,
-                                                                        self.reranker.candidates)
+        wanted = self.settings.top_k if self.reranker is None else max(self.settings.top_k, self.reranker.candidates)
         if within is None:
             result = self.retriever.search(queries, k=wanted)
         else:

@@ -176,7 +176,7 @@ class RetrievalResult:
             if test(hit.chunk):
                 if rank == 0:
                     return self
-                hits = [Hit(hit.chunk, self.hits[0].score), *self.hits[:rank], *self.hits[rank + 1:]]
+                hits = [Hit(hit.chunk, self.hits[0].score), *self.hits[:rank], *self.hits[rank + 1 :]]
                 return RetrievalResult(hits, self.relevance)
         return None
 
@@ -190,8 +190,11 @@ class Citation(BaseModel):
 
     def covers(self, chunk: Chunk) -> bool:
         """The chunk lies in the cited place (a chapter, a point with all its sections, a section)."""
-        return ((chunk.source, chunk.chapter) == (self.source, self.chapter)
-                and self.point in (None, chunk.point) and self.section in (None, chunk.section))
+        return (
+            (chunk.source, chunk.chapter) == (self.source, self.chapter)
+            and self.point in (None, chunk.point)
+            and self.section in (None, chunk.section)
+        )
 
 
 class Passage(BaseModel):

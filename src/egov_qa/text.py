@@ -11,7 +11,7 @@ from functools import lru_cache
 import jieba
 import opencc
 
-from egov_qa.lexicon import AND_WORDS, COUNT_MEASURES, CN_SMALL, QUESTION_MORPHEMES, STOPWORDS
+from egov_qa.lexicon import AND_WORDS, CN_SMALL, COUNT_MEASURES, QUESTION_MORPHEMES, STOPWORDS
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -60,14 +60,13 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*")
 def named_terms(text: str) -> set[str]:
     """English terms typed with two or more capitals ("SaaS", "EGDI", "B2C") as matching sees
     them (see ``acronyms``): names of things, unlike "wifi" or "vs"."""
-    return {term for word in _LATIN_WORD.findall(text) if sum(map(str.isupper, word)) >= 2
-            for term in acronyms(word)}
+    return {term for word in _LATIN_WORD.findall(text) if sum(map(str.isupper, word)) >= 2 for term in acronyms(word)}
 
 
 def to_simplified(text: str) -> str:
     """Traditional characters as simplified ("什麼是電子政務" → "什么是电子政务"); simplified text is
     left as it is. Students with a traditional-character keyboard ask the same notes."""
-    return _T2S.convert(text)
+    return str(_T2S.convert(text))
 
 
 def normalize(text: str) -> str:
@@ -93,8 +92,11 @@ def keywords(text: str, guess_new_words: bool = True) -> list[str]:
     normal = _ENGLISH_S.sub("", normalize(text))
     stop = _stopwords(text)
     words = [t for t in _cut(normal, guess_new_words) if _WORD.search(t) and t.strip() and t not in stop]
-    return words + [m.group(1) + m.group(2) for m in _ASCII_PAIR.finditer(normal)
-                    if m.group(1) not in stop and m.group(2) not in stop]
+    return words + [
+        m.group(1) + m.group(2)
+        for m in _ASCII_PAIR.finditer(normal)
+        if m.group(1) not in stop and m.group(2) not in stop
+    ]
 
 
 # A number and its measure word ("哪四个", "三种", "两条"): how many, never what about.
@@ -103,8 +105,7 @@ _COUNTED = re.compile(rf"[\d{CN_SMALL}两]+[{COUNT_MEASURES}]?")
 
 def query_bigrams(text: str) -> list[str]:
     """A question's bigrams without the ones that only carry its form ("什么", "哪些", "是什")."""
-    return sorted(g for g in bigrams(text)
-                  if g not in STOPWORDS and not any(m in g for m in QUESTION_MORPHEMES))
+    return sorted(g for g in bigrams(text) if g not in STOPWORDS and not any(m in g for m in QUESTION_MORPHEMES))
 
 
 def content_words(text: str, guess_new_words: bool = False) -> list[str]:
@@ -124,7 +125,7 @@ def bigrams(text: str) -> set[str]:
     """Bigrams of the text's CJK characters (everything else skipped): robust to segmentation
     differences, a typo in one character and a scrape's stray spaces."""
     chars = "".join(_CJK.findall(normalize(text))).translate(_AND)
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
 def sentences(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Extractive answers (the metrics that score them are in tests/evaluation/test_metrics.py).
 
-* ``extractive_answer`` on hand-made units (no index): refusal, quoting, ordinals, labels.
+* the extractive answer (``answer.compose.Composer``) on hand-made units (no index): refusal, quoting, ordinals, labels.
 * Answers from the real e-gov index: every quote is the notes' own text, the answer ends with its
   citation, passages are ranked.
 """
@@ -11,26 +11,27 @@ from dataclasses import replace
 
 import pytest
 
-from egov_qa.answer.extractive import ANSWER_BUDGET, extractive_answer
-from egov_qa.retrieval.hybrid import RetrievalResult
-from helpers import FEATURES, FUNCTIONS, make_chunk, result
+from egov_qa.config import Settings
+from egov_qa.models import RetrievalResult
+from helpers import FEATURES, FUNCTIONS, extractive, make_chunk, result
 
-# --- extractive_answer on hand-made units (make_chunk, FUNCTIONS, FEATURES: tests/helpers.py) -----
+# --- the extractive answer on hand-made units (make_chunk, FUNCTIONS, FEATURES: tests/helpers.py) -----
 
 
 def test_below_min_relevance_is_refused():
-    answer = extractive_answer("电子政务的功能有哪些？", result(FUNCTIONS, FEATURES, relevance=0.001),
-                               min_relevance=0.01, multi_source=False)
+    answer = extractive(
+        "电子政务的功能有哪些？", result(FUNCTIONS, FEATURES, relevance=0.001), min_relevance=0.01, multi_source=False
+    )
     assert answer.refused and answer.citations == [] and answer.passages == [] and answer.quotes == []
 
 
 def test_no_hits_is_refused():
-    answer = extractive_answer("电子政务的功能有哪些？", RetrievalResult([], 1.0), 0.01, False)
+    answer = extractive("电子政务的功能有哪些？", RetrievalResult([], 1.0))
     assert answer.refused and answer.answer.strip()
 
 
 def test_short_unit_is_quoted_whole_and_cited():
-    answer = extractive_answer("电子政务的功能有哪些？", result(FUNCTIONS, FEATURES), 0.01, False)
+    answer = extractive("电子政务的功能有哪些？", result(FUNCTIONS, FEATURES))
     assert not answer.refused
     assert answer.quotes == ["1)增强政府监管", "2)整合决策依据", "3)实施信息发布"]
     assert [c.label for c in answer.citations] == [FUNCTIONS.label]
@@ -41,7 +42,7 @@ def test_short_unit_is_quoted_whole_and_cited():
 
 
 def test_ordinal_followup_gets_that_item():
-    answer = extractive_answer("其中第二条是什么意思？", result(FUNCTIONS), 0.01, False)
+    answer = extractive("其中第二条是什么意思？", result(FUNCTIONS))
     assert answer.quotes == ["2)整合决策依据"]
 
 
@@ -49,7 +50,7 @@ def test_long_unit_is_trimmed_to_the_relevant_sentences():
     filler = "".join(f"第{i}句讲的是与问题无关的其他内容。" for i in range(40))
     body = filler + "电子政务的监理分为项目前期监理和项目后期监理两个阶段。" + filler
     chunk = make_chunk(5, "电子政务建设的原则", body)
-    answer = extractive_answer("电子政务的监理分为哪几个阶段？", result(chunk), 0.01, False)
+    answer = extractive("电子政务的监理分为哪几个阶段？", result(chunk))
     assert sum(map(len, answer.quotes)) < len(body) / 2
     assert any("项目前期监理" in q for q in answer.quotes)
     assert all(q in chunk.text for q in answer.quotes)
@@ -58,13 +59,19 @@ def test_long_unit_is_trimmed_to_the_relevant_sentences():
 def test_a_list_the_question_names_is_quoted_whole_in_a_long_unit():
     """The list that covers most of the question wins over a longer list that shares its topic
     words ("我国电子政务建设" is in both leads; only the problems list has the quoted item)."""
-    traits = "".join(f"\n{i}我国电子政务建设的第{i}个特点是发展很快,各地都在推进相关的电子政务建设工作,成效明显。"
-                     for i in range(1, 7))
-    problems = "".join(f"\n{i}{p}" for i, p in enumerate(
-        ["认识不到位", "“重电子、轻政务”现象比较明显", "对内应用多,对外应用少", "部门间缺乏合作"], start=1))
+    traits = "".join(
+        f"\n{i}我国电子政务建设的第{i}个特点是发展很快,各地都在推进相关的电子政务建设工作,成效明显。"
+        for i in range(1, 7)
+    )
+    problems = "".join(
+        f"\n{i}{p}"
+        for i, p in enumerate(
+            ["认识不到位", "“重电子、轻政务”现象比较明显", "对内应用多,对外应用少", "部门间缺乏合作"], start=1
+        )
+    )
     body = "1).我国电子政务建设的特点" + traits + "\n2).我国电子政务建设存在的问题" + problems + traits
     chunk = make_chunk(6, "我国电子政务建设现状", body)
-    answer = extractive_answer("除了“重电子、轻政务”，我国电子政务建设还有哪些毛病？", result(chunk), 0.01, False)
+    answer = extractive("除了“重电子、轻政务”，我国电子政务建设还有哪些毛病？", result(chunk))
     assert "2).我国电子政务建设存在的问题" in answer.quotes
     assert all(f"{i}{p}" in answer.quotes for i, p in [(1, "认识不到位"), (4, "部门间缺乏合作")])
 
@@ -81,24 +88,24 @@ def test_a_long_units_other_part_fills_the_answer():
     best = replace(unit, id="p1", body="\n".join([erp] + filler[4:]), part=1)
     question = "ERP 跟 MRP II 是啥关系？"
 
-    answer = extractive_answer(question, result(best, FEATURES, before), 0.01, False)
+    answer = extractive(question, result(best, FEATURES, before))
     assert mrp2 in answer.quotes and erp in answer.quotes
     assert answer.quotes.index(mrp2) < answer.quotes.index(erp)  # the notes' order
-    assert sum(map(len, answer.quotes)) <= ANSWER_BUDGET
+    assert sum(map(len, answer.quotes)) <= Settings().answer_budget
     assert [c.label for c in answer.citations] == [unit.label]
 
-    alone = extractive_answer(question, result(best, FEATURES), 0.01, False)
+    alone = extractive(question, result(best, FEATURES))
     assert erp in alone.quotes and mrp2 not in alone.quotes
 
 
 def test_ordinal_followup_counts_the_items_of_a_bare_numbered_list():
     chunk = make_chunk(3, "电子政务的理解要点", "1电子政务的主体是政府机关\n2电子政务的客体是政务\n3电子仅仅是手段")
-    assert extractive_answer("那第二个呢？", result(chunk), 0.01, False).quotes == ["2电子政务的客体是政务"]
+    assert extractive("那第二个呢？", result(chunk)).quotes == ["2电子政务的客体是政务"]
 
 
 def test_multi_source_labels_name_the_file():
     mis = make_chunk(2, "诺兰模型", "初装、蔓延、控制、集成、数据管理、成熟。", source="管理信息系统.md")
-    answer = extractive_answer("诺兰模型有哪几个阶段？", result(mis, FUNCTIONS), 0.01, True)
+    answer = extractive("诺兰模型有哪几个阶段？", result(mis, FUNCTIONS), multi_source=True)
     assert answer.citations[0].label == f"《管理信息系统》{mis.label}"
     assert answer.citations[0].source == "管理信息系统.md"
     assert [p.label for p in answer.passages] == [f"《管理信息系统》{mis.label}", f"《notes》{FUNCTIONS.label}"]
@@ -124,12 +131,13 @@ def test_real_answer_quotes_the_notes_and_ends_with_its_citation(egov_engine, qu
     assert answer.citations and answer.quotes and len(answer.passages) >= 5
     assert answer.answer.rstrip().endswith(answer.citations[-1].label)
     passage_texts = [p.text for p in answer.passages]
-    cited_texts = [egov_engine.chunk(p.chunk_id).text for p in answer.passages
-                   if p.label in {c.label for c in answer.citations}]
+    cited_texts = [
+        egov_engine.chunk(p.chunk_id).text for p in answer.passages if p.label in {c.label for c in answer.citations}
+    ]
     for quote in answer.quotes:
         assert quote.strip()
         assert any(quote in text for text in passage_texts), quote  # exact, not normalised
-        assert any(quote in text for text in cited_texts), quote    # from a cited unit
+        assert any(quote in text for text in cited_texts), quote  # from a cited unit
         assert quote in answer.answer
     for passage in answer.passages:  # passages are the stored chunks, verbatim
         assert egov_engine.chunk(passage.chunk_id).text == passage.text

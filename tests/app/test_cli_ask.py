@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from egov_qa.answer.extractive import SUGGESTIONS, SUGGESTIONS_LEAD
+from egov_qa.answer.compose import SUGGESTIONS
+from egov_qa.answer.messages import SUGGESTIONS_LEAD
 from egov_qa.app.cli import app
 
 pytestmark = pytest.mark.slow
 
 EGOV_QA = Path(sys.executable).with_name("egov-qa")
-ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes", "understood_as",
-               "suggestions"}
+ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes", "understood_as", "suggestions"}
 CITATION_KEYS = {"chapter", "point", "section", "label", "source"}
 PASSAGE_KEYS = {"text", "label", "score", "chunk_id"}
 
@@ -87,8 +87,13 @@ def test_ask_plain_text_out_of_scope(on_egov):
 
 def test_ask_console_script_prints_one_json_object(on_egov):
     """The installed ``egov-qa`` as a user runs it: stdout is one parseable JSON object."""
-    proc = subprocess.run([str(EGOV_QA), "ask", "电子政务规划的原则有哪些？", "--json"],
-                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    proc = subprocess.run(
+        [str(EGOV_QA), "ask", "电子政务规划的原则有哪些？", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+    )
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stdout[:500]
@@ -137,16 +142,28 @@ def test_batch(on_egov, tmp_path):
 
 # --- eval -------------------------------------------------------------------------------------
 
-METRIC_NAMES = ["hit@1", "hit@5", "MRR", "citation accuracy", "key-term coverage", "out-of-scope refusal",
-                "false refusals", "one click away", "latency"]
+METRIC_NAMES = [
+    "hit@1",
+    "hit@5",
+    "MRR",
+    "citation accuracy",
+    "key-term coverage",
+    "out-of-scope refusal",
+    "false refusals",
+    "one click away",
+    "latency",
+]
 
 
 @pytest.fixture
 def small_eval_set(tmp_path, eval_dir) -> Path:
     """A few dev items of each kind (not the full set: this tests the command, not the quality)."""
     items = [json.loads(line) for line in (eval_dir / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
-    picked = [i for i in items if i["type"] == "list"][:2] + [i for i in items if i["type"] == "followup"][:1] \
+    picked = (
+        [i for i in items if i["type"] == "list"][:2]
+        + [i for i in items if i["type"] == "followup"][:1]
         + [i for i in items if i["type"] == "out_of_scope"][:2]
+    )
     path = tmp_path / "small.jsonl"
     path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in picked) + "\n", encoding="utf-8")
     return path
@@ -163,8 +180,15 @@ def test_eval_prints_the_metrics(on_egov, small_eval_set):
 def test_eval_json(on_egov, small_eval_set):
     data = json.loads(run("eval", str(small_eval_set), "--json").stdout)
     assert data["questions"] == 5 and data["answerable"] == 3
-    for key in ("hit_at_1", "hit_at_5", "mrr", "citation_accuracy", "key_term_coverage",
-                "out_of_scope_refusal", "false_refusals"):
+    for key in (
+        "hit_at_1",
+        "hit_at_5",
+        "mrr",
+        "citation_accuracy",
+        "key_term_coverage",
+        "out_of_scope_refusal",
+        "false_refusals",
+    ):
         assert 0 <= data[key] <= 1, key
     assert data["hit_at_1"] <= data["hit_at_5"] and data["p50_ms"] <= data["p95_ms"]
 
@@ -211,8 +235,9 @@ def test_bad_questions_file_exit_2_with_one_clear_line(tmp_path, command, conten
     path = tmp_path / "questions.jsonl"
     path.write_text(content, encoding="utf-8")
     env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(tmp_path / "none"), "EGOV_QA_INDEX_DIR": str(tmp_path / "i")}
-    proc = subprocess.run([str(EGOV_QA), command, str(path)], capture_output=True, text=True, timeout=120,
-                          env=env, check=False)
+    proc = subprocess.run(
+        [str(EGOV_QA), command, str(path)], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr

@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 from gradio_client import Client
+
 from helpers import AppServer, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -92,21 +93,26 @@ def test_auth_and_cold_start(app_server: AppServer, app_workdir, tmp_path, capsy
     without a session gets 401 "Not authenticated", and the same call with the right login's cookie 200.
     """
     t0 = time.perf_counter()
-    server = start_server(app_workdir / "corpus", app_workdir / "index", tmp_path / "auth.log",
-                          args=["--auth", "lehrer:geheim"], timeout=60)
+    server = start_server(
+        app_workdir / "corpus",
+        app_workdir / "index",
+        tmp_path / "auth.log",
+        args=["--auth", "lehrer:geheim"],
+        timeout=60,
+    )
     try:
         authed = Client(server.url, auth=("lehrer", "geheim"), verbose=False, download_files=False)
         answer = authed.predict("电子政务有哪些特征？", [], api_name="/ask")
         cold = time.perf_counter() - t0
         record_property("cold_start_s", round(cold, 2))
         with capsys.disabled():  # shown in the normal test output, not only with -s
-            print(f"\ncold start (index ready): page {server.started_s:.1f}s, "
-                  f"first /ask {cold:.1f}s (target ≤ 8s)")
+            print(f"\ncold start (index ready): page {server.started_s:.1f}s, first /ask {cold:.1f}s (target ≤ 8s)")
         assert answer["refused"] is False
         assert cold <= COLD_START_BOUND_S, f"cold start {cold:.1f}s > {COLD_START_BOUND_S}s"
         with pytest.raises(ValueError, match=f"Could not login to {server.url}"):
             Client(server.url, auth=("lehrer", "falsch"), verbose=False, download_files=False).predict(
-                "电子政务有哪些特征？", [], api_name="/ask")
+                "电子政务有哪些特征？", [], api_name="/ask"
+            )
         # The same as plain HTTP requests: no session for a wrong password, 401 for the API without one.
         wrong = httpx.post(f"{server.url}/login", data={"username": "lehrer", "password": "falsch"}, timeout=30)
         assert wrong.status_code == 400 and "Incorrect credentials" in wrong.text, wrong.text

@@ -17,13 +17,22 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright import sync_api
+
 from helpers import REPO, AppServer
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = REPO / "docs" / "screenshot.png"
 XSS = "<img src=x onerror=alert(1)> **粗体** [链接](http://example.com)"
 WAIT_MS = 30_000
@@ -47,7 +56,7 @@ def same_picture(new: Path, old: Path, tolerance: float = 0.0005) -> bool:
     if not old.exists():
         return False
     try:
-        from PIL import Image, ImageChops  # noqa: PLC0415 — Pillow comes with Gradio
+        from PIL import Image, ImageChops
     except ImportError:
         return False
     with Image.open(new) as a, Image.open(old) as b:
@@ -73,6 +82,7 @@ class Page:
 
     def ask(self, question: str) -> None:
         """Type a question, send it, wait until the streamed answer is complete."""
+
         def send() -> None:
             self.page.locator("#egov-question textarea").fill(question)
             self.page.locator("#egov-send").click()
@@ -85,8 +95,8 @@ class Page:
         action()
         # finished = a new bot bubble exists and the send button is enabled again (final answer in)
         self.page.wait_for_function(
-            "n => document.querySelectorAll(\"#egov-chat [data-testid='bot']\").length > n",
-            arg=before, timeout=WAIT_MS)
+            "n => document.querySelectorAll(\"#egov-chat [data-testid='bot']\").length > n", arg=before, timeout=WAIT_MS
+        )
         self.page.wait_for_function("() => !document.querySelector('#egov-send').disabled", timeout=WAIT_MS)
 
 
@@ -134,8 +144,11 @@ def test_answer_with_sources_and_highlight(ui: Page, tmp_path) -> None:
     page.screenshot(path=str(shot), animations="disabled", caret="hide")
     assert shot.stat().st_size > 10_000
     if not has_cjk_font():
-        warnings.warn(f"no Chinese font installed (apt-get install fonts-wqy-microhei): {SCREENSHOT} "
-                      f"not updated, screenshot written to {shot}", stacklevel=1)
+        warnings.warn(
+            f"no Chinese font installed (apt-get install fonts-wqy-microhei): {SCREENSHOT} "
+            f"not updated, screenshot written to {shot}",
+            stacklevel=1,
+        )
     elif not same_picture(shot, SCREENSHOT):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT)
@@ -197,7 +210,7 @@ def _cited(page) -> str:
 
 
 def test_new_chat_clears(ui: Page) -> None:
-    """"新对话" empties the chat and the citation box, and forgets the conversation: a follow-up
+    """ "新对话" empties the chat and the citation box, and forgets the conversation: a follow-up
     naming no topic is about 电子政务规划 (3.9) after that question, and not once the chat was cleared
     (tests/app/test_ui_api.py checks the same follow-up through the API)."""
     page = ui.page

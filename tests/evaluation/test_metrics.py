@@ -18,25 +18,50 @@ from egov_qa.models import Answer, Citation, Passage
 # --- hand-made questions and answers --------------------------------------------------------------
 
 
-def q(id: str = "t1", *, chapter=1, point=1, section=None, evidence=("政府机关是主体",),
-      must=("政府机关",), type_: str = "detail", history=()) -> Question:
-    return Question(id=id, question="?", history=list(history), type=type_, chapter=chapter,
-                    point=point, section=section, evidence=list(evidence), must_include=list(must))
+def q(
+    id: str = "t1",
+    *,
+    chapter=1,
+    point=1,
+    section=None,
+    evidence=("政府机关是主体",),
+    must=("政府机关",),
+    type_: str = "detail",
+    history=(),
+) -> Question:
+    return Question(
+        id=id,
+        question="?",
+        history=list(history),
+        type=type_,
+        chapter=chapter,
+        point=point,
+        section=section,
+        evidence=list(evidence),
+        must_include=list(must),
+    )
 
 
 def oos(id: str = "o1") -> Question:
-    return Question(id=id, question="?", type="out_of_scope", chapter=None, point=None, section=None,
-                    evidence=[], must_include=[])
+    return Question(
+        id=id, question="?", type="out_of_scope", chapter=None, point=None, section=None, evidence=[], must_include=[]
+    )
 
 
 def cite(chapter: int, point: int | None, section: str | None = None) -> Citation:
     return Citation(chapter=chapter, point=point, section=section, label="x", source="n.txt")
 
 
-def ans(passages: list[str] = (), citations: list[Citation] = (), text: str = "", refused: bool = False,
-        ms: float = 10.0) -> Answer:
-    return Answer(answer=text, refused=refused, citations=list(citations), ms=ms,
-                  passages=[Passage(text=t, label=f"p{i}", score=1 / (i + 1)) for i, t in enumerate(passages)])
+def ans(
+    passages: list[str] = (), citations: list[Citation] = (), text: str = "", refused: bool = False, ms: float = 10.0
+) -> Answer:
+    return Answer(
+        answer=text,
+        refused=refused,
+        citations=list(citations),
+        ms=ms,
+        passages=[Passage(text=t, label=f"p{i}", score=1 / (i + 1)) for i, t in enumerate(passages)],
+    )
 
 
 def test_first_hit_rank_deletes_whitespace_on_both_sides():
@@ -55,11 +80,11 @@ def test_first_hit_rank_does_no_punctuation_or_width_folding():
 
 def test_hit_at_k_and_mrr_over_answerable_items():
     questions = [
-        q("a", evidence=["甲甲甲"]),                        # rank 1
-        q("b", evidence=["乙乙乙"]),                        # rank 3
-        q("c", evidence=["丙丙丙"]),                        # rank 6: outside hit@5
+        q("a", evidence=["甲甲甲"]),  # rank 1
+        q("b", evidence=["乙乙乙"]),  # rank 3
+        q("c", evidence=["丙丙丙"]),  # rank 6: outside hit@5
         q("d", evidence=["丁丁丁"], type_="followup", history=["上一问"]),  # miss
-        oos("e"),                                           # not counted in hit@k
+        oos("e"),  # not counted in hit@k
     ]
     answers = {
         "a": ans(["甲甲甲。", "x"]),
@@ -80,26 +105,29 @@ def test_rows_keep_the_question_ids():
     assert [r["id"] for r in rows] == ["a", "b"]
 
 
-@pytest.mark.parametrize(("gold", "top", "correct"), [
-    # chapter and point decide when the gold has no section
-    (dict(chapter=1, point=9), cite(1, 9), True),
-    (dict(chapter=1, point=9), cite(1, 10), False),
-    (dict(chapter=1, point=9), cite(2, 9), False),
-    # section rule: the section, or the right point with no section
-    (dict(chapter=1, point=11, section="1.3.2"), cite(1, 11, "1.3.2"), True),
-    (dict(chapter=1, point=11, section="1.3.2"), cite(1, 11, None), True),
-    (dict(chapter=1, point=11, section="1.3.2"), cite(1, 11, "1.3.3"), False),
-    (dict(chapter=1, point=11, section="1.3.2"), cite(1, 12, "1.3.2"), False),
-    (dict(chapter=1, point=11, section="1.3.2"), cite(2, 11, "1.3.2"), False),
-    # null-point rule: chapter and section decide
-    (dict(chapter=2, point=None, section="2.2.2"), cite(2, None, "2.2.2"), True),
-    (dict(chapter=2, point=None, section="2.2.2"), cite(2, 7, "2.2.2"), True),
-    (dict(chapter=2, point=None, section="2.2.2"), cite(2, None, "2.2.1"), False),
-    (dict(chapter=2, point=None, section="2.2.2"), cite(2, None, None), False),
-    (dict(chapter=2, point=None, section="2.2.2"), cite(3, None, "2.2.2"), False),
-    # a gold section under no point must not be matched by a point-only citation
-    (dict(chapter=2, point=None, section="2.2.2"), cite(2, 1, None), False),
-])
+@pytest.mark.parametrize(
+    ("gold", "top", "correct"),
+    [
+        # chapter and point decide when the gold has no section
+        (dict(chapter=1, point=9), cite(1, 9), True),
+        (dict(chapter=1, point=9), cite(1, 10), False),
+        (dict(chapter=1, point=9), cite(2, 9), False),
+        # section rule: the section, or the right point with no section
+        (dict(chapter=1, point=11, section="1.3.2"), cite(1, 11, "1.3.2"), True),
+        (dict(chapter=1, point=11, section="1.3.2"), cite(1, 11, None), True),
+        (dict(chapter=1, point=11, section="1.3.2"), cite(1, 11, "1.3.3"), False),
+        (dict(chapter=1, point=11, section="1.3.2"), cite(1, 12, "1.3.2"), False),
+        (dict(chapter=1, point=11, section="1.3.2"), cite(2, 11, "1.3.2"), False),
+        # null-point rule: chapter and section decide
+        (dict(chapter=2, point=None, section="2.2.2"), cite(2, None, "2.2.2"), True),
+        (dict(chapter=2, point=None, section="2.2.2"), cite(2, 7, "2.2.2"), True),
+        (dict(chapter=2, point=None, section="2.2.2"), cite(2, None, "2.2.1"), False),
+        (dict(chapter=2, point=None, section="2.2.2"), cite(2, None, None), False),
+        (dict(chapter=2, point=None, section="2.2.2"), cite(3, None, "2.2.2"), False),
+        # a gold section under no point must not be matched by a point-only citation
+        (dict(chapter=2, point=None, section="2.2.2"), cite(2, 1, None), False),
+    ],
+)
 def test_citation_rule(gold, top, correct):
     assert citation_correct(q(**gold), ans(["p"], [top], "答")) is correct
 
@@ -135,12 +163,14 @@ def test_key_terms_refusals_and_citations_in_the_report():
         q("a", chapter=1, point=9, must=["特征", "创新性"]),
         q("b", chapter=1, point=10, must=["功能"]),
         q("c", chapter=3, point=2, section="3.1.1", must=["就业服务", "社会保险"]),
-        oos("o1"), oos("o2"), oos("o3"),
+        oos("o1"),
+        oos("o2"),
+        oos("o3"),
     ]
     answers = {
-        "a": ans(["x"], [cite(1, 9)], "电子政务的特征：创新性"),           # terms 2/2, citation right
-        "b": ans([], [], "抱歉，没有", refused=True),                      # false refusal: 0
-        "c": ans(["x"], [cite(3, 2, None)], "就业服务"),                  # terms 1/2, citation right
+        "a": ans(["x"], [cite(1, 9)], "电子政务的特征：创新性"),  # terms 2/2, citation right
+        "b": ans([], [], "抱歉，没有", refused=True),  # false refusal: 0
+        "c": ans(["x"], [cite(3, 2, None)], "就业服务"),  # terms 1/2, citation right
         "o1": ans([], [], "抱歉", refused=True),
         "o2": ans([], [], "抱歉", refused=True),
         "o3": ans(["x"], [cite(1, 1)], "乱答"),
@@ -173,8 +203,14 @@ def test_false_refusals_one_click_away():
 def test_no_out_of_scope_items_reports_none():
     report, _ = evaluate([q("a")], lambda item: ans(["政府机关是主体"], [cite(1, 1)], "政府机关"))
     assert report.out_of_scope_refusal is None
-    assert (report.hit_at_1, report.hit_at_5, report.mrr, report.citation_accuracy,
-            report.key_term_coverage, report.false_refusals) == (1, 1, 1, 1, 1, 0)
+    assert (
+        report.hit_at_1,
+        report.hit_at_5,
+        report.mrr,
+        report.citation_accuracy,
+        report.key_term_coverage,
+        report.false_refusals,
+    ) == (1, 1, 1, 1, 1, 0)
 
 
 def test_latency_percentiles():

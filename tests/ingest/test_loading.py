@@ -9,9 +9,8 @@ import docx
 import pytest
 
 from egov_qa.ingest.loading import load_corpus
-from egov_qa.models import Outline
 from egov_qa.ingest.notes import outline_file
-
+from egov_qa.models import Outline
 from helpers import outline_items, structure
 
 
@@ -60,12 +59,12 @@ def _markdown(outline: Outline) -> str:
             sections = getattr(unit, "sections", [])
             if hasattr(unit, "number"):
                 lines.append(f"## {unit.number}、{unit.title}".rstrip())
-                lines.append(text[unit.body_start:sections[0].start if sections else unit.end].strip())
+                lines.append(text[unit.body_start : sections[0].start if sections else unit.end].strip())
             else:
                 sections = [unit]
             for section in sections:
                 lines.append(f"### {section.label} {section.title}".rstrip())
-                lines.append(text[section.body_start:section.end].strip())
+                lines.append(text[section.body_start : section.end].strip())
     return "\n\n".join(line for line in lines if line)
 
 
@@ -129,9 +128,16 @@ def test_docx_headings_numbered_one_two_then_parenthesised(tmp_path):
     """Heading 1 "一、…", Heading 2 "（一）…": points and their sections (the 二、 was dropped before)."""
     document = docx.Document()
     document.add_paragraph("公共政策学复习提纲", style="Title")
-    for level, text in [(1, "一、公共政策概述"), (2, "（一）公共政策的含义"), (0, "公共政策是政府的行为准则。"),
-                        (2, "（二）公共政策的特征"), (0, "政治性、公共性。"), (1, "二、公共政策的制定"),
-                        (2, "（一）政策问题的确认"), (0, "政策问题是进入议程的社会问题。")]:
+    for level, text in [
+        (1, "一、公共政策概述"),
+        (2, "（一）公共政策的含义"),
+        (0, "公共政策是政府的行为准则。"),
+        (2, "（二）公共政策的特征"),
+        (0, "政治性、公共性。"),
+        (1, "二、公共政策的制定"),
+        (2, "（一）政策问题的确认"),
+        (0, "政策问题是进入议程的社会问题。"),
+    ]:
         if level:
             document.add_heading(text, level=level)
         else:
@@ -139,7 +145,11 @@ def test_docx_headings_numbered_one_two_then_parenthesised(tmp_path):
     path = tmp_path / "notes.docx"
     document.save(path)
     outline = outline_file(path)
-    assert [[(p.number, p.title, [(s.label, s.title) for s in p.sections]) for p in c.points]
-            for c in outline.chapters] == [[
-                (1, "公共政策概述", [("（一）", "公共政策的含义"), ("（二）", "公共政策的特征")]),
-                (2, "公共政策的制定", [("（一）", "政策问题的确认")])]]
+    assert [
+        [(p.number, p.title, [(s.label, s.title) for s in p.sections]) for p in c.points] for c in outline.chapters
+    ] == [
+        [
+            (1, "公共政策概述", [("（一）", "公共政策的含义"), ("（二）", "公共政策的特征")]),
+            (2, "公共政策的制定", [("（一）", "政策问题的确认")]),
+        ]
+    ]

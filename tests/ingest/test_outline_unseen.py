@@ -17,7 +17,6 @@ import pytest
 from egov_qa.ingest.cleaning import find_fragment_run
 from egov_qa.ingest.notes import outline_file
 from egov_qa.ingest.outline import build_outline
-
 from helpers import UNSEEN as DATA
 from helpers import outline_f1, structure
 
@@ -39,8 +38,11 @@ def _gold(name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def outlines() -> dict[str, dict]:
-    return {f"{name}{suffix}": outline_file(DATA / f"{name}{suffix}").to_json()
-            for name in COURSES for suffix in (".md", "_scraped.txt")}
+    return {
+        f"{name}{suffix}": outline_file(DATA / f"{name}{suffix}").to_json()
+        for name in COURSES
+        for suffix in (".md", "_scraped.txt")
+    }
 
 
 @pytest.mark.parametrize("name", COURSES)
@@ -55,9 +57,15 @@ def test_scraped_structure_is_exact(outlines, name):
     assert structure(outlines[f"{name}_scraped.txt"]) == structure(_gold(name))
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="see SCRAPED_BELOW_BOUND"))
-    if n in SCRAPED_BELOW_BOUND else n for n in COURSES])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="see SCRAPED_BELOW_BOUND"))
+        if n in SCRAPED_BELOW_BOUND
+        else n
+        for n in COURSES
+    ],
+)
 def test_scraped_outline_f1(outlines, name):
     score = outline_f1(outlines[f"{name}_scraped.txt"], _gold(name))
     assert score.f1 >= 0.9, (score.missing, score.extra)
@@ -66,8 +74,9 @@ def test_scraped_outline_f1(outlines, name):
 def test_site_notice_numbered_like_fragments_is_not_the_notes():
     """A numbered site notice (1、 2、 3、) before the fragments must not borrow their numbers."""
     notice = [f"{i}、本站文档均由用户上传，仅供学习交流使用，下载即表示同意用户协议。" * 3 for i in (1, 2, 3)]
-    fragments = [f"{i}、" + "会计要素是对会计对象所作的基本分类，分为反映财务状况的要素和反映经营成果的" * 8
-                 for i in range(1, 9)]
+    fragments = [
+        f"{i}、" + "会计要素是对会计对象所作的基本分类，分为反映财务状况的要素和反映经营成果的" * 8 for i in range(1, 9)
+    ]
     lines = ["某某文库", *notice, "", *fragments, "相关推荐"]
     assert find_fragment_run(lines) == list(range(5, 13))
 
@@ -75,8 +84,10 @@ def test_site_notice_numbered_like_fragments_is_not_the_notes():
 def _points(text: str) -> list[tuple]:
     """(chapter, [(point, [section labels])], [loose section labels]) — titles aside."""
     outline = build_outline(text, source="t.txt")
-    return [(c.number, [(p.number, [s.label for s in p.sections]) for p in c.points],
-             [s.label for s in c.sections]) for c in outline.chapters]
+    return [
+        (c.number, [(p.number, [s.label for s in p.sections]) for p in c.points], [s.label for s in c.sections])
+        for c in outline.chapters
+    ]
 
 
 def _first_title(text: str) -> str:
@@ -84,8 +95,10 @@ def _first_title(text: str) -> str:
 
 
 def test_arabic_items_under_chinese_numeral_points():
-    text = ("第一章 导论一、营销的含义理解这一含义要注意：1、核心是交换；2、交换的对象是产品。"
-            "二、营销观念的演变1、生产观念；2、产品观念；3、推销观念。三、顾客让渡价值顾客让渡价值是差额。")
+    text = (
+        "第一章 导论一、营销的含义理解这一含义要注意：1、核心是交换；2、交换的对象是产品。"
+        "二、营销观念的演变1、生产观念；2、产品观念；3、推销观念。三、顾客让渡价值顾客让渡价值是差额。"
+    )
     assert _points(text) == [(1, [(1, []), (2, []), (3, [])], [])]
 
 
@@ -95,18 +108,23 @@ def test_a_numeral_ending_a_word_is_no_point():
 
 
 def test_decimals_are_no_sections():
-    text = ("1、性能指标1.1.1 带宽带宽例如为1.5Mb/s的链路。1.1.2 时延时延是指传送所需的时间。"
-            "第二章 物理层1、传输媒体无线局域网常用2.4GHz频段，速率增长了2.5倍。")
+    text = (
+        "1、性能指标1.1.1 带宽带宽例如为1.5Mb/s的链路。1.1.2 时延时延是指传送所需的时间。"
+        "第二章 物理层1、传输媒体无线局域网常用2.4GHz频段，速率增长了2.5倍。"
+    )
     assert _points(text) == [(1, [(1, ["1.1.1", "1.1.2"])], []), (2, [(1, [])], [])]
 
 
-@pytest.mark.parametrize(("text", "title"), [
-    ("3、网际协议IPIP协议是TCP/IP体系中最主要的协议。", "网际协议IP"),
-    ("3、无分类编址CIDRCIDR消除了传统的A类、B类和C类地址。", "无分类编址CIDR"),
-    ("3、行为科学理论梅奥通过霍桑实验提出了人际关系学说。", "行为科学理论"),
-    ("3、网络体系结构OSI参考模型共有七层。", "网络体系结构"),
-    ("3、传输媒体导引型传输媒体有双绞线和光纤。", "传输媒体"),
-])
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("3、网际协议IPIP协议是TCP/IP体系中最主要的协议。", "网际协议IP"),
+        ("3、无分类编址CIDRCIDR消除了传统的A类、B类和C类地址。", "无分类编址CIDR"),
+        ("3、行为科学理论梅奥通过霍桑实验提出了人际关系学说。", "行为科学理论"),
+        ("3、网络体系结构OSI参考模型共有七层。", "网络体系结构"),
+        ("3、传输媒体导引型传输媒体有双绞线和光纤。", "传输媒体"),
+    ],
+)
 def test_run_on_titles(text, title):
     assert _first_title(text) == title
 
@@ -151,8 +169,14 @@ def test_notes_typed_in_other_numbering_keep_their_points_and_sections(name, sty
     outline = build_outline(_retyped((DATA / f"{name}.md").read_text(encoding="utf-8"), style), source=f"{name}.txt")
     got = {(c.number, p.number, s.title) for c in outline.chapters for p in c.points for s in p.sections}
     gold = _gold(name)
-    want = {(c["chapter"], p["point"], s["title"])
-            for c in gold["chapters"] for p in c["points"] if p["point"] for s in p.get("sections", [])}
+    want = {
+        (c["chapter"], p["point"], s["title"])
+        for c in gold["chapters"]
+        for p in c["points"]
+        if p["point"]
+        for s in p.get("sections", [])
+    }
     assert want and want <= got
     assert {(c.number, p.number) for c in outline.chapters for p in c.points} == {
-        (c["chapter"], p["point"]) for c in gold["chapters"] for p in c["points"] if p["point"]}
+        (c["chapter"], p["point"]) for c in gold["chapters"] for p in c["points"] if p["point"]
+    }

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.questions.aspects import asked_aspects, aspect_questions_from_headings
+from egov_qa.evaluation.generated import aspect_questions_from_headings
+from egov_qa.questions.aspects import asked_aspects
 
 
-@pytest.mark.parametrize(("question", "aspects"), [
-    ("电子政务的含义及其特征。", ("电子政务的含义", "电子政务的特征")),
-    ("电子政务的特征、功能有哪些？", ("电子政务的特征", "电子政务的功能")),
-    ("测试的目的与原则及其步骤", ("测试的目的", "测试的原则", "测试的步骤")),
-    ("电子政务规划的含义和原则分别是什么？", ("电子政务规划的含义", "电子政务规划的原则")),
-])
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("电子政务的含义及其特征。", ("电子政务的含义", "电子政务的特征")),
+        ("电子政务的特征、功能有哪些？", ("电子政务的特征", "电子政务的功能")),
+        ("测试的目的与原则及其步骤", ("测试的目的", "测试的原则", "测试的步骤")),
+        ("电子政务规划的含义和原则分别是什么？", ("电子政务规划的含义", "电子政务规划的原则")),
+    ],
+)
 def test_aspects_are_read_off_the_question(question, aspects):
     assert asked_aspects(question) == aspects
 
 
-@pytest.mark.parametrize("question", [
-    "电子政务和电子商务的区别",       # two topics compared, not two aspects of one
-    "什么是电子政务？",
-    "电子政务的含义是什么？",
-    "那它的含义和特征呢？",           # whose: the conversation says (a follow-up)
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "电子政务和电子商务的区别",  # two topics compared, not two aspects of one
+        "什么是电子政务？",
+        "电子政务的含义是什么？",
+        "那它的含义和特征呢？",  # whose: the conversation says (a follow-up)
+    ],
+)
 def test_other_questions_have_no_aspects(question):
     assert asked_aspects(question) is None
 
@@ -52,7 +59,7 @@ def test_aspects_under_one_heading_stay_one_answer(egov_engine):
 
 
 def test_every_pair_of_sibling_headings_is_answered_whole(egov_engine):
-    """"简述X的A及其B。" for every two headings "X的A", "X的B" of the notes cites both units."""
+    """ "简述X的A及其B。" for every two headings "X的A", "X的B" of the notes cites both units."""
     pairs = aspect_questions_from_headings(egov_engine.notes.chunks)
     assert len(pairs) >= 3
     for question, wanted in pairs:

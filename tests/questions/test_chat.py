@@ -1,38 +1,38 @@
 """Conversation handling: follow-up questions become retrieval queries with the earlier turns.
 
-Unit tests of ``chat.retrieval_queries`` plus the engine on the real e-gov index, with and
+Unit tests of what the follow-up rule searches (``helpers.searched``) plus the engine on the real e-gov index, with and
 without the history, so a follow-up that only works thanks to its history is told apart from one
 that would have worked alone.
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
-from egov_qa.questions.followups import (
-    asks_for_more,
-    is_followup,
-    names_nothing,
-    retrieval_queries,
-    small_talk,
-)
-from egov_qa.engine import HISTORY_TURNS, Engine
+from egov_qa.engine import Engine
 from egov_qa.models import Answer
+from egov_qa.questions.followups import asks_for_more, is_followup, names_nothing
+from egov_qa.questions.talk import small_talk
+from helpers import searched
 
-# --- retrieval_queries (no index) -------------------------------------------------------------
+# --- what is searched (no index) -------------------------------------------------------------
 
 
 def test_no_history_searches_the_question_alone():
-    assert retrieval_queries("电子政务的特征有哪些？", []) == [("电子政务的特征有哪些？", 1.0)]
-    assert retrieval_queries("那它呢？", []) == [("那它呢？", 1.0)]
+    assert searched("电子政务的特征有哪些？", []) == [("电子政务的特征有哪些？", 1.0)]
+    assert searched("那它呢？", []) == [("那它呢？", 1.0)]
 
 
 def test_blank_history_is_ignored():
-    assert retrieval_queries("那它呢？", ["", "   "]) == [("那它呢？", 1.0)]
+    assert searched("那它呢？", ["", "   "]) == [("那它呢？", 1.0)]
 
 
-@pytest.mark.parametrize("question", ["那它对安全有啥要求？", "那外包呢？", "其中第二条是什么意思？",
-                                      "为什么？", "具体怎么做？", "里面的A代表什么"])
+@pytest.mark.parametrize(
+    "question",
+    ["那它对安全有啥要求？", "那外包呢？", "其中第二条是什么意思？", "为什么？", "具体怎么做？", "里面的A代表什么"],
+)
 def test_followups_are_recognised(question):
     assert is_followup(question)
 
@@ -40,12 +40,12 @@ def test_followups_are_recognised(question):
 @pytest.mark.parametrize("question", ["电子政务规划的主要步骤有哪些？", "政府信息化与电子政务是什么关系？"])
 def test_standalone_questions_are_not_followups(question):
     assert not is_followup(question)
-    assert retrieval_queries(question, ["电子政务的功能有哪些？"]) == [(question, 1.0)]
+    assert searched(question, ["电子政务的功能有哪些？"]) == [(question, 1.0)]
 
 
 def test_followup_queries_carry_the_latest_turn_first():
     history = ["电子政务是在什么背景下产生的？", "当时西方国家面临哪几种压力？"]
-    weighted = retrieval_queries("最后那一种具体包括哪些？", history)
+    weighted = searched("最后那一种具体包括哪些？", history)
     queries = [q for q, _ in weighted]
     weights = [w for _, w in weighted]
     assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
@@ -59,58 +59,92 @@ def test_followup_queries_carry_the_latest_turn_first():
 
 
 def test_pronoun_is_replaced_by_the_earlier_subject():
-    weighted = retrieval_queries("它要遵循哪些原则？", ["电子政务规划的含义是什么？"])
+    weighted = searched("它要遵循哪些原则？", ["电子政务规划的含义是什么？"])
     assert weighted[0] == ("电子政务规划要遵循哪些原则？", 1.0)  # the earlier topic, not its 含义
     assert all(w < 1.0 for _, w in weighted[1:])
 
 
-@pytest.mark.parametrize(("history", "question", "searched"), [
-    ("电子政务的特征有哪些？", "那电子商务呢？", "电子商务的特征有哪些？"),
-    ("电子政务和办公自动化有什么区别？", "那和电子商务呢？", "电子政务和电子商务有什么区别？"),
-    ("政务内网是什么？", "那外网呢？", "外网是什么？"),
-])
-def test_the_earlier_question_about_something_else(history, question, searched):
-    weighted = retrieval_queries(question, [history])
-    assert weighted[0] == (searched, 1.0)
+@pytest.mark.parametrize(
+    ("history", "question", "rewritten"),
+    [
+        ("电子政务的特征有哪些？", "那电子商务呢？", "电子商务的特征有哪些？"),
+        ("电子政务和办公自动化有什么区别？", "那和电子商务呢？", "电子政务和电子商务有什么区别？"),
+        ("政务内网是什么？", "那外网呢？", "外网是什么？"),
+    ],
+)
+def test_the_earlier_question_about_something_else(history, question, rewritten):
+    weighted = searched(question, [history])
+    assert weighted[0] == (rewritten, 1.0)
     assert all(w < 1.0 for _, w in weighted[1:])
 
 
-@pytest.mark.parametrize(("question", "said"), [
-    ("那第三个呢？", "那 呢？"),  # the ordinal points into the earlier answer: not searched ("第三章")
-    ("还有呢？", "还有呢？"),
-    ("为什么呢？", "为什么呢？"),
-])
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("那第三个呢？", "那 呢？"),  # the ordinal points into the earlier answer: not searched ("第三章")
+        ("还有呢？", "还有呢？"),
+        ("为什么呢？", "为什么呢？"),
+    ],
+)
 def test_a_followup_naming_nothing_new_is_not_rewritten(question, said):
     history = "电子政务的特征有哪些？"
-    assert retrieval_queries(question, [history])[0] == (f"{history} {said}", 1.0)
+    assert searched(question, [history])[0] == (f"{history} {said}", 1.0)
 
 
 def test_a_turn_that_named_nothing_leaves_the_topic_where_it_was():
     history = ["电子政务的功能有哪些？", "那第二点呢"]
-    assert retrieval_queries("第三点呢？", history)[0] == ("电子政务的功能有哪些？ 呢？", 1.0)
+    assert searched("第三点呢？", history)[0] == ("电子政务的功能有哪些？ 呢？", 1.0)
 
 
-@pytest.mark.parametrize(("question", "more"), [
-    ("还有呢？", True), ("还有别的吗？", True), ("其他的呢？", True), ("继续", True), ("那还有吗", True),
-    ("还有哪些原则？", False), ("另外两种模式是什么？", False), ("电子政务还有什么作用？", False),
-])
+@pytest.mark.parametrize(
+    ("question", "more"),
+    [
+        ("还有呢？", True),
+        ("还有别的吗？", True),
+        ("其他的呢？", True),
+        ("继续", True),
+        ("那还有吗", True),
+        ("还有哪些原则？", False),
+        ("另外两种模式是什么？", False),
+        ("电子政务还有什么作用？", False),
+    ],
+)
 def test_asks_for_more(question, more):
     assert asks_for_more(question) is more
 
 
-@pytest.mark.parametrize(("question", "nothing"), [
-    ("还有呢？", True), ("为什么？", True), ("它呢？", True), ("是吗", True),
-    ("G2B是什么？", False), ("那第二章呢？", False), ("为什么要搞电子政务？", False),
-])
+@pytest.mark.parametrize(
+    ("question", "nothing"),
+    [
+        ("还有呢？", True),
+        ("为什么？", True),
+        ("它呢？", True),
+        ("是吗", True),
+        ("G2B是什么？", False),
+        ("那第二章呢？", False),
+        ("为什么要搞电子政务？", False),
+    ],
+)
 def test_names_nothing(question, nothing):
     assert names_nothing(question) is nothing
 
 
-@pytest.mark.parametrize(("message", "kind"), [
-    ("你好", "greeting"), ("您好！", "greeting"), ("Hello", "greeting"), ("你是谁？", "greeting"),
-    ("你能做什么", "greeting"), ("谢谢！", "thanks"), ("Thank you", "thanks"), ("好的", "thanks"),
-    ("你好，电子政务的特征有哪些？", None), ("谢谢你的回答，那它的功能呢？", None), ("电子政务是谁在做", None),
-])
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("你好", "greeting"),
+        ("您好！", "greeting"),
+        ("Hello", "greeting"),
+        ("你是谁？", "greeting"),
+        ("你能做什么", "greeting"),
+        ("谢谢！", "thanks"),
+        ("Thank you", "thanks"),
+        ("好的", "thanks"),
+        ("你好，电子政务的特征有哪些？", None),
+        ("谢谢你的回答，那它的功能呢？", None),
+        ("电子政务是谁在做", None),
+    ],
+)
 def test_small_talk(message, kind):
     assert small_talk(message) == kind
 
@@ -126,11 +160,14 @@ def first_rank(answer: Answer, needle: str) -> int | None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("history", "question", "unit_word"), [
-    (["外包模式是什么？"], "那它有什么优缺点？", "外包"),
-    (["效益原则是什么？"], "具体怎么做？", "效益原则"),
-    (["eMPA是什么？"], "里面的P指的是啥", "电子政务的核心"),  # the unit that spells out eMPA
-])
+@pytest.mark.parametrize(
+    ("history", "question", "unit_word"),
+    [
+        (["外包模式是什么？"], "那它有什么优缺点？", "外包"),
+        (["效益原则是什么？"], "具体怎么做？", "效益原则"),
+        (["eMPA是什么？"], "里面的P指的是啥", "电子政务的核心"),  # the unit that spells out eMPA
+    ],
+)
 def test_history_resolves_the_followup(egov_engine: Engine, history, question, unit_word):
     with_history = egov_engine.ask(question, history)
     alone = egov_engine.ask(question)
@@ -169,7 +206,7 @@ def test_ordinal_followup_quotes_that_item(egov_engine: Engine):
 
 @pytest.mark.slow
 def test_ordinal_after_an_ordinal_stays_on_the_list(egov_engine: Engine):
-    """"第三点呢？" after "那第二点呢" is still about the list, not about "第三章"."""
+    """ "第三点呢？" after "那第二点呢" is still about the list, not about "第三章"."""
     unit = next(c for c in egov_engine.notes.chunks if c.heading.endswith("电子政务的功能"))
     third_item = [line for line in unit.body.split("\n") if line.strip()][2]
     answer = egov_engine.ask("第三点呢？", ["电子政务的功能有哪些？", "那第二点呢"])
@@ -221,14 +258,14 @@ def test_stream_ends_with_the_full_answer(egov_engine: Engine):
     parts = list(egov_engine.stream("电子政务的功能有哪些？"))
     final = egov_engine.ask("电子政务的功能有哪些？")
     assert len(parts) > 1 and parts[-1].answer == final.answer
-    for shorter, longer in zip(parts, parts[1:]):
+    for shorter, longer in pairwise(parts):
         assert longer.answer.startswith(shorter.answer) and len(longer.answer) > len(shorter.answer)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["电子政务建设的原则有哪些？", "电子政务实施的措施有哪些？"])
 def test_asking_for_more_never_quotes_a_line_twice(egov_engine: Engine, question):
-    """"还有呢" goes on with what was cited (a point's sections after their headings, the rest of a
+    """ "还有呢" goes on with what was cited (a point's sections after their headings, the rest of a
     trimmed unit), then down the earlier question's ranking; every answer brings new lines."""
     history = [question]
     first = egov_engine.ask(question)
@@ -264,17 +301,15 @@ def test_an_earlier_question_too_long_to_answer_is_no_context(egov_engine: Engin
 
 
 @pytest.mark.slow
-def test_only_the_last_turns_are_read(egov_engine: Engine, monkeypatch):
+def test_only_the_last_turns_are_read(egov_engine: Engine):
     """5,000 earlier questions sent to the API: the answer is the one the last turns give, and only
     those turns are read (each read = one typo check, ~3 ms)."""
     recent = ["电子政务的目标是什么"]
     history = ["政务内网主要是用来干什么的？"] * 5000 + recent
     expected = egov_engine.ask("它有哪些特点", recent).answer
-    read: list[str] = []
-    plain = Engine._plain
-    monkeypatch.setattr(Engine, "_plain", lambda self, text: read.append(text) or plain(self, text))
     assert egov_engine.ask("它有哪些特点", history).answer == expected
-    assert len(read) <= 2 * HISTORY_TURNS
+    turns = egov_engine.settings.history_turns
+    assert len(egov_engine.prepare("它有哪些特点", history).history) == turns < 5000
 
 
 @pytest.mark.slow

@@ -10,52 +10,66 @@ import re
 
 import pytest
 
-from egov_qa.questions.followups import retrieval_queries
-from egov_qa.questions.definitions import DEFINITION_HEADS, defined_term, definition_topic
-from egov_qa.questions.headings import (
-    asked_section,
-    compared_pair,
-    defining_lines,
-    questions_from_headings,
+from egov_qa.answer.compose import Draft
+from egov_qa.evaluation.generated import questions_from_headings
+from egov_qa.models import Hit, RetrievalResult
+from egov_qa.questions.definitions import DEFINITION_HEADS, defined_term, defining_lines, definition_topic
+from egov_qa.questions.forms import as_plain_question
+from egov_qa.questions.pairs import compared_pair
+from egov_qa.questions.places import asked_location, asked_section
+from egov_qa.questions.question import Question
+from egov_qa.rules.base import Turn
+from egov_qa.rules.ranking import HeadingMatch
+from helpers import JIE_NOTES, LECTURE_NOTES, searched
+
+
+def heading_first(engine, question: str, ranked: RetrievalResult) -> RetrievalResult:
+    """The ranking after the heading_match rule, for ``question``."""
+    return HeadingMatch(engine).reorder(Turn(Question.of(question)), Draft(ranked)).ranking
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("什么是电子政务？", "电子政务"),
+        ("电子政务是什么", "电子政务"),
+        ("请问何谓政务", "政务"),
+        ("电子政务规划的含义是什么？", "电子政务规划"),
+        ("MIS 的定义", "mis"),
+        ("电子政务的特征有哪些？", None),
+        ("电子政务和电子商务有什么区别？", None),
+        # how students ask it
+        ("电子政务用一句话怎么定义", "电子政务"),
+        ("负债到底是怎么定义的啊", "负债"),
+        ("怎么给电子政务下定义？", "电子政务"),
+        ("行政许可到底指什么", "行政许可"),
+        ("老师老说的“分录”是什么意思？", "分录"),
+        ("什么叫管理？书上怎么定义的", "管理"),
+        ("管理，书上怎么定义的", None),  # a clause's term never runs over a comma
+    ],
 )
-from egov_qa.text import as_plain_question
-from helpers import JIE_NOTES, LECTURE_NOTES
-
-
-@pytest.mark.parametrize(("question", "term"), [
-    ("什么是电子政务？", "电子政务"),
-    ("电子政务是什么", "电子政务"),
-    ("请问何谓政务", "政务"),
-    ("电子政务规划的含义是什么？", "电子政务规划"),
-    ("MIS 的定义", "mis"),
-    ("电子政务的特征有哪些？", None),
-    ("电子政务和电子商务有什么区别？", None),
-    # how students ask it
-    ("电子政务用一句话怎么定义", "电子政务"),
-    ("负债到底是怎么定义的啊", "负债"),
-    ("怎么给电子政务下定义？", "电子政务"),
-    ("行政许可到底指什么", "行政许可"),
-    ("老师老说的“分录”是什么意思？", "分录"),
-    ("什么叫管理？书上怎么定义的", "管理"),
-    ("管理，书上怎么定义的", None),  # a clause's term never runs over a comma
-])
 def test_defined_term(question, term):
     assert defined_term(question) == term
 
 
-@pytest.mark.parametrize(("question", "topic"), [
-    ("什么叫管理？书上怎么定义的", "管理"),
-    ("电子政务的“建设模式”是个什么概念", "电子政务的“建设模式”"),  # the context stays
-    ("“以横向区域性管理体系为主导”说的是哪方面的原则？另一条是什么", None),  # asks more than a definition
-    ("电子政务是什么？有哪些特征？", None),
-])
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("什么叫管理？书上怎么定义的", "管理"),
+        ("电子政务的“建设模式”是个什么概念", "电子政务的“建设模式”"),  # the context stays
+        ("“以横向区域性管理体系为主导”说的是哪方面的原则？另一条是什么", None),  # asks more than a definition
+        ("电子政务是什么？有哪些特征？", None),
+    ],
+)
 def test_definition_topic_is_the_term_only_when_nothing_else_is_asked(question, topic):
     assert definition_topic(question) == topic
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["什么叫管理？书上怎么定义的", "管理用一句话怎么定义？",
-                                      "老师说的“管理”是什么意思？", "怎么给管理下定义"])
+@pytest.mark.parametrize(
+    "question",
+    ["什么叫管理？书上怎么定义的", "管理用一句话怎么定义？", "老师说的“管理”是什么意思？", "怎么给管理下定义"],
+)
 def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_it(unseen_engine, question):
     """The management notes head it "管理的概念" and never say 定义, 书上 or 意思: those words
     must not make the question look out of scope (all four were refused)."""
@@ -64,36 +78,39 @@ def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_
     assert answer.citations[0].label.endswith("管理的概念")
 
 
-@pytest.mark.parametrize(("exam", "plain"), [
-    ("名词解释：电子政务", "什么是电子政务？"),
-    ("三、名词解释 电子政务。", "什么是电子政务？"),
-    ("简述电子政务的特征。", "电子政务的特征。"),
-    ("论述题：电子政务的功能有哪些？", "电子政务的功能有哪些？"),
-    ("电子政务的简述", "电子政务的简述"),  # not an instruction at the start
-    ("简述", "简述"),  # nothing after it: left alone
-    ("请介绍一下子网划分。", "子网划分。"),  # jieba would cut 一下子 / 网
-    ("请说明电子政务建设模式的分类。", "电子政务建设模式的分类。"),
-    ("说明书是什么", "说明书是什么"),  # a word, not a request
-    ("三、论述题（每题15分）：试述电子政务的功能。", "电子政务的功能。"),  # marks, two instructions
-    ("名词解释（每题3分）：电子政务", "什么是电子政务？"),
-    ("1. 简述电子政务的特征。（10分）", "电子政务的特征。"),
-    ("判断题：电子政务就是办公自动化。", "电子政务就是办公自动化。"),
-    ("填空：电子政务的主体是____。", "电子政务的主体是什么。"),  # a blank after 是 asks what
-    ("电子政务的功能（共6点）有哪些？", "电子政务的功能（共6点）有哪些？"),  # not marks
-    ("论述题：结合实际，论述电子政务的作用。", "电子政务的作用。"),
-    ("单选题：电子政务实施的核心是（  ）A.eMPA B.OA C.MIS D.ERP", "电子政务实施的核心是什么"),  # options go
-    ("电子政务的主体是（ ）。A. 政府机关 B. 企业 C. 公众", "电子政务的主体是什么。"),
-    ("电子政务的特征包括（ ）。A. x B. y", "电子政务的特征包括。"),  # elsewhere a blank says nothing
-    ("A、B、C类地址的网络号各占几位", "A、B、C类地址的网络号各占几位"),  # no stem before: no options
-    ("咱们国家电子政务分了哪几个阶段", "我国电子政务分了哪几个阶段"),  # the notes' word for it
-    ("电子政务规划分几步", "电子政务规划分哪些步骤"),  # what a count of steps asks for
-    ("MIS 从高层到基层分成哪几层？", "MIS 从高层到基层分成哪些层次？"),
-    ("系统开发要经过几个步骤", "系统开发要经过几个步骤"),
-    ("我们国家电子政务有哪些问题？", "我国电子政务有哪些问题？"),
-])
+@pytest.mark.parametrize(
+    ("exam", "plain"),
+    [
+        ("名词解释：电子政务", "什么是电子政务？"),
+        ("三、名词解释 电子政务。", "什么是电子政务？"),
+        ("简述电子政务的特征。", "电子政务的特征。"),
+        ("论述题：电子政务的功能有哪些？", "电子政务的功能有哪些？"),
+        ("电子政务的简述", "电子政务的简述"),  # not an instruction at the start
+        ("简述", "简述"),  # nothing after it: left alone
+        ("请介绍一下子网划分。", "子网划分。"),  # jieba would cut 一下子 / 网
+        ("请说明电子政务建设模式的分类。", "电子政务建设模式的分类。"),
+        ("说明书是什么", "说明书是什么"),  # a word, not a request
+        ("三、论述题（每题15分）：试述电子政务的功能。", "电子政务的功能。"),  # marks, two instructions
+        ("名词解释（每题3分）：电子政务", "什么是电子政务？"),
+        ("1. 简述电子政务的特征。（10分）", "电子政务的特征。"),
+        ("判断题：电子政务就是办公自动化。", "电子政务就是办公自动化。"),
+        ("填空：电子政务的主体是____。", "电子政务的主体是什么。"),  # a blank after 是 asks what
+        ("电子政务的功能（共6点）有哪些？", "电子政务的功能（共6点）有哪些？"),  # not marks
+        ("论述题：结合实际，论述电子政务的作用。", "电子政务的作用。"),
+        ("单选题：电子政务实施的核心是（  ）A.eMPA B.OA C.MIS D.ERP", "电子政务实施的核心是什么"),  # options go
+        ("电子政务的主体是（ ）。A. 政府机关 B. 企业 C. 公众", "电子政务的主体是什么。"),
+        ("电子政务的特征包括（ ）。A. x B. y", "电子政务的特征包括。"),  # elsewhere a blank says nothing
+        ("A、B、C类地址的网络号各占几位", "A、B、C类地址的网络号各占几位"),  # no stem before: no options
+        ("咱们国家电子政务分了哪几个阶段", "我国电子政务分了哪几个阶段"),  # the notes' word for it
+        ("电子政务规划分几步", "电子政务规划分哪些步骤"),  # what a count of steps asks for
+        ("MIS 从高层到基层分成哪几层？", "MIS 从高层到基层分成哪些层次？"),
+        ("系统开发要经过几个步骤", "系统开发要经过几个步骤"),
+        ("我们国家电子政务有哪些问题？", "我国电子政务有哪些问题？"),
+    ],
+)
 def test_exam_instruction_becomes_the_question(exam, plain):
     assert as_plain_question(exam) == plain
-    assert retrieval_queries(exam, [])[0][0] == plain
+    assert searched(exam, [])[0][0] == plain
 
 
 def _defined_units(engine):
@@ -120,16 +137,23 @@ def test_what_is_questions_cite_the_defining_unit(egov_engine):
             assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.parametrize(("question", "lines", "expected"), [
-    ("名词解释：政务内网", ["1.政务内网:机关内部办公网。", "2.政务外网:对外服务网。"], ["1.政务内网:机关内部办公网。"]),
-    ("什么是政务外网？", ["(1)政务内网：内部。", "(2)政务外网是对外服务网。"], ["(2)政务外网是对外服务网。"]),
-    ("什么是政务网？", ["1.政务内网:内部。", "2.政务外网:对外。"], []),  # defines neither
-    ("政务内网有哪些？", ["1.政务内网:内部。"], []),  # not a "what is X" question
-    ("G2B是什么？", ["1.政府与政府(G-G)公文", "2.政府与企业(G-B)采购"], ["2.政府与企业(G-B)采购"]),
-    ("MRP是什么？", ["MRP II (Manufacturing) 制造资源", "MRP（Material）物料需求"], ["MRP（Material）物料需求"]),
-])
+@pytest.mark.parametrize(
+    ("question", "lines", "expected"),
+    [
+        (
+            "名词解释：政务内网",
+            ["1.政务内网:机关内部办公网。", "2.政务外网:对外服务网。"],
+            ["1.政务内网:机关内部办公网。"],
+        ),
+        ("什么是政务外网？", ["(1)政务内网：内部。", "(2)政务外网是对外服务网。"], ["(2)政务外网是对外服务网。"]),
+        ("什么是政务网？", ["1.政务内网:内部。", "2.政务外网:对外。"], []),  # defines neither
+        ("政务内网有哪些？", ["1.政务内网:内部。"], []),  # not a "what is X" question
+        ("G2B是什么？", ["1.政府与政府(G-G)公文", "2.政府与企业(G-B)采购"], ["2.政府与企业(G-B)采购"]),
+        ("MRP是什么？", ["MRP II (Manufacturing) 制造资源", "MRP（Material）物料需求"], ["MRP（Material）物料需求"]),
+    ],
+)
 def test_defining_lines(question, lines, expected):
-    assert defining_lines(question, lines) == expected
+    assert defining_lines(Question.of(question).plain.defined_term, lines) == expected
 
 
 def test_a_term_defined_in_a_line_of_its_own_is_answered_with_that_line(egov_engine):
@@ -138,12 +162,15 @@ def test_a_term_defined_in_a_line_of_its_own_is_answered_with_that_line(egov_eng
     assert "政务外网:" not in answer.answer  # the unit's other terms are left out
 
 
-@pytest.mark.parametrize(("question", "pair"), [
-    ("电子政务和电子政府有什么区别？", {"电子政务", "电子政府"}),
-    ("电子政务跟电子商务有啥不同", {"电子政务", "电子商务"}),
-    ("政府信息化与电子政务是什么关系？", {"政府信息化", "电子政务"}),
-    ("电子政务的特征有哪些？", None),
-])
+@pytest.mark.parametrize(
+    ("question", "pair"),
+    [
+        ("电子政务和电子政府有什么区别？", {"电子政务", "电子政府"}),
+        ("电子政务跟电子商务有啥不同", {"电子政务", "电子商务"}),
+        ("政府信息化与电子政务是什么关系？", {"政府信息化", "电子政务"}),
+        ("电子政务的特征有哪些？", None),
+    ],
+)
 def test_compared_pair(question, pair):
     assert compared_pair(question) == (frozenset(pair) if pair else None)
 
@@ -205,8 +232,12 @@ def test_a_point_asked_as_a_whole_is_answered_with_its_sections(egov_engine):
     points = _points_with_sections(egov_engine)
     label = "第五章 · 1、电子政务建设的原则"
     assert label in points and len(points[label]) >= 5
-    for question in ("电子政务建设的原则有哪些？", "简述电子政务建设的原则。", "电子政务建设要遵循哪些原则？",
-                     "电子政务建设的原则需要把握哪几块？"):  # 需要 / 把握 name no part of it
+    for question in (
+        "电子政务建设的原则有哪些？",
+        "简述电子政务建设的原则。",
+        "电子政务建设要遵循哪些原则？",
+        "电子政务建设的原则需要把握哪几块？",
+    ):  # 需要 / 把握 name no part of it
         answer = egov_engine.ask(question)
         citation = answer.citations[0]
         assert (citation.label, citation.section, citation.point) == (label, None, 1)
@@ -217,10 +248,13 @@ def test_a_point_asked_as_a_whole_is_answered_with_its_sections(egov_engine):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", [
-    "试论述电子政务对政府管理创新的影响。",
-    "电子政务与政府管理创新有什么关系？",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "试论述电子政务对政府管理创新的影响。",
+        "电子政务与政府管理创新有什么关系？",
+    ],
+)
 def test_the_relation_a_pair_heading_names_is_asked_as_a_whole(egov_engine, question):
     """A point headed "X与Y" is what "X对Y的影响" / "X与Y有什么关系" asks about."""
     label = "第一章 · 11、电子政务与政府管理创新"
@@ -230,11 +264,14 @@ def test_the_relation_a_pair_heading_names_is_asked_as_a_whole(egov_engine, ques
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("question", "section"), [
-    ("电子政务建设的原则中效益原则是什么？", "5.1.4"),  # names one of its sections
-    ("电子政务建设的原则里，衡量项目划不划算看哪几个指标？", "5.1.4"),  # asks about a part
-    ("电子政务对政府工作效率有什么影响？", "1.3.6"),  # a relation, but of one of its sections
-])
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("电子政务建设的原则中效益原则是什么？", "5.1.4"),  # names one of its sections
+        ("电子政务建设的原则里，衡量项目划不划算看哪几个指标？", "5.1.4"),  # asks about a part
+        ("电子政务对政府工作效率有什么影响？", "1.3.6"),  # a relation, but of one of its sections
+    ],
+)
 def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, question, section):
     answer = egov_engine.ask(question)
     assert answer.citations[0].section == section
@@ -243,38 +280,40 @@ def test_a_question_about_part_of_a_point_is_not_an_overview(egov_engine, questi
 # --- a chapter asked about as a whole -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("question", "chapter"), [
-    ("第三章第5点讲了什么？", None),  # a point of it
-    ("第三章讲了什么？", 3),
-    ("这门课的笔记第一章讲了什么？", 1),
-    ("第2章的重点是什么", 2),
-    ("第五章有哪些知识点？", 5),
-    ("那第五章呢？", 5),
-    ("第三章里电子政务规划的步骤有哪些？", None),  # something inside the chapter
-    ("电子政务的特征有哪些？", None),
-])
+@pytest.mark.parametrize(
+    ("question", "chapter"),
+    [
+        ("第三章第5点讲了什么？", None),  # a point of it
+        ("第三章讲了什么？", 3),
+        ("这门课的笔记第一章讲了什么？", 1),
+        ("第2章的重点是什么", 2),
+        ("第五章有哪些知识点？", 5),
+        ("那第五章呢？", 5),
+        ("第三章里电子政务规划的步骤有哪些？", None),  # something inside the chapter
+        ("电子政务的特征有哪些？", None),
+    ],
+)
 def test_whole_chapter_questions(question, chapter):
-    from egov_qa.questions.headings import asked_location
-
     location = asked_location(question)
     whole = location.chapter if location and location.point is None and location.whole_chapter else None
     assert whole == chapter
 
 
-@pytest.mark.parametrize(("question", "chapter", "point"), [
-    ("第三章第5点讲了什么？", 3, 5),
-    ("第一章的第十一个知识点是什么", 1, 11),
-    ("第5章第1条", 5, 1),
-    ("第三章里电子政务规划的步骤有哪些？", 3, None),
-    ("第二讲第3点讲了什么", 2, 3),  # lecture notes
-    ("第一单元里有哪些知识点", 1, None),
-    ("第一章第二节讲了什么", 1, 2),  # a 节 is a point
-    ("第二部分第一点讲了什么", 2, 1),  # notes whose top level is 第N部分
-    ("第一章第二个考点是什么", 1, 2),
-])
+@pytest.mark.parametrize(
+    ("question", "chapter", "point"),
+    [
+        ("第三章第5点讲了什么？", 3, 5),
+        ("第一章的第十一个知识点是什么", 1, 11),
+        ("第5章第1条", 5, 1),
+        ("第三章里电子政务规划的步骤有哪些？", 3, None),
+        ("第二讲第3点讲了什么", 2, 3),  # lecture notes
+        ("第一单元里有哪些知识点", 1, None),
+        ("第一章第二节讲了什么", 1, 2),  # a 节 is a point
+        ("第二部分第一点讲了什么", 2, 1),  # notes whose top level is 第N部分
+        ("第一章第二个考点是什么", 1, 2),
+    ],
+)
 def test_asked_location(question, chapter, point):
-    from egov_qa.questions.headings import asked_location
-
     location = asked_location(question)
     assert (location.chapter, location.point) == (chapter, point)
     assert "章" not in location.rest and (point is None or "第" not in location.rest)
@@ -316,16 +355,18 @@ def test_a_point_the_chapter_lacks_gets_a_clear_message(egov_engine, question):
     assert "第三章没有第" in answer.answer and f"1–{max(p.number for p in chapter.points)}" in answer.answer
 
 
-def test_number_ranges():
-    from egov_qa.engine import _number_ranges
+def testnumber_ranges():
+    from egov_qa.rules.places import number_ranges
 
-    assert _number_ranges([1, 2, 3, 5, 7, 8]) == "1–3、5、7–8"
-    assert _number_ranges([4]) == "4"
+    assert number_ranges([1, 2, 3, 5, 7, 8]) == "1–3、5、7–8"
+    assert number_ranges([4]) == "4"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("question", "named"), [("第四章讲了什么？", "第四章"), ("第100章讲了什么", "第100章"),
-                                                 ("第一百二十章第3点讲了什么？", "第120章")])
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [("第四章讲了什么？", "第四章"), ("第100章讲了什么", "第100章"), ("第一百二十章第3点讲了什么？", "第120章")],
+)
 def test_a_chapter_the_notes_lack_gets_a_clear_message(egov_engine, question, named):
     answer = egov_engine.ask(question)
     assert answer.refused and not answer.citations and not answer.passages
@@ -350,12 +391,15 @@ def test_point_and_chapter_citations_open_their_node_in_the_notes_tab(egov_engin
 # --- a section named by its number ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("question", "section", "rest"), [
-    ("1.3.2讲了什么？", "1.3.2", "讲了什么？"),
-    ("老师说重点看 2.1.3，里面讲什么", "2.1.3", "老师说重点看 ，里面讲什么"),
-    ("例如128.14.35.7/20是什么意思", None, None),  # an address, not a section number
-    ("第三章讲了什么？", None, None),
-])
+@pytest.mark.parametrize(
+    ("question", "section", "rest"),
+    [
+        ("1.3.2讲了什么？", "1.3.2", "讲了什么？"),
+        ("老师说重点看 2.1.3，里面讲什么", "2.1.3", "老师说重点看 ，里面讲什么"),
+        ("例如128.14.35.7/20是什么意思", None, None),  # an address, not a section number
+        ("第三章讲了什么？", None, None),
+    ],
+)
 def test_asked_section(question, section, rest):
     named = asked_section(question)
     assert (named.section, named.rest) == (section, rest) if section else named is None
@@ -378,35 +422,29 @@ def test_a_section_number_the_notes_lack_gets_a_clear_message(egov_engine):
 
 
 def test_a_heading_named_word_for_word_comes_first(egov_engine):
-    """"概念结构有哪些？" is about the unit headed 概念结构, not one headed 概念结构设计 that the
+    """ "概念结构有哪些？" is about the unit headed 概念结构, not one headed 概念结构设计 that the
     model ranked first (the notes of the MIS course have both)."""
-    from egov_qa.questions.headings import promote_heading_unit
-    from egov_qa.retrieval.hybrid import Hit, RetrievalResult
-
     chunks = {c.unit_title: c for c in egov_engine.notes.chunks}
     longer, exact = chunks["电子政务规划的主要步骤"], chunks["电子政务规划的含义"]
     ranked = RetrievalResult([Hit(longer, 2.0), Hit(exact, 1.0)], relevance=1.5)
-    assert promote_heading_unit("电子政务规划的含义有哪些？", ranked).hits[0].chunk is exact
+    assert heading_first(egov_engine, "电子政务规划的含义有哪些？", ranked).hits[0].chunk is exact
     # one word more than the heading: the ranking stands
-    assert promote_heading_unit("电子政务规划的含义和步骤有哪些？", ranked).hits[0].chunk is longer
+    assert heading_first(egov_engine, "电子政务规划的含义和步骤有哪些？", ranked).hits[0].chunk is longer
 
 
 def test_a_term_the_notes_only_compare_is_answered_from_the_comparison(egov_engine):
     """The notes never say what 电子政府 is; their one place for it is the unit headed
     电子政务与电子政府 (the model ranked units on 政府 first). A term some unit states ("X是…")
     keeps the ranking."""
-    from egov_qa.questions.headings import promote_heading_unit
-    from egov_qa.retrieval.hybrid import Hit, RetrievalResult
-
     chunks = {c.unit_title: c for c in egov_engine.notes.chunks}
     other, pair = chunks["电子政务与政府信息化"], chunks["电子政务与电子政府"]
     ranked = RetrievalResult([Hit(other, 2.0), Hit(pair, 1.0)], relevance=1.5)
     for question in ("什么是电子政府？", "电子政府是什么意思？"):
-        assert promote_heading_unit(question, ranked).hits[0].chunk is pair
+        assert heading_first(egov_engine, question, ranked).hits[0].chunk is pair
     # a retrieved unit says "电子政务是政府信息化的主要表现形式": the ranking stands
     features = chunks["电子政务的特征"]
     ranked = RetrievalResult([Hit(features, 3.0), Hit(pair, 2.0), Hit(other, 1.0)], relevance=1.5)
-    assert promote_heading_unit("什么是电子政务？", ranked).hits[0].chunk is features
+    assert heading_first(egov_engine, "什么是电子政务？", ranked).hits[0].chunk is features
     answer = egov_engine.ask("名词解释：电子政府")
     assert answer.citations[0].label == "第一章 · 5、电子政务与电子政府"
 
@@ -437,13 +475,16 @@ def test_lecture_notes_are_asked_and_cited_by_lecture(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("question", "label"), [
-    ("行政管理学的研究对象是什么？", "第一章 · 第二节 行政管理学的研究对象"),
-    ("行政管理有哪些特点？", "第一章 · 第一节 行政管理的含义 › 二、行政管理的特点"),
-    # a 节 made of parts, asked by its own heading: all of it, though 行政环境的含义 shares more words
-    ("行政环境有什么特点", "第二章 · 第二节 行政环境的特点"),
-    ("行政环境的特点是什么", "第二章 · 第二节 行政环境的特点"),
-])
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("行政管理学的研究对象是什么？", "第一章 · 第二节 行政管理学的研究对象"),
+        ("行政管理有哪些特点？", "第一章 · 第一节 行政管理的含义 › 二、行政管理的特点"),
+        # a 节 made of parts, asked by its own heading: all of it, though 行政环境的含义 shares more words
+        ("行政环境有什么特点", "第二章 · 第二节 行政环境的特点"),
+        ("行政环境的特点是什么", "第二章 · 第二节 行政环境的特点"),
+    ],
+)
 def test_jie_notes_are_cited_by_jie_and_part(jie_engine, question, label):
     answer = jie_engine.ask(question)
     assert not answer.refused and answer.citations[0].label == label, answer.answer

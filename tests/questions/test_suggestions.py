@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from egov_qa.answer.extractive import REFUSAL, SUGGESTIONS, extractive_answer
+from egov_qa.answer.compose import SUGGESTIONS
+from egov_qa.answer.messages import REFUSAL
 from egov_qa.evaluation.metrics import read_questions
-from egov_qa.retrieval.hybrid import RetrievalResult
-from helpers import FEATURES, FUNCTIONS, HELDOUT, make_chunk, result
+from egov_qa.models import RetrievalResult
+from helpers import FEATURES, FUNCTIONS, HELDOUT, extractive, make_chunk, result
 
 
 def test_made_from_the_best_units_headings_in_rank_order():
     ranked = [FUNCTIONS, FEATURES, make_chunk(3, "电子政务的含义", "…"), make_chunk(4, "电子政务的目标", "…")]
-    answer = extractive_answer("怎么做红烧肉？", result(*ranked, relevance=0.0), min_relevance=1.0,
-                               multi_source=False)
+    answer = extractive("怎么做红烧肉？", result(*ranked, relevance=0.0), min_relevance=1.0, multi_source=False)
     assert answer.refused and answer.answer == REFUSAL
     assert answer.citations == [] and answer.passages == []  # suggestions are questions, not sources
     assert len(answer.suggestions) == SUGGESTIONS
@@ -28,9 +28,9 @@ def test_made_from_the_best_units_headings_in_rank_order():
 
 def test_one_per_heading_and_none_without_hits():
     twice = [FUNCTIONS, make_chunk(10, "电子政务的功能", "另一章的同名要点", chapter=2), FEATURES]
-    answer = extractive_answer("怎么做红烧肉？", result(*twice, relevance=0.0), 1.0, False)
+    answer = extractive("怎么做红烧肉？", result(*twice, relevance=0.0), min_relevance=1.0)
     assert len(answer.suggestions) == 2 and len(set(answer.suggestions)) == 2
-    assert extractive_answer("怎么做红烧肉？", RetrievalResult([], 0.0), 1.0, False).suggestions == []
+    assert extractive("怎么做红烧肉？", RetrievalResult([], 0.0), min_relevance=1.0).suggestions == []
 
 
 @pytest.mark.slow
@@ -56,8 +56,13 @@ def test_colloquial_questions_refused_are_one_click_from_their_point(unseen_engi
     """Held-out student questions on a made-up course that avoid the notes' words and are refused
     as not in the notes: for each, one of the suggestions is answered from the point it asked about."""
     engine = unseen_engine("accounting.md")
-    refused = [(q, a) for q in read_questions(HELDOUT / "accounting.jsonl") if q.answerable
-               for a in [engine.ask(q.question, q.history)] if a.refused]
+    refused = [
+        (q, a)
+        for q in read_questions(HELDOUT / "accounting.jsonl")
+        if q.answerable
+        for a in [engine.ask(q.question, q.history)]
+        if a.refused
+    ]
     assert refused, "no answerable question refused: pick a harder set"
     for q, answer in refused:
         reached = {(c.chapter, c.point) for s in answer.suggestions for c in engine.ask(s).citations[:1]}

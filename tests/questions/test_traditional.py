@@ -11,7 +11,6 @@ import pytest
 
 from egov_qa.ingest.notes import outline_file
 from egov_qa.text import to_simplified
-
 from helpers import outline_f1
 
 
@@ -32,7 +31,10 @@ def test_traditional_notes_give_the_same_outline(name, egov_notes, eval_dir, tmp
     traditional.write_text(opencc.OpenCC("s2t").convert(source.read_text(encoding="utf-8")), encoding="utf-8")
     assert traditional.read_text(encoding="utf-8") != source.read_text(encoding="utf-8")
     outline = outline_file(traditional)
-    assert any("電" in p.title or "體" in p.title or "統" in p.title  # titles keep the notes' characters
-               for ch in outline.chapters for p in ch.points)
+    assert any(
+        "電" in p.title or "體" in p.title or "統" in p.title  # titles keep the notes' characters
+        for ch in outline.chapters
+        for p in ch.points
+    )
     score = outline_f1(_to_simplified_titles(outline.to_json()), outline_file(source).to_json())
     assert score.f1 == 1.0, (score.missing, score.extra)

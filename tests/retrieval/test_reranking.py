@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from egov_qa.questions.followups import retrieval_queries
-from egov_qa.index.embeddings import ModelError
 from egov_qa.engine import Engine
+from egov_qa.index.embeddings import ModelError
 from egov_qa.retrieval.rerank import load_reranker
 
-QUESTION = "政府为什么要发展电子政务？"  # names no heading: the heading rules, applied after any reranker, stay out of it
+QUESTION = (
+    "政府为什么要发展电子政务？"  # names no heading: the heading rules, applied after any reranker, stay out of it
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +45,10 @@ def reranked_engine(egov_engine, cross_encoder_dir):
 def test_answer_passages_follow_the_cross_encoder(egov_engine, reranked_engine):
     reranker = reranked_engine.reranker
     assert reranker is not None
-    query = retrieval_queries(QUESTION, [])[0][0]
-    pool = egov_engine.retriever.search([(query, 1.0)], k=reranker.candidates).hits
-    scores = reranker.model.predict([(query, h.chunk.search_text) for h in pool])
-    expected = [h.chunk.id for h, _ in sorted(zip(pool, scores), key=lambda p: -float(p[1]))]
+    query = egov_engine.prepare(QUESTION).queries[0]
+    pool = egov_engine.retriever.search([query], k=reranker.candidates).hits
+    scores = reranker.model.predict([(query.text, h.chunk.search_text) for h in pool])
+    expected = [h.chunk.id for h, _ in sorted(zip(pool, scores, strict=True), key=lambda p: -float(p[1]))]
 
     answer = reranked_engine.ask(QUESTION)
     plain = egov_engine.ask(QUESTION)
@@ -73,13 +74,20 @@ def test_bad_reranker_setting_is_a_clear_error(egov_index, tmp_path):
 
 
 def test_cli_reports_a_bad_reranker_without_a_traceback(egov_index, tmp_path):
-    env_settings = {"EGOV_QA_CORPUS_DIR": str(egov_index.corpus_dir),
-                    "EGOV_QA_INDEX_DIR": str(egov_index.index_dir),
-                    "EGOV_QA_RERANKER": str(tmp_path / "no-model")}
+    env_settings = {
+        "EGOV_QA_CORPUS_DIR": str(egov_index.corpus_dir),
+        "EGOV_QA_INDEX_DIR": str(egov_index.index_dir),
+        "EGOV_QA_RERANKER": str(tmp_path / "no-model"),
+    }
 
-    proc = subprocess.run([str(Path(sys.executable).with_name("egov-qa")), "ask", QUESTION],
-                          env={**os.environ, **env_settings}, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("egov-qa")), "ask", QUESTION],
+        env={**os.environ, **env_settings},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "EGOV_QA_RERANKER" in proc.stderr and "Traceback" not in proc.stderr
 

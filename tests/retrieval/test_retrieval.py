@@ -15,6 +15,7 @@ from egov_qa.config import Settings
 from egov_qa.engine import Engine
 from egov_qa.index.store import build_index
 from egov_qa.models import Answer
+from egov_qa.questions.question import Question
 from egov_qa.text import bigrams, keywords
 
 pytestmark = pytest.mark.slow
@@ -37,8 +38,7 @@ def rank_of(answer: Answer, labels: set[str]) -> int | None:
 
 def assert_answered_from(answer: Answer, labels: set[str]) -> None:
     assert not answer.refused, answer.answer
-    assert answer.passages and answer.passages[0].label in labels, (
-        [p.label for p in answer.passages[:5]], labels)
+    assert answer.passages and answer.passages[0].label in labels, ([p.label for p in answer.passages[:5]], labels)
     assert answer.citations[0].label in labels
 
 
@@ -72,10 +72,13 @@ def test_spoken_and_matches_the_notes_formal_and(spoken):
 # --- typos --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("question", "heading_word"), [
-    ("电子正务有哪些特征？", "特征"),       # 正 for 政
-    ("电子政务的功能有那些？", "功能"),     # 那 for 哪
-])
+@pytest.mark.parametrize(
+    ("question", "heading_word"),
+    [
+        ("电子正务有哪些特征？", "特征"),  # 正 for 政
+        ("电子政务的功能有那些？", "功能"),  # 那 for 哪
+    ],
+)
 def test_question_with_a_typo(egov_engine, question, heading_word):
     assert_answered_from(egov_engine.ask(question), unit_labels(egov_engine, f"电子政务的{heading_word}"))
 
@@ -87,12 +90,15 @@ def test_typo_inside_the_key_term(egov_engine):
 # --- scope ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question", [
-    "红烧肉怎么做才好吃？",
-    "2018年世界杯冠军是哪个国家？",
-    "Python 里怎么写 for 循环？",
-    "老师说的“内卷”是什么意思？",  # a term jieba does not know, asked with classroom words only
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "红烧肉怎么做才好吃？",
+        "2018年世界杯冠军是哪个国家？",
+        "Python 里怎么写 for 循环？",
+        "老师说的“内卷”是什么意思？",  # a term jieba does not know, asked with classroom words only
+    ],
+)
 def test_out_of_scope_is_refused_without_sources(egov_engine, question):
     answer = egov_engine.ask(question)
     assert answer.refused
@@ -115,19 +121,24 @@ def test_coverage_ignores_absent_word_guesses_but_keeps_present_ones(egov_engine
     assert "时要" in content_words(spoken, guess_new_words=True)
     assert "时要" not in content_words(spoken)
     retriever = egov_engine.retriever
-    assert retriever.vocabulary_coverage(spoken) == 1.0  # 评估、政府、绩效、指标 are all in the notes
+    assert (
+        retriever.vocabulary_coverage(Question.of(spoken).query()) == 1.0
+    )  # 评估、政府、绩效、指标 are all in the notes
     assert "外包" not in content_words("外包模式")  # not in jieba's dictionary …
-    assert retriever.vocabulary_coverage("外包模式") == 1.0  # … but in the notes
-    assert retriever.vocabulary_coverage("外包平衡计分卡") < 1.0
+    assert retriever.vocabulary_coverage(Question.of("外包模式").query()) == 1.0  # … but in the notes
+    assert retriever.vocabulary_coverage(Question.of("外包平衡计分卡").query()) < 1.0
 
 
-@pytest.mark.parametrize(("question", "terms"), [
-    ("云计算和 SaaS 有什么影响？", {"saas"}),
-    ("联合国的EGDI是怎么算的？", {"egdi"}),
-    ("G2C 能提供哪些服务？", {"gc"}),  # as matching sees it (G2C = G-C)
-    ("政务内网 vs 外网", set()),  # not a name
-    ("家里wifi用什么频率", set()),
-])
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("云计算和 SaaS 有什么影响？", {"saas"}),
+        ("联合国的EGDI是怎么算的？", {"egdi"}),
+        ("G2C 能提供哪些服务？", {"gc"}),  # as matching sees it (G2C = G-C)
+        ("政务内网 vs 外网", set()),  # not a name
+        ("家里wifi用什么频率", set()),
+    ],
+)
 def test_named_terms_are_english_words_typed_with_capitals(question, terms):
     from egov_qa.text import named_terms
 
@@ -136,7 +147,7 @@ def test_named_terms_are_english_words_typed_with_capitals(question, terms):
 
 @pytest.mark.slow
 def test_a_named_term_the_notes_lack_is_out_of_scope(unseen_engine):
-    """"SDN 对计算机网络的带宽有什么影响？" shares 计算机网络 and 带宽 with the network notes, which never
+    """ "SDN 对计算机网络的带宽有什么影响？" shares 计算机网络 and 带宽 with the network notes, which never
     mention SDN: it was answered (relevance 1.27) from a unit on bandwidth."""
     engine = unseen_engine("network.md")
     answer = engine.ask("SDN 对计算机网络的带宽有什么影响？")
@@ -144,19 +155,29 @@ def test_a_named_term_the_notes_lack_is_out_of_scope(unseen_engine):
     assert not engine.ask("CIDR 是什么？").refused  # a name the notes do use
 
 
-CASE = ("案例分析题：某市政府近年来推行“一网通办”，将40多个部门的审批事项集中到一个网上平台，市民足不出户"
-        "即可办理社保、公积金等业务。请结合材料分析该市的做法体现了电子政务的哪些功能？")
+CASE = (
+    "案例分析题：某市政府近年来推行“一网通办”，将40多个部门的审批事项集中到一个网上平台，市民足不出户"
+    "即可办理社保、公积金等业务。请结合材料分析该市的做法体现了电子政务的哪些功能？"
+)
 
 
-@pytest.mark.parametrize(("text", "asked"), [
-    (CASE, "分析该市的做法体现了电子政务的哪些功能？"),
-    (("材料：某县在建设政务云平台时先由专家组制定总体方案，再招标实施，并聘请第三方公司全程监督。问题：该县的做法"
-      "体现了什么原则？"), "该县的做法体现了什么原则？"),
-    ("电子政务是什么？有哪些特征？", "电子政务是什么？有哪些特征？"),  # no material before it
-    ("电子政务规划的原则有哪些？", "电子政务规划的原则有哪些？"),
-])
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (CASE, "分析该市的做法体现了电子政务的哪些功能？"),
+        (
+            (
+                "材料：某县在建设政务云平台时先由专家组制定总体方案，再招标实施，并聘请第三方公司全程监督。问题：该县的做法"
+                "体现了什么原则？"
+            ),
+            "该县的做法体现了什么原则？",
+        ),
+        ("电子政务是什么？有哪些特征？", "电子政务是什么？有哪些特征？"),  # no material before it
+        ("电子政务规划的原则有哪些？", "电子政务规划的原则有哪些？"),
+    ],
+)
 def test_a_case_question_asks_its_last_sentence(text, asked):
-    from egov_qa.text import asked_part
+    from egov_qa.questions.forms import asked_part
 
     assert asked_part(text) == asked
 
@@ -180,38 +201,47 @@ def test_a_multiple_choice_question_is_its_stem(egov_engine):
     assert answer.citations[0].label.endswith("电子政务的核心")
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("管理职能一般说是哪四个？", ["管理", "职能"]),
-    ("管理者要有哪三种技能", ["技能", "管理", "管理者"]),
-    ("二重性指什么", ["二重", "二重性"]),  # a number inside a word stays
-])
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("管理职能一般说是哪四个？", ["管理", "职能"]),
+        ("管理者要有哪三种技能", ["技能", "管理", "管理者"]),
+        ("二重性指什么", ["二重", "二重性"]),  # a number inside a word stays
+    ],
+)
 def test_a_count_is_no_topic_word(question, words):
-    """"哪四个" says how many, not what about: counted as a topic word absent from the notes, it made
+    """ "哪四个" says how many, not what about: counted as a topic word absent from the notes, it made
     "管理职能现在一般说是哪四个？" look out of scope on notes that list four functions."""
     from egov_qa.text import content_words
 
     assert content_words(question) == words
 
 
-@pytest.mark.parametrize(("question", "heading"), [
-    ("名词解释：电子政务", "电子政务的含义"),
-    ("简述电子政务的特征。", "电子政务的特征"),
-    ("论述电子政务与政府信息化的关系。", "电子政务与政府信息化"),
-    ("试述我国电子政务建设存在的问题及对策。", "问题与对策"),
-])
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("名词解释：电子政务", "电子政务的含义"),
+        ("简述电子政务的特征。", "电子政务的特征"),
+        ("论述电子政务与政府信息化的关系。", "电子政务与政府信息化"),
+        ("试述我国电子政务建设存在的问题及对策。", "问题与对策"),
+    ],
+)
 def test_exam_style_questions(egov_engine, question, heading):
     """Exam instructions (简述, 名词解释, 论述…) are not topic words: no refusal, the right point."""
     answer = egov_engine.ask(question)
     assert not answer.refused and heading in answer.citations[0].label
-    assert egov_engine.retriever.vocabulary_coverage(question) == 1.0
+    assert egov_engine.retriever.vocabulary_coverage(Question.of(question).query()) == 1.0
 
 
-@pytest.mark.parametrize(("traditional", "simplified"), [
-    ("什麼是電子政務？", "什么是电子政务？"),
-    ("電子政務的特徵有哪些？", "电子政务的特征有哪些？"),
-    ("電子政務和電子商務有什麼區別？", "电子政务和电子商务有什么区别？"),
-    ("第三章講了什麼？", "第三章讲了什么？"),
-])
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("什麼是電子政務？", "什么是电子政务？"),
+        ("電子政務的特徵有哪些？", "电子政务的特征有哪些？"),
+        ("電子政務和電子商務有什麼區別？", "电子政务和电子商务有什么区别？"),
+        ("第三章講了什麼？", "第三章讲了什么？"),
+    ],
+)
 def test_traditional_characters_get_the_same_answer(egov_engine, traditional, simplified):
     """A traditional-character keyboard asks the same (simplified) notes."""
     from egov_qa.text import to_simplified
@@ -262,7 +292,7 @@ def test_a_chunk_scores_as_its_best_piece(egov_engine):
     vectors = np.array(stored["embeddings"])
     cosine = vectors @ vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(vector))
     expected = {}
-    for meta, sim in zip(stored["metadatas"], cosine):
+    for meta, sim in zip(stored["metadatas"], cosine, strict=True):
         expected[meta["chunk_id"]] = max(expected.get(meta["chunk_id"], -1.0), sim)
     assert np.allclose(best, [expected[c.id] for c in retriever.chunks], atol=1e-3)
     assert np.allclose(sorted(every, reverse=True), sorted(cosine, reverse=True), atol=1e-3)

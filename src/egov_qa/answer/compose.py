@@ -53,21 +53,40 @@ class Composer:
     min_relevance: float
 
     def _citation(self, chunk: Chunk) -> Citation:
-        return Citation(chapter=chunk.chapter, point=chunk.point, section=chunk.section,
-                        label=citation_label(chunk, self.multi_source), source=chunk.source)
+        return Citation(
+            chapter=chunk.chapter,
+            point=chunk.point,
+            section=chunk.section,
+            label=citation_label(chunk, self.multi_source),
+            source=chunk.source,
+        )
 
     def _passages(self, result: RetrievalResult) -> list[Passage]:
-        return [Passage(text=h.chunk.text, label=citation_label(h.chunk, self.multi_source),
-                        score=round(h.score, 6), chunk_id=h.chunk.id) for h in result.hits]
+        return [
+            Passage(
+                text=h.chunk.text,
+                label=citation_label(h.chunk, self.multi_source),
+                score=round(h.score, 6),
+                chunk_id=h.chunk.id,
+            )
+            for h in result.hits
+        ]
 
     def quoted(self, cited: list[tuple[Chunk, list[str]]], result: RetrievalResult) -> Answer:
         """Each (unit, its lines to quote) under its label, then the sources."""
         labels = [citation_label(chunk, self.multi_source) for chunk, _ in cited]
-        blocks = [f"根据笔记「{label}」：\n" + "\n".join(lines) for label, (_, lines) in zip(labels, cited)]
+        blocks = [
+            f"根据笔记「{label}」：\n" + "\n".join(lines) for label, (_, lines) in zip(labels, cited, strict=True)
+        ]
         text = "\n\n".join(blocks) + "\n\n出处：" + "；".join(labels)
-        return Answer(answer=text, refused=False, citations=[self._citation(c) for c, _ in cited],
-                      passages=self._passages(result), ms=0.0,
-                      quotes=[line for _, lines in cited for line in lines])
+        return Answer(
+            answer=text,
+            refused=False,
+            citations=[self._citation(c) for c, _ in cited],
+            passages=self._passages(result),
+            ms=0.0,
+            quotes=[line for _, lines in cited for line in lines],
+        )
 
     def overview(self, sections: list[Chunk], result: RetrievalResult) -> Answer:
         """A point asked about as a whole: its sections' headings in order, the point cited."""
@@ -75,10 +94,10 @@ class Composer:
         label = with_document(first.point_unit_label, first.source, self.multi_source)
         headings = list(dict.fromkeys(c.heading for c in sections))  # a long section's parts share one
         text = f"根据笔记「{label}」：\n" + "\n".join(headings) + f"\n\n出处：{label}"
-        citation = Citation(chapter=first.chapter, point=first.point, section=None, label=label,
-                            source=first.source)
-        return Answer(answer=text, refused=False, citations=[citation], passages=self._passages(result),
-                      ms=0.0, quotes=headings)
+        citation = Citation(chapter=first.chapter, point=first.point, section=None, label=label, source=first.source)
+        return Answer(
+            answer=text, refused=False, citations=[citation], passages=self._passages(result), ms=0.0, quotes=headings
+        )
 
     def chapters(self, chapters: list[tuple[str, Chapter]], result: RetrievalResult) -> Answer:
         """A chapter asked about as a whole: its points (and sections outside a point) in order, per
@@ -95,8 +114,7 @@ class Composer:
                     lines.append(section_label(unit))
             title = f" {chapter.title}" if chapter.title else ""
             blocks.append(f"「{label}{title}」包括：\n" + "\n".join(lines))
-            citations.append(Citation(chapter=chapter.number, point=None, section=None, label=label,
-                                      source=source))
+            citations.append(Citation(chapter=chapter.number, point=None, section=None, label=label, source=source))
         text = "\n\n".join(blocks) + "\n\n出处：" + "；".join(c.label for c in citations)
         return Answer(answer=text, refused=False, citations=citations, passages=self._passages(result), ms=0.0)
 
@@ -121,7 +139,7 @@ class Composer:
             return None
         quoted = {c.id for c, _ in cited}
         hits = [Hit(c, 0.0) for c, _ in cited] + [h for h in result.hits if h.chunk.id not in quoted]
-        return self.quoted(cited, RetrievalResult(hits[:len(result.hits)], result.relevance))
+        return self.quoted(cited, RetrievalResult(hits[: len(result.hits)], result.relevance))
 
     def _lines(self, asked: Question, result: RetrievalResult) -> list[tuple[Chunk, list[str]]]:
         return [(c, select(asked, c, unit_parts(c, result), self.budget)) for c in cited_chunks(asked, result)]
@@ -133,7 +151,9 @@ class Composer:
         if not result.hits or (not draft.sure and result.relevance < self.min_relevance):
             # Still the fixed message, no citations: the suggestions are questions, not sources.
             return refusal(REFUSAL, suggested_questions(result))
-        answer = self.overview(draft.overview, result) if draft.overview else self.quoted(self._lines(asked, result), result)
+        answer = (
+            self.overview(draft.overview, result) if draft.overview else self.quoted(self._lines(asked, result), result)
+        )
         if draft.note:
             answer.lead_with(draft.note)
         return answer
@@ -150,6 +170,6 @@ class Composer:
         if len({c.label for c, _ in cited.values()}) < 2:
             return None
         # Passages: the parts' rankings interleaved, best of each first.
-        hits = list({h.chunk.id: h for rank in zip(*(r.hits for _, r in parts)) for h in rank}.values())
-        merged = RetrievalResult(hits[:len(parts[0][1].hits)], min(r.relevance for _, r in parts))
+        hits = list({h.chunk.id: h for rank in zip(*(r.hits for _, r in parts), strict=False) for h in rank}.values())
+        merged = RetrievalResult(hits[: len(parts[0][1].hits)], min(r.relevance for _, r in parts))
         return self.quoted(list(cited.values()), merged)

@@ -48,7 +48,8 @@ def _list_around(markers: list[tuple[str, int] | None], i: int) -> range:
     """The list piece ``i`` belongs to (``markers``: each piece's ``item_marker``): the run of items
     numbered like it from its item 1 on, with the line that leads into them; for a lead-in line,
     the items that follow it."""
-    style = markers[i][0] if markers[i] else None
+    marker = markers[i]
+    style = marker[0] if marker else None
     after = markers[i + 1] if i + 1 < len(markers) else None
     if after is not None and after[0] != style:  # "4).存在的问题" followed by "1…", "2…": a lead-in
         first, style = i + 1, after[0]
@@ -77,8 +78,11 @@ def unit_parts(best: Chunk, result: RetrievalResult) -> list[Chunk]:
     """The parts of ``best``'s unit among the best-ranked hits, in the notes' order. A long unit is
     stored in parts, and the part with most of the question's words need not hold all it asks
     (`ERP 跟 MRP II 是啥关系？`: ERP's line in one part, MRP II's in the one before)."""
-    parts = {best.id: best} | {h.chunk.id: h.chunk for h in result.hits[:RUNNER_UP_DEPTH]
-                               if (h.chunk.source, h.chunk.label) == (best.source, best.label)}
+    parts = {best.id: best} | {
+        h.chunk.id: h.chunk
+        for h in result.hits[:RUNNER_UP_DEPTH]
+        if (h.chunk.source, h.chunk.label) == (best.source, best.label)
+    }
     return sorted(parts.values(), key=lambda c: (c.start, c.part))
 
 
@@ -104,8 +108,9 @@ def select(asked: Question, chunk: Chunk, parts: list[Chunk], budget: int) -> li
     def covered(indices: Iterable[int]) -> int:
         """How much of the question the pieces say between them (a list answers as a whole)."""
         chosen = list(indices)
-        return (len(set().union(*(said_grams[i] for i in chosen)))
-                + 2 * len(set().union(*(said_words[i] for i in chosen))))
+        return len(set().union(*(said_grams[i] for i in chosen))) + 2 * len(
+            set().union(*(said_words[i] for i in chosen))
+        )
 
     scores = [covered([i]) for i in range(len(pieces))]
     own_lines = set(own)

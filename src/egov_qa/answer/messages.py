@@ -14,7 +14,7 @@ SUGGESTIONS_LEAD = "笔记里相近的内容，可以这样问："
 NO_TOPIC = "这句话要接着前面的问题才能理解。请把问题说完整，例如：{example}"
 SMALL_TALK = {
     "greeting": "你好！我是这门课的笔记问答助手：根据课程笔记回答问题，并注明出自哪一章哪一点，"
-                "点开出处就能核对笔记原文。可以这样问：{example}",
+    "点开出处就能核对笔记原文。可以这样问：{example}",
     "thanks": "好的！还有问题可以接着问，例如：{example}",
 }
 FALLBACK_EXAMPLE = "第一章讲了什么？"  # the example question when the notes give none

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from egov_qa.ingest.chunking import point_label, section_label
 from egov_qa.config import Settings
+from egov_qa.ingest.chunking import point_label, section_label
 from egov_qa.ingest.loading import UnreadableFile
-from egov_qa.models import Outline, Point
 from egov_qa.ingest.notes import chunk_document, outline_file
+from egov_qa.models import Outline, Point
+
+if TYPE_CHECKING:
+    from egov_qa.engine import Engine
 
 app = typer.Typer(
     help="egov-qa: ask questions about course notes, with answers cited by chapter and point.",
@@ -24,8 +28,7 @@ app = typer.Typer(
 
 @app.callback()
 def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging.")) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(message)s")
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 
 def _read_outline(path: Path) -> Outline:
@@ -88,7 +91,7 @@ def serve(
 ) -> None:
     """Start the chat app (same as `python app.py`); with --host 0.0.0.0 it prints the LAN URL."""
     from egov_qa.app.server import AuthError, parse_auth  # noqa: PLC0415 — loads gradio
-    from egov_qa.app.server import serve as run_server
+    from egov_qa.app.server import serve as run_server  # noqa: PLC0415
 
     try:
         logins = parse_auth(auth, auth_file)
@@ -110,29 +113,36 @@ def ingest(
         status = index_status(settings)
         if status.ok and not force:
             manifest = status.manifest or {}
-            typer.echo(f"索引已是最新 / index is up to date: {manifest.get('chunk_count')} chunks, "
-                       f"{len(manifest.get('files', {}))} files, model {manifest.get('embedding_model')}")
+            typer.echo(
+                f"索引已是最新 / index is up to date: {manifest.get('chunk_count')} chunks, "
+                f"{len(manifest.get('files', {}))} files, model {manifest.get('embedding_model')}"
+            )
             return
         if not status.ok:
             typer.echo(status.summary, err=True)
         info = build_index(settings, progress=True)
-    except Exception as exc:  # noqa: BLE001 — one clear line, no traceback (-v logs it)
+    except Exception as exc:
         logging.getLogger(__name__).debug("ingest failed", exc_info=True)
         reason = " ".join(str(exc).split()) or type(exc).__name__
         typer.secho(f"错误 / error: {reason}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
-    typer.echo(f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
-               f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s")
+    typer.echo(
+        f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
+        f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s"
+    )
 
 
-def _open_engine(settings: Settings):  # noqa: ANN202 — Engine imports chromadb lazily
-    from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
+def _open_engine(settings: Settings) -> Engine:
+    """The engine, or a one-line error and exit status 2. (Imports here and in the commands below
+    are lazy: chromadb, the models and gradio are slow to import, and ``--help`` should not wait.)"""
     from egov_qa.engine import Engine  # noqa: PLC0415
+    from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
     from egov_qa.index.store import IndexNotReady  # noqa: PLC0415
+    from egov_qa.rules.registry import UnknownRule  # noqa: PLC0415
 
     try:
         return Engine.open(settings)
-    except (IndexNotReady, ModelError) as exc:
+    except (IndexNotReady, ModelError, UnknownRule) as exc:
         typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
 
@@ -150,7 +160,9 @@ def _read_questions(path: Path) -> list:  # list[Question]; evaluation is import
 @app.command()
 def ask(
     question: str = typer.Argument(..., help="The question, in Chinese or English."),
-    history: list[str] = typer.Option([], "--history", help="An earlier question of the conversation (repeatable, oldest first)."),
+    history: list[str] = typer.Option(
+        [], "--history", help="An earlier question of the conversation (repeatable, oldest first)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
 ) -> None:
     """Answer one question from the notes, with its citations."""
@@ -192,33 +204,53 @@ def batch(
 
 @app.command("eval")
 def evaluate_cmd(
-    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL in the shared/eval schema."),
+    questions: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="JSONL in the eval schema (tests/data/eval/README.md)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+    ablate: bool = typer.Option(
+        False,
+        "--ablate",
+        help="Also score with each question rule switched off in turn (a table: what each rule is worth).",
+    ),
 ) -> None:
     """Score retrieval, citations, key terms and refusals on a labelled question set."""
+    from egov_qa.evaluation.ablation import ablate as run_ablation  # noqa: PLC0415
+    from egov_qa.evaluation.ablation import format_ablation  # noqa: PLC0415
     from egov_qa.evaluation.metrics import dumps, evaluate, format_report  # noqa: PLC0415
 
     items = _read_questions(questions)
     engine = _open_engine(Settings())
     engine.ask("预热", [])  # first call loads jieba's dictionary; keep it out of the latency figures
+    if ablate:
+        results = run_ablation(engine, items)
+        if as_json:
+            typer.echo(dumps({a.rule: {**a.report.as_dict(), "answers_changed": a.changed} for a in results}))
+        else:
+            typer.echo(format_ablation(results))
+        return
     report, _ = evaluate(items, lambda q: engine.ask(q.question, q.history))
     typer.echo(dumps(report.as_dict()) if as_json else format_report(report))
 
 
 @app.command()
 def calibrate(
-    questions: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL with answerable and out_of_scope items."),
+    questions: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="JSONL with answerable and out_of_scope items."
+    ),
     max_false_refusals: float = typer.Option(0.05, help="Share of answerable questions that may be refused."),
-    min_refusal: float = typer.Option(0.8, help="Share of out-of-scope questions to refuse, with as few "
-                                      "false refusals as that allows."),
+    min_refusal: float = typer.Option(
+        0.8, help="Share of out-of-scope questions to refuse, with as few false refusals as that allows."
+    ),
 ) -> None:
     """Suggest EGOV_QA_MIN_RELEVANCE for your notes from a labelled question set."""
     from egov_qa.evaluation.metrics import calibrate as fit  # noqa: PLC0415
 
     items = _read_questions(questions)
     engine = _open_engine(Settings())
-    result = fit(items, lambda q: engine.relevance(q.question, q.history),
-                 max_false_refusals, min_refusal)
+    result = fit(items, lambda q: engine.relevance(q.question, q.history), max_false_refusals, min_refusal)
     refused = "n/a" if result.out_of_scope_refusal is None else f"{result.out_of_scope_refusal:.2f}"
-    typer.echo(f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "
-               f"(out-of-scope refused {refused}, false refusals {result.false_refusals:.3f})")
+    typer.echo(
+        f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "
+        f"(out-of-scope refused {refused}, false refusals {result.false_refusals:.3f})"
+    )

@@ -78,7 +78,9 @@ def highlight_html(text: str, quotes: Iterable[str] = ()) -> str:
 # --- chat answers -----------------------------------------------------------------------------
 
 
-def cited_chunks(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk]) -> list[tuple[Citation, list[Chunk]]]:
+def cited_chunks(
+    answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk]
+) -> list[tuple[Citation, list[Chunk]]]:
     """For each citation, the note chunks it points at (passages with its label, else the notes)."""
     result: list[tuple[Citation, list[Chunk]]] = []
     multi_source = len({c.source for c in all_chunks}) > 1  # labels then name the document
@@ -90,9 +92,12 @@ def cited_chunks(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk
                 chunks.append(chunk)
         if not chunks:  # a point cited as a whole: its own unit, else its sections
             same = [c for c in all_chunks if c.source == citation.source]
-            chunks = ([c for c in same if citation_label(c, multi_source) == citation.label]
-                      or [c for c in same if citation.section is None
-                          and with_document(c.point_unit_label, c.source, multi_source) == citation.label])
+            chunks = [c for c in same if citation_label(c, multi_source) == citation.label] or [
+                c
+                for c in same
+                if citation.section is None
+                and with_document(c.point_unit_label, c.source, multi_source) == citation.label
+            ]
         result.append((citation, chunks))
     return result
 
@@ -103,12 +108,10 @@ def sources_html(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk
         return ""
     blocks: list[str] = []
     for citation, chunks in cited_chunks(answer, engine, all_chunks):
-        texts = "".join(
-            f'<div class="egov-passage">{highlight_html(c.text, answer.quotes)}</div>' for c in chunks
-        )
+        texts = "".join(f'<div class="egov-passage">{highlight_html(c.text, answer.quotes)}</div>' for c in chunks)
         blocks.append(
             f'<div class="egov-source"><div class="egov-label"><b>{html.escape(citation.label)}</b>'
-            f' <small>（{html.escape(citation.source)}）</small></div>{texts}</div>'
+            f" <small>（{html.escape(citation.source)}）</small></div>{texts}</div>"
         )
     return (
         f'<details class="egov-sources"><summary>{SOURCES_TITLE}（{len(answer.citations)}）</summary>'
@@ -158,22 +161,47 @@ def outline_nodes(outlines: Sequence[Outline]) -> list[Node]:
             ch_name = ch.heading
             path = prefix if ch.implicit else f"{prefix}{ch_name} · "
             base = f"{oi}/{ci}"
-            nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end,
-                              ch.number))
+            nodes.append(Node(base, 0, prefix + ch_name, prefix + ch_name, outline.source, ch.start, ch.end, ch.number))
             for pi, p in enumerate(ch.points):
                 p_name = point_label(p)
                 key = f"{base}/p{pi}"
-                nodes.append(Node(key, 1, indent + p_name, f"{path}{p_name}",
-                                  outline.source, p.start, p.end, ch.number, p.number))
+                nodes.append(
+                    Node(
+                        key, 1, indent + p_name, f"{path}{p_name}", outline.source, p.start, p.end, ch.number, p.number
+                    )
+                )
                 for si, s in enumerate(p.sections):
                     s_name = section_label(s)
-                    nodes.append(Node(f"{key}/s{si}", 2, indent * 2 + s_name,
-                                      f"{path}{p_name} › {s_name}", outline.source, s.start, s.end,
-                                      ch.number, p.number, s.label))
+                    nodes.append(
+                        Node(
+                            f"{key}/s{si}",
+                            2,
+                            indent * 2 + s_name,
+                            f"{path}{p_name} › {s_name}",
+                            outline.source,
+                            s.start,
+                            s.end,
+                            ch.number,
+                            p.number,
+                            s.label,
+                        )
+                    )
             for si, s in enumerate(ch.sections):
                 s_name = section_label(s)
-                nodes.append(Node(f"{base}/s{si}", 1, indent + s_name, f"{path}{s_name}",
-                                  outline.source, s.start, s.end, ch.number, None, s.label))
+                nodes.append(
+                    Node(
+                        f"{base}/s{si}",
+                        1,
+                        indent + s_name,
+                        f"{path}{s_name}",
+                        outline.source,
+                        s.start,
+                        s.end,
+                        ch.number,
+                        None,
+                        s.label,
+                    )
+                )
     return nodes
 
 
@@ -192,9 +220,12 @@ def node_for_citation(nodes: Sequence[Node], citation: Citation) -> Node | None:
     """The node a citation names when no chunk carries its label: a point cited as a whole (its
     sections are the chunks) or a chapter. A repeated point number is told apart by its title."""
     for node in nodes:
-        if ((node.source, node.chapter, node.point, node.section)
-                == (citation.source, citation.chapter, citation.point, citation.section)
-                and (citation.point is None or citation.label.endswith(node.name.strip()))):
+        if (node.source, node.chapter, node.point, node.section) == (
+            citation.source,
+            citation.chapter,
+            citation.point,
+            citation.section,
+        ) and (citation.point is None or citation.label.endswith(node.name.strip())):
             return node
     return None
 

@@ -27,7 +27,7 @@ def lan_ip() -> str | None:
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 s.connect((probe, 1))
-                ip = s.getsockname()[0]
+                ip = str(s.getsockname()[0])
             if ip and not ip.startswith("127."):
                 return ip
         except OSError:
@@ -86,10 +86,11 @@ def serve(
     from egov_qa.engine import Engine  # noqa: PLC0415 — heavy imports after the environment is set
     from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
     from egov_qa.index.store import IndexNotReady  # noqa: PLC0415
+    from egov_qa.rules.registry import UnknownRule  # noqa: PLC0415
 
     try:
         engine = Engine.open(settings)
-    except (IndexNotReady, ModelError) as exc:
+    except (IndexNotReady, ModelError, UnknownRule) as exc:
         print(f"无法启动：{exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from exc
 

@@ -14,9 +14,6 @@ from typing import Any, Protocol
 
 import gradio as gr
 
-from egov_qa.config import Settings
-from egov_qa.models import Answer, Chunk, Exchange
-from egov_qa.ingest.notes import Notes
 from egov_qa.app.render import (
     THINKING,
     Node,
@@ -27,6 +24,9 @@ from egov_qa.app.render import (
     node_html,
     outline_nodes,
 )
+from egov_qa.config import Settings
+from egov_qa.ingest.notes import Notes
+from egov_qa.models import Answer, Chunk, Exchange
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         return choices
 
     # --- event handlers ------------------------------------------------------------------
-    def respond(question: str, chat: list[dict], turns: list[Exchange]):
+    def respond(question: str, chat: list[dict], turns: list[Exchange]) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat.
 
         Outputs: textbox, chat, the session's exchanges (each question with the answer it got, which
@@ -131,8 +131,11 @@ def build_app(engine: EngineLike) -> gr.Blocks:
             chat[-1] = {"role": "assistant", "content": "抱歉，回答时出错了，请再试一次或换个问法。"}
             yield gr.update(), chat, history, [], gr.update(), idle
             return
-        chat[-1] = {"role": "assistant", "content": answer_markdown(answer, engine, chunks, final=True),
-                    "options": [{"value": q} for q in answer.suggestions]}
+        chat[-1] = {
+            "role": "assistant",
+            "content": answer_markdown(answer, engine, chunks, final=True),
+            "options": [{"value": q} for q in answer.suggestions],
+        }
         choices = citation_choices(answer)
         cite = gr.update(choices=choices, value=choices[0][1] if choices else None, interactive=bool(choices))
         yield gr.update(), chat, history + [Exchange(question=question, answer=answer)], list(answer.quotes), cite, idle
@@ -141,13 +144,13 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         """A suggested question's button was clicked: it becomes the question asked."""
         return str(picked.value)
 
-    def new_chat():
+    def new_chat() -> tuple[Any, ...]:
         return "", [], [], [], gr.update(choices=[], value=None, interactive=False), gr.Button(interactive=True)
 
-    def show_node(key: str | None):
+    def show_node(key: str | None) -> str:
         return node_html(by_key.get(key or ""), chunks)
 
-    def open_citation(key: str | None, quotes: list[str]):
+    def open_citation(key: str | None, quotes: list[str]) -> tuple[Any, ...]:
         node = by_key.get(key or "")
         if node is None:
             return gr.update(), gr.update(), gr.Tabs()
@@ -158,49 +161,71 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         return engine.ask(question or "", _history_list(history)).model_dump()
 
     # --- layout --------------------------------------------------------------------------
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    demo = gr.Blocks(title=TITLE, analytics_enabled=False)
+    with demo:
         sources = "、".join(Path(o.source).stem for o in engine.notes.outlines)
-        gr.Markdown(f"## {TITLE}：{md_escape(sources)}\n"
-                    "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文，引用的句子已高亮。")
+        gr.Markdown(
+            f"## {TITLE}：{md_escape(sources)}\n"
+            "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文，引用的句子已高亮。"
+        )
         with gr.Tabs(selected=CHAT_TAB) as tabs:
             with gr.Tab("问答", id=CHAT_TAB):
                 chatbot = gr.Chatbot(
-                    label="对话", height=600, elem_id="egov-chat", feedback_options=None,
-                    buttons=["copy"], placeholder="在下面输入问题" + (f"，例如“{md_escape(examples[0])}”" if examples else ""),
+                    label="对话",
+                    height=600,
+                    elem_id="egov-chat",
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="在下面输入问题" + (f"，例如“{md_escape(examples[0])}”" if examples else ""),
                 )
                 with gr.Row():
                     question = gr.Textbox(
-                        label="你的问题", placeholder="输入问题后按回车或点“发送”", scale=5,
-                        max_length=engine.settings.max_question_chars * 2, elem_id="egov-question",
+                        label="你的问题",
+                        placeholder="输入问题后按回车或点“发送”",
+                        scale=5,
+                        max_length=engine.settings.max_question_chars * 2,
+                        elem_id="egov-question",
                     )
                     send = gr.Button("发送", variant="primary", scale=1, elem_id="egov-send")
                     clear = gr.Button("新对话", scale=1, elem_id="egov-clear")
                 if examples:
                     gr.Examples(examples=[[q] for q in examples], inputs=[question], label="示例问题")
                 with gr.Row():
-                    cite = gr.Dropdown(choices=[], label="上一个回答引用的笔记", interactive=False, scale=4,
-                                       elem_id="egov-cite")
+                    cite = gr.Dropdown(
+                        choices=[], label="上一个回答引用的笔记", interactive=False, scale=4, elem_id="egov-cite"
+                    )
                     open_btn = gr.Button("在目录中查看", scale=1, elem_id="egov-open")
-            with gr.Tab("笔记目录", id=NOTES_TAB):
-                with gr.Row():
-                    with gr.Column(scale=2):
-                        tree = gr.Radio(
-                            choices=[(n.name, n.key) for n in nodes], label="目录（章 → 要点 → 小节）",
-                            elem_id="egov-tree",
-                        )
-                    with gr.Column(scale=3):
-                        view = gr.HTML(node_html(None, chunks), elem_id="egov-node")
+            with gr.Tab("笔记目录", id=NOTES_TAB), gr.Row():
+                with gr.Column(scale=2):
+                    tree = gr.Radio(
+                        choices=[(n.name, n.key) for n in nodes],
+                        label="目录（章 → 要点 → 小节）",
+                        elem_id="egov-tree",
+                    )
+                with gr.Column(scale=3):
+                    view = gr.HTML(node_html(None, chunks), elem_id="egov-node")
 
         turns = gr.State([])  # this session's exchanges, raw (the chat holds escaped text)
         quotes = gr.State([])  # quotes of the last answer, highlighted when a citation is opened
 
         outputs = [question, chatbot, turns, quotes, cite, send]
         for trigger in (send.click, question.submit):
-            trigger(respond, [question, chatbot, turns], outputs, api_visibility="private",
-                    concurrency_id=ENGINE_QUEUE, show_progress="hidden")
+            trigger(
+                respond,
+                [question, chatbot, turns],
+                outputs,
+                api_visibility="private",
+                concurrency_id=ENGINE_QUEUE,
+                show_progress="hidden",
+            )
         chatbot.option_select(pick_suggestion, None, question, api_visibility="private", queue=False).then(
-            respond, [question, chatbot, turns], outputs, api_visibility="private",
-            concurrency_id=ENGINE_QUEUE, show_progress="hidden")
+            respond,
+            [question, chatbot, turns],
+            outputs,
+            api_visibility="private",
+            concurrency_id=ENGINE_QUEUE,
+            show_progress="hidden",
+        )
         clear.click(new_chat, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)  # its trash icon
         tree.input(show_node, tree, view, api_visibility="private", queue=False)

@@ -77,7 +77,9 @@ def read_questions(path: Path) -> list[Question]:
         except ValidationError as exc:
             error = exc.errors()[0]
             field = ".".join(map(str, error["loc"]))
-            raise QuestionFileError(f"{path.name} line {number}: {f'{field}: ' if field else ''}{error['msg']}") from exc
+            raise QuestionFileError(
+                f"{path.name} line {number}: {f'{field}: ' if field else ''}{error['msg']}"
+            ) from exc
     if not questions:
         raise QuestionFileError(f"{path.name}: no questions in it")
     return questions
@@ -125,8 +127,9 @@ def evaluate(questions: Iterable[Question], ask: Callable[[Question], Answer]) -
     ms = [a.ms for _, a in answers]
     n = max(len(answerable), 1)
     refused = [(q, a) for q, a in answerable if a.refused]
-    recovered = sum(any(citation_correct(q, ask(Question(id=q.id, question=s))) for s in a.suggestions)
-                    for q, a in refused)
+    recovered = sum(
+        any(citation_correct(q, ask(Question(id=q.id, question=s))) for s in a.suggestions) for q, a in refused
+    )
     report = Report(
         questions=len(answers),
         answerable=len(answerable),
@@ -135,8 +138,7 @@ def evaluate(questions: Iterable[Question], ask: Callable[[Question], Answer]) -
         mrr=sum(1 / r for r in ranks if r) / n,
         citation_accuracy=sum(citation_correct(q, a) for q, a in answerable) / n,
         key_term_coverage=sum(key_term_share(q, a) for q, a in answerable) / n,
-        out_of_scope_refusal=(sum(a.refused for _, a in out_of_scope) / len(out_of_scope)
-                              if out_of_scope else None),
+        out_of_scope_refusal=(sum(a.refused for _, a in out_of_scope) / len(out_of_scope) if out_of_scope else None),
         false_refusals=sum(a.refused for _, a in answerable) / n,
         p50_ms=float(np.percentile(ms, 50)) if ms else 0.0,
         p95_ms=float(np.percentile(ms, 95)) if ms else 0.0,
@@ -149,18 +151,21 @@ def format_report(report: Report) -> str:
     def pct(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.3f}"
 
-    return "\n".join([
-        f"questions            {report.questions} ({report.answerable} answerable)",
-        f"hit@1                {pct(report.hit_at_1)}",
-        f"hit@5                {pct(report.hit_at_5)}",
-        f"MRR                  {pct(report.mrr)}",
-        f"citation accuracy    {pct(report.citation_accuracy)}",
-        f"key-term coverage    {pct(report.key_term_coverage)}",
-        f"out-of-scope refusal {pct(report.out_of_scope_refusal)}",
-        f"false refusals       {pct(report.false_refusals)}",
-        f"  one click away     {pct(report.suggestions_recover)}  (a suggested question answers from the gold point)",
-        f"latency p50 / p95    {report.p50_ms:.1f} / {report.p95_ms:.1f} ms",
-    ])
+    return "\n".join(
+        [
+            f"questions            {report.questions} ({report.answerable} answerable)",
+            f"hit@1                {pct(report.hit_at_1)}",
+            f"hit@5                {pct(report.hit_at_5)}",
+            f"MRR                  {pct(report.mrr)}",
+            f"citation accuracy    {pct(report.citation_accuracy)}",
+            f"key-term coverage    {pct(report.key_term_coverage)}",
+            f"out-of-scope refusal {pct(report.out_of_scope_refusal)}",
+            f"false refusals       {pct(report.false_refusals)}",
+            f"  one click away     {pct(report.suggestions_recover)}"
+            "  (a suggested question answers from the gold point)",
+            f"latency p50 / p95    {report.p50_ms:.1f} / {report.p95_ms:.1f} ms",
+        ]
+    )
 
 
 def dumps(obj: dict) -> str:
@@ -174,8 +179,12 @@ class Calibration:
     false_refusals: float
 
 
-def calibrate(questions: Iterable[Question], relevance: Callable[[Question], float],
-              max_false_refusals: float = 0.05, min_refusal: float = 0.8) -> Calibration:
+def calibrate(
+    questions: Iterable[Question],
+    relevance: Callable[[Question], float],
+    max_false_refusals: float = 0.05,
+    min_refusal: float = 0.8,
+) -> Calibration:
     """The refusal threshold with the fewest false refusals (never more than ``max_false_refusals``
     of the answerable questions) that still refuses ``min_refusal`` of the out-of-scope ones; when
     none reaches that, the one refusing the most of them. Fewest false refusals first: a student
@@ -192,8 +201,9 @@ def calibrate(questions: Iterable[Question], relevance: Callable[[Question], flo
     def rates(threshold: float) -> Calibration:
         return Calibration(
             threshold=threshold,
-            out_of_scope_refusal=(sum(r < threshold for r in out_of_scope) / len(out_of_scope)
-                                  if out_of_scope else None),
+            out_of_scope_refusal=(
+                sum(r < threshold for r in out_of_scope) / len(out_of_scope) if out_of_scope else None
+            ),
             false_refusals=sum(r < threshold for r in answerable) / len(answerable),
         )
 

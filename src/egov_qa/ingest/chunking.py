@@ -14,8 +14,8 @@ from itertools import pairwise
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from egov_qa.ingest.cleaning import squeeze_spaces
-from egov_qa.models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
 from egov_qa.ingest.numbering import SUB_ITEM, bare_item_starts, is_item
+from egov_qa.models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
 from egov_qa.text import sentences
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
@@ -56,16 +56,17 @@ def point_label(point: Point) -> str:
 
 
 def section_label(section: Section) -> str:
-    """"1.3.2 标题", or "一、标题" for a section numbered like a point (inside a 第N节), "（一）标题"."""
+    """ "1.3.2 标题", or "一、标题" for a section numbered like a point (inside a 第N节), "（一）标题"."""
     gap = "" if section.label.endswith(("、", "）")) else " "
     return f"{section.label}{gap}{section.title}".strip()
 
 
 def unit_label(chapter: Chapter, point: Point | None, section: Section | None) -> str:
-    """"第一章 · 2、… › 1.3.2 …"; in notes without chapters "2、… › 1.3.2 …" (their text before the
+    """ "第一章 · 2、… › 1.3.2 …"; in notes without chapters "2、… › 1.3.2 …" (their text before the
     first point keeps "第一章")."""
-    parts = PATH_SEP.join(label for label in (point and point_label(point), section and section_label(section))
-                          if label)
+    parts = PATH_SEP.join(
+        label for label in (point and point_label(point), section and section_label(section)) if label
+    )
     if chapter.implicit and parts:
         return parts
     return chapter.label + (LABEL_SEP + parts if parts else "")
@@ -109,8 +110,15 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
     splitter = _splitter(max_chars, overlap_chars)
     chunks: list[Chunk] = []
 
-    def emit(chapter: Chapter, point: Point | None, section: Section | None,
-             start: int, body_start: int, end: int, keep_empty: bool = True) -> None:
+    def emit(
+        chapter: Chapter,
+        point: Point | None,
+        section: Section | None,
+        start: int,
+        body_start: int,
+        end: int,
+        keep_empty: bool = True,
+    ) -> None:
         heading = format_heading(text[start:body_start])
         body = format_body(text[body_start:end])
         if not body and not keep_empty:
@@ -118,27 +126,29 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
         label = unit_label(chapter, point, section)
         parts = splitter.split_text(body) if len(body) > max_chars else [body]
         for part_no, part in enumerate(parts):
-            chunks.append(Chunk(
-                id=_stable_id(outline.source, label, start, part_no),
-                source=outline.source,
-                chapter=chapter.number,
-                chapter_title=chapter.title,
-                point=point.number if point else None,
-                point_title=point.title if point else None,
-                section=section.label if section else None,
-                section_title=section.title if section else None,
-                label=label,
-                heading=heading,
-                body=part,
-                start=start,
-                end=end,
-                part=part_no,
-            ))
+            chunks.append(
+                Chunk(
+                    id=_stable_id(outline.source, label, start, part_no),
+                    source=outline.source,
+                    chapter=chapter.number,
+                    chapter_title=chapter.title,
+                    point=point.number if point else None,
+                    point_title=point.title if point else None,
+                    section=section.label if section else None,
+                    section_title=section.title if section else None,
+                    label=label,
+                    heading=heading,
+                    body=part,
+                    start=start,
+                    end=end,
+                    part=part_no,
+                )
+            )
 
     for chapter in outline.chapters:
         units = chapter.units
         intro_end = units[0].start if units else chapter.end
-        intro = format_body(text[chapter.body_start:intro_end])
+        intro = format_body(text[chapter.body_start : intro_end])
         if _SENTENCE_END.search(intro):  # a chapter's own text, not just a document title line
             emit(chapter, None, None, chapter.start, chapter.body_start, intro_end)
         for unit in units:
@@ -148,8 +158,7 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
             if not unit.sections:
                 emit(chapter, unit, None, unit.start, unit.body_start, unit.end)
                 continue
-            emit(chapter, unit, None, unit.start, unit.body_start, unit.sections[0].start,
-                 keep_empty=False)
+            emit(chapter, unit, None, unit.start, unit.body_start, unit.sections[0].start, keep_empty=False)
             for section in unit.sections:
                 emit(chapter, unit, section, section.start, section.body_start, section.end)
     return chunks

@@ -29,9 +29,7 @@ _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]+")
 _STRAY_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?![A-Za-z0-9])")
 
 # Site furniture seen on Chinese document-download pages in general.
-_STRONG_BOILERPLATE = re.compile(
-    r"https?://|www\.|\S+@\S+\.\w|©|copyright|ICP|备案|\s\|\s", re.IGNORECASE
-)
+_STRONG_BOILERPLATE = re.compile(r"https?://|www\.|\S+@\S+\.\w|©|copyright|ICP|备案|\s\|\s", re.IGNORECASE)
 _WEAK_BOILERPLATE = re.compile(alternation(SITE_WORDS))
 _MD_LIST_MARK = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
@@ -61,9 +59,7 @@ def _is_fragment_run(lines: list[str]) -> bool:
 
 def find_fragment_run(lines: list[str]) -> list[int]:
     """Line indices of the site's numbered page fragments (1、 2、 3、 …), or []."""
-    numbered = [
-        (i, int(m.group(1))) for i, line in enumerate(lines) if (m := _FRAGMENT_PREFIX.match(line))
-    ]
+    numbered = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _FRAGMENT_PREFIX.match(line))]
     best: list[int] = []
     best_chars = 0
     for start, (i0, n0) in enumerate(numbered):

@@ -24,6 +24,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import jieba
 import jieba.posseg
@@ -98,7 +99,7 @@ def _splits_word(tokens: tuple[_Token, ...], text: str, gap: int) -> bool:
     """True when ``gap`` falls inside a word whose two halves are not words themselves."""
     for token in tokens:
         if token.start < gap < token.end:
-            return not (is_word(text[token.start:gap]) and is_word(text[gap:token.end]))
+            return not (is_word(text[token.start : gap]) and is_word(text[gap : token.end]))
     return False
 
 
@@ -106,7 +107,7 @@ def _tokens_between(text: str, cuts: list[int]) -> tuple[_Token, ...]:
     """Tokens of ``text`` with a word boundary forced at every position in ``cuts``."""
     out: list[_Token] = []
     bounds = [0, *cuts, len(text)]
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         out.extend(_Token(t.word, t.flag, t.start + a, t.end + a) for t in _tokens(text[a:b]))
     return tuple(out)
 
@@ -160,8 +161,11 @@ class _Cutter:
         last = self.by_end.get(c)
         if len(title) < 2 or len(title) > MAX_TITLE_CHARS or last is None:
             return False
-        if title.endswith(DANGLING_CHARS) or last.word in DANGLING_WORDS or (
-                len(last.word) == 1 and last.flag.startswith(_FUNCTION_FLAGS)):
+        if (
+            title.endswith(DANGLING_CHARS)
+            or last.word in DANGLING_WORDS
+            or (len(last.word) == 1 and last.flag.startswith(_FUNCTION_FLAGS))
+        ):
             return False
         if last.flag in _MODIFIER_FLAGS:  # a modifier opens a phrase, it does not close a title
             return False
@@ -193,8 +197,9 @@ class _Cutter:
             return True  # a place name opens a new phrase ("…理论英国经济学家…")
         if token.word == "在" and self.tokens[-1].flag == "f":
             return True  # "在…情况下/中/时" frames the clause that follows
-        return any(rest.startswith(w) and (c + len(w) in self.by_start or c + len(w) == len(self.text))
-                   for w in OPENERS)
+        return any(
+            rest.startswith(w) and (c + len(w) in self.by_start or c + len(w) == len(self.text)) for w in OPENERS
+        )
 
     def restates(self, c: int) -> bool:
         """The body begins with the title's first characters, or a quoted title word."""
@@ -202,13 +207,17 @@ class _Cutter:
         if len(rest) >= 2 and rest[:2] == title[:2]:
             return True
         first, again = self.tokens[0], self._word_at(c)
-        if (again is not None and again.word == first.word and again.end in self.by_start
-                and self.by_start[again.end].flag.startswith(_PREDICATE_FLAGS)):
+        if (
+            again is not None
+            and again.word == first.word
+            and again.end in self.by_start
+            and self.by_start[again.end].flag.startswith(_PREDICATE_FLAGS)
+        ):
             return True  # a one-character subject restated before its verb ("法的特征法具有…")
         if rest[:1] in _OPEN_QUOTES:
-            first = self._word_at(c + 1)
+            quoted = self._word_at(c + 1)
             words = {t.word for t in self.tokens if t.end <= c and len(t.word) >= 2}
-            return first is not None and first.word in words
+            return quoted is not None and quoted.word in words
         return False
 
     def subject_restates(self, c: int) -> bool:
@@ -219,27 +228,25 @@ class _Cutter:
         if len(title_words) < 2:
             return False
         tokens = [t for t in self.tokens if t.start >= c]
-        count = 0
         for i, token in enumerate(tokens):
             if (token.flag == "ns" and i > 0) or (i > 0 and token.start in self.real_gaps):
                 return False
             if not token.flag.startswith(_SUBJECT_FLAGS):
                 return False
-            count += 1
-            if count > _MAX_SUBJECT_WORDS:
+            if i >= _MAX_SUBJECT_WORDS:
                 return False
-            if len(content) >= 2 and [t.word for t in tokens[i:i + 2]] == content[:2]:
+            if len(content) >= 2 and [t.word for t in tokens[i : i + 2]] == content[:2]:
                 return True  # a modifier, then the title's first two words again
             if token.word in words:
-                after = _skip_gloss(tokens[i + 1:])
+                after = _skip_gloss(tokens[i + 1 :])
                 return bool(after) and after[0].flag.startswith(_PREDICATE_FLAGS)
         return False
 
     def lead_term(self, gap: int) -> int | None:
-        """"…模式自建模式 自建模式是指": the repeated term before the space opens the body."""
+        """ "…模式自建模式 自建模式是指": the repeated term before the space opens the body."""
         text = self.text
         for k in range(min(gap, len(text) - gap), 1, -1):
-            if text[gap - k:gap] == text[gap:gap + k]:
+            if text[gap - k : gap] == text[gap : gap + k]:
                 start = gap - k
                 words = [t for t in self.tokens if start <= t.start and t.end <= gap]
                 if len(words) >= 2 and start in self.by_start and self.title_ok(start):
@@ -275,7 +282,7 @@ class _Cutter:
         modifier = self.by_end.get(j)
         if modifier is None or modifier.flag in _PLAIN_NOUN_FLAGS:
             return False  # "CSMA/CD协议CSMA/CD的…": a noun after the title belongs to the title
-        return not self.text[j + len(title):].startswith(self.text[c:j])  # not a longer title repeated
+        return not self.text[j + len(title) :].startswith(self.text[c:j])  # not a longer title repeated
 
     def sibling_head(self, c: int) -> bool:
         last = self.by_end.get(c)
@@ -288,7 +295,7 @@ def _skip_gloss(tokens: list[_Token]) -> list[_Token]:
         closer = _CLOSERS[tokens[0].word]
         for i, token in enumerate(tokens):
             if token.word == closer:
-                return tokens[i + 1:]
+                return tokens[i + 1 :]
     return tokens
 
 
@@ -309,7 +316,7 @@ def split_heading(segment: str, heads: frozenset[str] = frozenset(), line_only: 
     if simple == segment:
         return split
     lead = len(segment) - len(segment.lstrip())
-    title = _squeeze(segment[lead:split.body_offset])[0].strip()
+    title = _squeeze(segment[lead : split.body_offset])[0].strip()
     return HeadingSplit(title, split.body_offset, split.sure, split.head)
 
 
@@ -332,8 +339,13 @@ def _split_heading(segment: str, heads: frozenset[str], line_only: bool) -> Head
     for c in range(2, len(text)):
         if not cutter.title_ok(c) or not cutter.body_ok(c):
             continue
-        if (cutter.opener(c) or cutter.restates(c) or cutter.subject_restates(c)
-                or cutter.sibling_head(c) or cutter.named_subject(c)):
+        if (
+            cutter.opener(c)
+            or cutter.restates(c)
+            or cutter.subject_restates(c)
+            or cutter.sibling_head(c)
+            or cutter.named_subject(c)
+        ):
             strong.append(c)
         elif c in cutter.real_gaps and len([t for t in cutter.tokens if t.end <= c]) >= 2:
             weak.append(c)
@@ -344,8 +356,11 @@ def _split_heading(segment: str, heads: frozenset[str], line_only: bool) -> Head
 
     # The body repeating the whole title is the surest cue of all ("原型法原型法先…", "需求需求是指…"),
     # whatever jieba makes of the words.
-    whole = [c for c in range(2, min(len(text) // 2, MAX_TITLE_CHARS) + 1)
-             if text[c:].startswith(text[:c]) and not text[:c].endswith(DANGLING_CHARS)]
+    whole = [
+        c
+        for c in range(2, min(len(text) // 2, MAX_TITLE_CHARS) + 1)
+        if text[c:].startswith(text[:c]) and not text[:c].endswith(DANGLING_CHARS)
+    ]
     whole += [c for c in cutter.doubled if cutter.title_ok(c)]
     whole += [c for c in range(3, min(len(text), MAX_TITLE_CHARS + 1)) if cutter.echo(c)]
     if whole:

@@ -96,8 +96,11 @@ class _Builder:
         if dotted:
             expected = 1 if self.last_point is None else self.last_point + 1
             continues_list = self.dot_run is not None and number == self.dot_run + 1
-            if number != expected or continues_list or (self.last_point is None and self.markers
-                                                         and self.markers[-1].kind == "section"):
+            if (
+                number != expected
+                or continues_list
+                or (self.last_point is None and self.markers and self.markers[-1].kind == "section")
+            ):
                 self.dot_run = number
                 return False
         elif self.last_point is not None and number < self.last_point:
@@ -117,14 +120,14 @@ class _Builder:
         return True
 
     def jie_item_marker(self, label: str, start: int, end: int) -> None:
-        """"一、" / "1、" inside a 节: a section of it, labelled as the notes number it (and the 节's
+        """ "一、" / "1、" inside a 节: a section of it, labelled as the notes number it (and the 节's
         parts are numbered so: a "（一）" below is an item of it)."""
         self._open("section", label, start, end)
         self.markers[-1].under_point = True
         self.part_style = "节"
 
     def part_marker(self, style: str, number: int, label: str, start: int, end: int) -> bool:
-        """"（一）" (or "1、" under "一、") heading a part of the current point: a section of it,
+        """ "（一）" (or "1、" under "一、") heading a part of the current point: a section of it,
         numbered on from the point's last part, all its parts numbered alike."""
         if not self.in_point or self.part_style not in (None, style) or number != self.last_part + 1:
             return False
@@ -150,11 +153,11 @@ class _Builder:
 def _in_word(text: str, m: re.Match[str]) -> bool:
     """A Chinese numeral that ends a word ("统一、" "之一、" "第二、"), not a point number."""
     i = m.start("pnum")
-    return any(is_word(text[i - k:i + 1]) for k in (1, 2) if i - k >= 0)
+    return any(is_word(text[i - k : i + 1]) for k in (1, 2) if i - k >= 0)
 
 
 def _starts_line(text: str, m: re.Match[str]) -> bool:
-    return not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
+    return not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
 
 
 def _heads_line(text: str, m: re.Match[str], sibling: re.Pattern[str]) -> bool:
@@ -162,10 +165,15 @@ def _heads_line(text: str, m: re.Match[str], sibling: re.Pattern[str]) -> bool:
     own below it, not a ``sibling`` marker (a heading; "（一）计划\n（二）组织\n…" is a list)?"""
     line_end = text.find("\n", m.end())
     line_end = len(text) if line_end < 0 else line_end
-    rest = text[m.end():line_end].strip()
+    rest = text[m.end() : line_end].strip()
     below = text[line_end:].lstrip()
-    return (_starts_line(text, m) and 0 < len(rest) <= PART_HEADING_MAX_CHARS
-            and not _SENTENCE_PUNCTUATION.search(rest) and bool(below) and not sibling.match(below))
+    return (
+        _starts_line(text, m)
+        and 0 < len(rest) <= PART_HEADING_MAX_CHARS
+        and not _SENTENCE_PUNCTUATION.search(rest)
+        and bool(below)
+        and not sibling.match(below)
+    )
 
 
 def _is_part_word(m: re.Match[str]) -> bool:
@@ -179,7 +187,7 @@ def _parts_are_chapters(candidates: list[re.Match[str]]) -> bool:
 
 
 def _paren_label(m: re.Match[str]) -> str:
-    """"( 一 )" / "（一）" → "（一）"."""
+    """ "( 一 )" / "（一）" → "（一）"."""
     return f"（{m.group('parnum')}）"
 
 
@@ -243,12 +251,18 @@ def _cn_point_chapters(candidates: list[re.Match[str]]) -> set[int]:
 
 def scan_plain(text: str) -> list[Marker]:
     builder = _Builder()
-    candidates = [m for m in _MARKER.finditer(text)
-                  if not (m.group("point") and not m.group("pnum").isdigit() and _in_word(text, m))]
+    candidates = [
+        m
+        for m in _MARKER.finditer(text)
+        if not (m.group("point") and not m.group("pnum").isdigit() and _in_word(text, m))
+    ]
     # "第一部分" is a chapter only as a heading line: "报告的第一部分…" in a sentence is none
     parts_are_chapters = _parts_are_chapters(candidates)
-    candidates = [m for m in candidates if not (m.group("chapter") and _is_part_word(m)
-                                                and not (parts_are_chapters and _starts_line(text, m)))]
+    candidates = [
+        m
+        for m in candidates
+        if not (m.group("chapter") and _is_part_word(m) and not (parts_are_chapters and _starts_line(text, m)))
+    ]
     stray = _stray_two_level(candidates)
     cn_chapters = _cn_point_chapters(candidates)
     for m in candidates:
@@ -290,8 +304,9 @@ def scan_markdown(text: str) -> list[Marker]:
     headings = list(_MD_HEADING.finditer(text))
     inners = [inner for m in headings if (inner := _MARKER.match(m.group(2)))]
     parts_are_chapters = _parts_are_chapters(inners)
-    numbered_chapters = any(inner.group("chapter") and (parts_are_chapters or not _is_part_word(inner))
-                            for inner in inners)
+    numbered_chapters = any(
+        inner.group("chapter") and (parts_are_chapters or not _is_part_word(inner)) for inner in inners
+    )
     events: list[tuple[int, re.Match[str], bool]] = [(m.start(), m, True) for m in headings]
     if not any(len(m.group(1)) > 1 for m in headings):
         events += [(m.start(), m, False) for m in _LINE_POINT.finditer(text)]
@@ -306,7 +321,7 @@ def scan_markdown(text: str) -> list[Marker]:
         if inner is not None and inner.group("chapter") and _is_part_word(inner) and not parts_are_chapters:
             inner = None  # "# 第一部分 …" above "## 第一章 …": read as an unnumbered heading, as before
         part = _md_part(inner, level, cn_point_level)
-        if part is not None:  # "### （一）…" or "### 1、…" under "## 一、…"
+        if part is not None and inner is not None:  # "### （一）…" or "### 1、…" under "## 一、…"
             if builder.part_marker(*part, m.start(), content_start + inner.end()):
                 builder.markers[-1].line_heading = True
                 continue
@@ -345,7 +360,12 @@ def _md_part(inner: re.Match[str] | None, level: int, cn_point_level: int | None
         return None
     if inner.group("paren"):
         return "（）", parse_number(inner.group("parnum")), _paren_label(inner)
-    if (inner.group("point") and inner.group("pnum").isdigit() and inner.group("psep") == "、"
-            and cn_point_level is not None and level > cn_point_level):
+    if (
+        inner.group("point")
+        and inner.group("pnum").isdigit()
+        and inner.group("psep") == "、"
+        and cn_point_level is not None
+        and level > cn_point_level
+    ):
         return "、", int(inner.group("pnum")), f"{inner.group('pnum')}、"
     return None

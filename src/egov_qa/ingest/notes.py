@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from egov_qa.config import Settings
 from egov_qa.ingest.chunking import chunk_outline
 from egov_qa.ingest.cleaning import clean_text
-from egov_qa.config import Settings
 from egov_qa.ingest.loading import RawDocument, load_corpus, load_file
-from egov_qa.models import Chapter, Chunk, Outline
 from egov_qa.ingest.outline import build_outline
+from egov_qa.models import Chapter, Chunk, Outline
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,10 @@ def item_marker(line: str) -> tuple[str, int] | None:
     marker = match.group().replace(" ", "").translate(_HALF_WIDTH_PARENS)  # "(1)" and "（2）" are one list
     if marker[0] in CIRCLED:
         return "C", CIRCLED.index(marker[0]) + 1
-    number = re.search(rf"\d+|[{CN_SMALL}]+|[a-h]", marker).group()
+    found = re.search(rf"\d+|[{CN_SMALL}]+|[a-h]", marker)
+    if found is None:  # every marker SUB_ITEM and _BARE_NUMBER match holds its number
+        return None
+    number = found.group()
     value = ord(number) - ord("a") + 1 if number.isalpha() and number.isascii() else parse_number(number)
     return marker.replace(number, "N", 1), value
 

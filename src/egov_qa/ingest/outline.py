@@ -33,14 +33,15 @@ def _sibling_groups(markers: list[Marker]) -> list[tuple]:
 
 def _split_titles(text: str, markers: list[Marker], markdown: bool) -> list[HeadingSplit]:
     """Split every heading; then split again with the head words that clear siblings share."""
-    segments = [text[m.end:(markers[i + 1].start if i + 1 < len(markers) else len(text))]
-                for i, m in enumerate(markers)]
-    splits = [split_heading(seg, line_only=m.line_heading) for seg, m in zip(segments, markers)]
+    segments = [
+        text[m.end : (markers[i + 1].start if i + 1 < len(markers) else len(text))] for i, m in enumerate(markers)
+    ]
+    splits = [split_heading(seg, line_only=m.line_heading) for seg, m in zip(segments, markers, strict=True)]
     if markdown:
         return splits
     keys = _sibling_groups(markers)
     heads: dict[tuple, Counter[str]] = defaultdict(Counter)
-    for key, split in zip(keys, splits):
+    for key, split in zip(keys, splits, strict=True):
         if split.sure and split.head and key[0] != "chapter":
             heads[key][split.head] += 1
     for i, key in enumerate(keys):
@@ -65,8 +66,11 @@ def build_outline(text: str, source: str, markdown: bool = False) -> Outline:
         if marker.kind == "chapter":
             if chapters:
                 chapters[-1].end = marker.start
-            chapters.append(Chapter(int(marker.number), title or None, marker.start, len(text), body_start,
-                                    word=marker.label or "章"))
+            chapters.append(
+                Chapter(
+                    int(marker.number), title or None, marker.start, len(text), body_start, word=marker.label or "章"
+                )
+            )
             current_point = None
         elif marker.kind == "point":
             cn = _CN_POINT.match(text, marker.start, marker.end)
@@ -94,4 +98,3 @@ def _close_spans(chapters: list[Chapter], text_end: int) -> None:
         for point in chapter.points:
             for si, section in enumerate(point.sections):
                 section.end = point.sections[si + 1].start if si + 1 < len(point.sections) else point.end
-

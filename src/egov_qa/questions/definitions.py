@@ -83,4 +83,4 @@ def defining_lines(term: str | None, lines: list[str]) -> list[str]:
 
 def states_what(term: str | None, text: str) -> bool:
     """Does the text say what ``term`` is, word for word ("电子政务的主体是…")?"""
-    return bool(term) and re.search(rf"{re.escape(term)}[是:：指即]", normalize(text)) is not None
+    return bool(term) and re.search(rf"{re.escape(term or '')}[是:：指即]", normalize(text)) is not None

@@ -45,9 +45,9 @@ def as_plain_question(text: str) -> str:
     for counted, aspect in _COUNTED_ASPECT:
         text = counted.sub(aspect, text)
     definition = False
-    while (match := _INSTRUCTION.match(text)) and text[match.end():].strip():
+    while (match := _INSTRUCTION.match(text)) and text[match.end() :].strip():
         definition = definition or match.group(1) == "名词解释"
-        text = text[match.end():].strip()
+        text = text[match.end() :].strip()
     return f"什么是{text.rstrip('。.？?')}？" if definition else text
 
 

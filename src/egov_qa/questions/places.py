@@ -35,10 +35,10 @@ def asked_location(question: str) -> Location | None:
     chapter = _CHAPTER.search(question)
     if not chapter:
         return None
-    rest = f"{question[:chapter.start()]} {question[chapter.end():]}"
+    rest = f"{question[: chapter.start()]} {question[chapter.end() :]}"
     point = _POINT.search(rest)
     if point:
-        rest = f"{rest[:point.start()]}{rest[point.end():]}"
+        rest = f"{rest[: point.start()]}{rest[point.end() :]}"
     return Location(parse_number(chapter.group(1)), parse_number(point.group(1)) if point else None, rest)
 
 
@@ -53,5 +53,5 @@ def asked_section(question: str) -> NamedSection | None:
     match = _SECTION_NUMBER.search(question)
     if not match:
         return None
-    rest = re.sub(r"\s+", " ", f"{question[:match.start()]} {question[match.end():]}").strip()
+    rest = re.sub(r"\s+", " ", f"{question[: match.start()]} {question[match.end() :]}").strip()
     return NamedSection(".".join(match.groups()), rest)

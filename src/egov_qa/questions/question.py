@@ -36,8 +36,7 @@ class Question:
 
     def rewrite(self, rule: str, text: str, typed: str | None = None) -> Question:
         """This question as ``rule`` rewrote it (``typed`` too for a change of characters)."""
-        return replace(self, text=text, typed=self.typed if typed is None else typed,
-                       rewritten=self.rewritten | {rule})
+        return replace(self, text=text, typed=self.typed if typed is None else typed, rewritten=self.rewritten | {rule})
 
     # --- forms ---------------------------------------------------------------------------------
 
@@ -120,12 +119,12 @@ class Question:
 
     @cached_property
     def small_talk(self) -> str | None:
-        """"greeting" or "thanks" for a message to the assistant itself."""
+        """ "greeting" or "thanks" for a message to the assistant itself."""
         return small_talk(self.text)
 
     @cached_property
     def asks_for_more(self) -> bool:
-        """"还有呢？", "继续"."""
+        """ "还有呢？", "继续"."""
         return followups.asks_for_more(self.text)
 
     @cached_property

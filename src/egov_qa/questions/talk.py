@@ -14,7 +14,7 @@ _THANKS = re.compile(rf"^\s*(?:{alternation(THANKS)})(?:你|您|啦|了)?[\s，,
 
 
 def small_talk(question: str) -> str | None:
-    """"greeting" or "thanks" for a message to the assistant itself, else None."""
+    """ "greeting" or "thanks" for a message to the assistant itself, else None."""
     if _GREETING.match(question):
         return "greeting"
     if _THANKS.match(question):

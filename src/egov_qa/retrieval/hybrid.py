@@ -28,8 +28,9 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import bm25s
 import jieba
@@ -90,7 +91,7 @@ class HybridRetriever:
         # 怎么定义的" is about 管理 alone: the words a definition is asked with ("书上", "定义") are not its topic.
         words = self._topic_words(query.definition or query.asked)
         if query.definition and not words:  # "内卷是什么": no word jieba knows; is the term in the notes?
-            return float(query.term in self.notes_text)
+            return float(query.term is not None and query.term in self.notes_text)
         # A capitalised English term names a thing ("SaaS", "EGDI"): one the notes never use is
         # something they do not cover, however many of the question's other words they share.
         if any(term not in self.notes_text for term in named_terms(query.asked)):
@@ -103,8 +104,7 @@ class HybridRetriever:
     def _topic_words(self, text: str) -> set[str]:
         # A word jieba only guessed ("外包" is not in its dictionary) counts when the notes have it;
         # an absent guess is mostly not a word, and would weigh as much as the rarest real term.
-        return set(content_words(text)) | {w for w in content_words(text, guess_new_words=True)
-                                           if w in self.notes_text}
+        return set(content_words(text)) | {w for w in content_words(text, guess_new_words=True) if w in self.notes_text}
 
     def _dense_scores(self, vector: Sequence[float]) -> np.ndarray:
         """Cosine similarity of every chunk (from Chroma)."""
@@ -162,8 +162,10 @@ class HybridRetriever:
             dense = self._dense_scores(vector)
             best_piece, pieces = self._piece_scores(vector)
             rankings += [(dense, s.dense_weight * decay), (best_piece, s.piece_weight * decay)]
-            for model, tokens, weight in ((self.word_bm25, keywords(query.text), s.bm25_weight),
-                                          (self.gram_bm25, query_bigrams(query.text), s.bigram_weight)):
+            for model, tokens, weight in (
+                (self.word_bm25, keywords(query.text), s.bm25_weight),
+                (self.gram_bm25, query_bigrams(query.text), s.bigram_weight),
+            ):
                 if tokens:
                     rankings.append((model.get_scores(tokens), weight * decay))
             relevance = max(relevance, self.relevance(query, dense, pieces))

@@ -35,11 +35,9 @@ class CrossEncoderReranker:
         pool = result.hits[: self.candidates]
         if not pool:
             return result
-        scores = self.model.predict([(query, hit.chunk.search_text) for hit in pool],
-                                    show_progress_bar=False)
-        ranked = sorted(zip(pool, scores), key=lambda pair: -float(pair[1]))
-        return RetrievalResult([Hit(hit.chunk, float(score)) for hit, score in ranked[:k]],
-                               result.relevance)
+        scores = self.model.predict([(query, hit.chunk.search_text) for hit in pool], show_progress_bar=False)
+        ranked = sorted(zip(pool, scores, strict=True), key=lambda pair: -float(pair[1]))
+        return RetrievalResult([Hit(hit.chunk, float(score)) for hit, score in ranked[:k]], result.relevance)
 
 
 _cache: dict[tuple[Path, int], CrossEncoderReranker] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from egov_qa.answer.compose import Draft
 from egov_qa.models import Answer
 from egov_qa.questions.question import Question
-from egov_qa.rules.base import AnswerRule, Turn
+from egov_qa.rules.base import AnswerRule, Example, Turn
 
 
 class Aspects(AnswerRule):
@@ -14,7 +14,7 @@ class Aspects(AnswerRule):
     ("X的指导思想和原则" under one heading stays one answer, from the search as a whole)."""
 
     name = "aspects"
-    example = "简述电子政务的含义及其特征。 quotes 电子政务的含义 and 电子政务的特征"
+    example = Example("简述电子政务的含义及其特征。", "quotes both 电子政务的含义 and 电子政务的特征")
 
     def answer(self, turn: Turn) -> Answer | None:
         aspects = turn.query.aspects if len(turn.queries) == 1 else None

@@ -1,6 +1,6 @@
 """The one interface of question rules, the turn they read, and what they may use of the engine.
 
-A rule is a small object with a ``name``, an ``example`` and one method. Its kind says when it runs:
+A rule is a small object with a ``name``, an ``Example`` and one method. Its kind says when it runs:
 
 * ``RewriteRule.rewrite(turn) -> Turn``: before anything else, on the question and the earlier
   ones (traditional characters, typos) or on what is searched (follow-ups);
@@ -63,8 +63,7 @@ class Context(Protocol):
     notes: Notes
     compose: Composer
 
-    def retrieve(self, queries: Sequence[Query],
-                 within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
+    def retrieve(self, queries: Sequence[Query], within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
         """The fused ranking (top_k), restricted to the chunks ``within`` accepts, reranked when set."""
         ...
 
@@ -93,9 +92,19 @@ class Context(Protocol):
         ...
 
 
-class Rule(ABC):  # noqa: B024 — the kinds below carry the one abstract method
+@dataclass(frozen=True)
+class Example:
+    """A question a rule handles on the bundled e-government notes (after ``history``), and what
+    the rule does with it: the docs list it, and a test checks the answer changes without the rule."""
+
+    question: str
+    does: str
+    history: tuple[str, ...] = ()
+
+
+class Rule(ABC):
     name: ClassVar[str]
-    example: ClassVar[str]  # one question the rule handles, and what it does with it
+    example: ClassVar[Example]
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

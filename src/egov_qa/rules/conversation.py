@@ -9,18 +9,20 @@ from egov_qa.models import Answer, Hit, RetrievalResult
 from egov_qa.questions.followups import LAST
 from egov_qa.questions.places import Location
 from egov_qa.questions.question import Question
-from egov_qa.rules.base import AnswerRule, Turn
+from egov_qa.rules.base import AnswerRule, Example, Turn
 from egov_qa.rules.places import located_answer
 from egov_qa.rules.talk import no_topic
 
 
 class More(AnswerRule):
-    """"还有呢？": the question the run of "还有呢" follows, answered from what no answer in the run
+    """ "还有呢？": the question the run of "还有呢" follows, answered from what no answer in the run
     has quoted yet: first the rest of the units cited (a trimmed unit, a point's sections), then
     the next units of its ranking."""
 
     name = "more"
-    example = "还有呢？ after 电子政务的特征有哪些？ quotes what that answer left out"
+    example = Example(
+        "还有呢？", "quotes what the earlier answer left out, then the next units", history=("电子政务的特征有哪些？",)
+    )
 
     def answer(self, turn: Turn) -> Answer | None:
         if not turn.history or not turn.question.asks_for_more:
@@ -45,8 +47,9 @@ class More(AnswerRule):
                 rest = [h for h in ranked.hits if not any(c.covers(h.chunk) for c in cited)]
                 if not rest:
                     return refusal(NO_MORE.format(earlier=earlier.raw))
-                more = ctx.compose.extractive(earlier, Draft(RetrievalResult(rest[:top_k], ranked.relevance),
-                                                             sure=True))
+                more = ctx.compose.extractive(
+                    earlier, Draft(RetrievalResult(rest[:top_k], ranked.relevance), sure=True)
+                )
             answer = more
             cited += answer.citations
             shown |= set(answer.quotes)
@@ -55,11 +58,15 @@ class More(AnswerRule):
 
 
 class NthItem(AnswerRule):
-    """"那第四个呢？" / "最后那个呢？" after an answer that listed a point's sections (or a chapter's
+    """ "那第四个呢？" / "最后那个呢？" after an answer that listed a point's sections (or a chapter's
     points, or the items of one unit): that section (point, item)."""
 
     name = "nth_item"
-    example = "那第二个呢？ after 电子政务的特征有哪些？ quotes the second feature"
+    example = Example(
+        "那第三个呢？",
+        "quotes the third section of the point listed before (5.1.3)",
+        history=("电子政务建设的原则有哪些？",),
+    )
 
     def answer(self, turn: Turn) -> Answer | None:
         n, question, ctx = turn.question.ordinal, turn.question, self.ctx
@@ -86,6 +93,6 @@ class NthItem(AnswerRule):
             return None
         ranked = ctx.retrieve(turn.queries)
         hits = [Hit(c, 0.0) for c in chosen] + [h for h in ranked.hits if h.chunk not in chosen]
-        result = RetrievalResult(hits[:ctx.settings.top_k], ranked.relevance)
+        result = RetrievalResult(hits[: ctx.settings.top_k], ranked.relevance)
         item_asked = question if chosen is units else Question.of(question.without_ordinal)
         return ctx.compose.extractive(item_asked, Draft(result, sure=True))

@@ -9,10 +9,10 @@ from egov_qa.lexicon import chinese_numeral
 from egov_qa.models import Answer
 from egov_qa.questions.places import Location
 from egov_qa.questions.question import Question
-from egov_qa.rules.base import AnswerRule, Context, Turn
+from egov_qa.rules.base import AnswerRule, Context, Example, Turn
 
 
-def _number_ranges(numbers: list[int]) -> str:
+def number_ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 5, 7, 8] → "1–3、5、7–8"."""
     runs: list[list[int]] = []
     for n in numbers:
@@ -27,7 +27,7 @@ class NamedSection(AnswerRule):
     """A section named by its number is answered from that section, whatever the relevance."""
 
     name = "named_section"
-    example = "1.3.2讲了什么？ quotes section 1.3.2"
+    example = Example("1.3.2讲了什么？", "quotes section 1.3.2")
 
     def answer(self, turn: Turn) -> Answer | None:
         named = turn.question.plain.section
@@ -44,7 +44,7 @@ class NamedPlace(AnswerRule):
     or the question searched within that chapter; a chapter or point the notes lack is said so."""
 
     name = "named_place"
-    example = "第三章第5点讲了什么？ quotes chapter 3, point 5"
+    example = Example("第三章第5点讲了什么？", "quotes chapter 3, point 5")
 
     def answer(self, turn: Turn) -> Answer | None:
         location = turn.question.plain.location
@@ -83,8 +83,7 @@ def located_answer(ctx: Context, turn: Turn, location: Location) -> Answer:
     chapters = [ch for ch in ctx.notes.chapters if ch.number == location.chapter]
     numbers = sorted({p.number for ch in chapters for p in ch.points})
     if location.point is not None and not result.hits and numbers:
-        return refusal(NO_POINT.format(chapter=chapters[0].label, point=location.point,
-                                       numbers=_number_ranges(numbers)))
+        return refusal(NO_POINT.format(chapter=chapters[0].label, point=location.point, numbers=number_ranges(numbers)))
     rest = Question.of(location.rest)
     if location.point is None or not result.hits:  # a chapter with no numbered points: the chapter
         return ctx.answer_ranked(rest, turn, ctx.retrieve(turn.queries, lambda c: c.chapter == location.chapter))

@@ -22,7 +22,7 @@ from egov_qa.questions.definitions import DEFINITION_HEADING, defining_lines, st
 from egov_qa.questions.pairs import PAIR_HEADING, pair_sides
 from egov_qa.questions.question import Question
 from egov_qa.questions.synonyms import synonyms
-from egov_qa.rules.base import Context, ReorderRule, Turn
+from egov_qa.rules.base import Context, Example, ReorderRule, Turn
 from egov_qa.text import content_words, normalize
 
 
@@ -31,7 +31,7 @@ class Acronyms(ReorderRule):
     when the question's other words are spoken ("老百姓") and match another unit better."""
 
     name = "acronyms"
-    example = "政府面向老百姓（G2C）的服务有哪些？ goes to the unit that names G-C"
+    example = Example("政府和公众之间的G2C能干嘛", "goes to the one unit that names G-C")
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -48,9 +48,11 @@ def _heading_tests(asked: Question, result: RetrievalResult) -> list[Callable[[C
     tests: list[Callable[[Chunk], bool]] = []
     term, pair = asked.defined_term, asked.pair
     if term is not None:  # "什么是X": the unit headed "X的含义"
+
         def defines(chunk: Chunk) -> bool:
             match = DEFINITION_HEADING.match(chunk.unit_title)
-            return bool(match) and term_key(match.group("term")) == term
+            return match is not None and term_key(match.group("term")) == term
+
         tests.append(defines)
     elif pair is not None and len(pair) == 2:  # "X和Y有什么区别": the unit headed "X与Y"
         tests.append(lambda c: pair_sides(c.unit_title) == pair)
@@ -72,7 +74,7 @@ class HeadingMatch(ReorderRule):
     that defines X for "什么是X", the comparison "X与Y" for "X和Y的区别", a heading word for word."""
 
     name = "heading_match"
-    example = "什么是电子政务？ goes to 电子政务的含义, not to 电子政务与政府信息化"
+    example = Example("电子政务和电子政府是什么关系？", "goes to the unit headed 电子政务与电子政府")
 
     def reorder(self, turn: Turn, draft: Draft) -> Draft:
         for test in _heading_tests(turn.query, draft.ranking):
@@ -93,7 +95,7 @@ class WholePoint(ReorderRule):
     """
 
     name = "whole_point"
-    example = "电子政务建设的原则有哪些？ lists the point's sections 5.1.1–5.1.7"
+    example = Example("电子政务建设的原则有哪些？", "lists the point's sections 5.1.1–5.1.7")
 
     def reorder(self, turn: Turn, draft: Draft) -> Draft:
         sections = self._sections(turn.query, draft.ranking)
@@ -105,8 +107,11 @@ class WholePoint(ReorderRule):
         top = result.hits[0].chunk
         if top.point is None or not top.point_title:
             return None
-        sections = [c for c in self.ctx.notes.sections_of(top.chapter, top.point)
-                    if (c.source, c.point_title) == (top.source, top.point_title)]
+        sections = [
+            c
+            for c in self.ctx.notes.sections_of(top.chapter, top.point)
+            if (c.source, c.point_title) == (top.source, top.point_title)
+        ]
         if len({c.section for c in sections}) < 2:
             return None
         title_words = set(content_words(top.point_title))
@@ -129,7 +134,7 @@ class RewordedHeading(ReorderRule):
     whose best unit's heading is not what it asks; the answer says how the notes word it."""
 
     name = "reworded_heading"
-    example = "公共管理有哪些特点？ goes to 公共管理的特征"
+    example = Example("电子政务有哪些特点？", "goes to the unit headed 电子政务的特征, saying so")
 
     def reorder(self, turn: Turn, draft: Draft) -> Draft:
         result, asked = draft.ranking, turn.query
@@ -139,8 +144,11 @@ class RewordedHeading(ReorderRule):
         refused = not draft.sure and result.relevance < self.ctx.settings.min_relevance
         # …unless that unit says what the X of "X是什么" is, word for word ("电子政务的主体是什么？" and
         # a unit reading "电子政务的主体是政府机关": not "电子政务的核心", though Cilin puts 主体 with 核心).
-        asks_other = (not draft.overview and set(content_words(top.unit_title)) != asked.words
-                      and not states_what(asked.defined_term, top.text))
+        asks_other = (
+            not draft.overview
+            and set(content_words(top.unit_title)) != asked.words
+            and not states_what(asked.defined_term, top.text)
+        )
         if not (refused or asks_other):
             return draft
         reworded = result.first_where(lambda c: _reworded(asked.words, c))
@@ -154,5 +162,8 @@ def _reworded(asked: frozenset[str], chunk: Chunk) -> bool:
     a synonym, and every heading word is matched."""
     title = set(content_words(chunk.unit_title))
     matched = {w: w if w in title else next(iter(synonyms(w) & title), None) for w in asked}
-    return (all(matched.values()) and any(w != t for w, t in matched.items())
-            and title <= asked | {s for w in asked for s in synonyms(w)})
+    return (
+        all(matched.values())
+        and any(w != t for w, t in matched.items())
+        and title <= asked | {s for w in asked for s in synonyms(w)}
+    )

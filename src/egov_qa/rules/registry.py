@@ -15,11 +15,22 @@ from egov_qa.rules.talk import NeedsContext, SmallTalk
 
 RULES: tuple[type[Rule], ...] = (
     # rewrite: every question read, then what is searched
-    Traditional, Typos, FollowUps,
+    Traditional,
+    Typos,
+    FollowUps,
     # answer: the first that answers wins
-    SmallTalk, NeedsContext, More, NthItem, NamedSection, NamedPlace, Aspects,
+    SmallTalk,
+    NeedsContext,
+    More,
+    NthItem,
+    NamedSection,
+    NamedPlace,
+    Aspects,
     # reorder: each in turn, on the fused ranking
-    Acronyms, HeadingMatch, WholePoint, RewordedHeading,
+    Acronyms,
+    HeadingMatch,
+    WholePoint,
+    RewordedHeading,
 )
 NAMES = tuple(rule.name for rule in RULES)
 
@@ -32,6 +43,7 @@ def build_rules(ctx: Context, off: Collection[str] = ()) -> list[Rule]:
     """Every rule not switched ``off``, in registry order, built for ``ctx`` (raises UnknownRule)."""
     unknown = sorted(set(off) - set(NAMES))
     if unknown:
-        raise UnknownRule(f"EGOV_QA_RULES_OFF: no rule named {', '.join(unknown)}; the rules are "
-                          f"{', '.join(NAMES)} / 没有这个规则名")
+        raise UnknownRule(
+            f"EGOV_QA_RULES_OFF: no rule named {', '.join(unknown)}; the rules are {', '.join(NAMES)} / 没有这个规则名"
+        )
     return [rule(ctx) for rule in RULES if rule.name not in off]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from egov_qa.questions.followups import followup_queries
 from egov_qa.questions.question import Question
 from egov_qa.questions.spelling import Speller
-from egov_qa.rules.base import Context, RewriteRule, Turn
+from egov_qa.rules.base import Context, Example, RewriteRule, Turn
 from egov_qa.text import to_simplified
 
 
@@ -15,7 +15,7 @@ class Traditional(RewriteRule):
     """Matched in simplified characters, what jieba's dictionary and the model know best."""
 
     name = "traditional"
-    example = "什麼是電子政務？ is read as 什么是电子政务？"
+    example = Example("什麼是電子政務？", "is read as 什么是电子政务？")
 
     def rewrite(self, turn: Turn) -> Turn:
         return turn.with_questions(self._simplified)
@@ -30,7 +30,7 @@ class Typos(RewriteRule):
     """Homophone typos of a pinyin keyboard put right against the notes' own words (``spelling``)."""
 
     name = "typos"
-    example = "电子正务的特征 is read as 电子政务的特征 (and the answer says so)"
+    example = Example("电子政吴的含义", "is read as 电子政务的含义 (吴 for 务), and the answer says so")
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -50,7 +50,11 @@ class FollowUps(RewriteRule):
     呢？") is searched together with them (``followups``)."""
 
     name = "followups"
-    example = "那它的作用呢？ after 电子政务是什么？ searches 电子政务的作用"
+    example = Example(
+        "那它的目标呢？",
+        "searches 电子政务规划的目标 (它 = the earlier question's subject)",
+        history=("电子政务规划是什么？",),
+    )
 
     def rewrite(self, turn: Turn) -> Turn:
         # A turn that named nothing ("那第二点呢", "还有呢") leaves the topic where it was.

@@ -5,14 +5,14 @@ from __future__ import annotations
 from egov_qa.answer.compose import refusal
 from egov_qa.answer.messages import NO_TOPIC, SMALL_TALK
 from egov_qa.models import Answer
-from egov_qa.rules.base import AnswerRule, Context, Turn
+from egov_qa.rules.base import AnswerRule, Context, Example, Turn
 
 
 class SmallTalk(AnswerRule):
     """A greeting or thanks to the assistant gets a reply and an example question, no search."""
 
     name = "small_talk"
-    example = "你好 gets a greeting and an example question"
+    example = Example("你好", "gets a greeting and an example question, no search")
 
     def answer(self, turn: Turn) -> Answer | None:
         talk = turn.question.small_talk
@@ -23,7 +23,7 @@ class NeedsContext(AnswerRule):
     """A message with no topic of its own and nothing before it asks to be completed."""
 
     name = "needs_context"
-    example = "还有呢？ as the first message asks for a whole question"
+    example = Example("还有呢？", "as the first message asks for a whole question")
 
     def answer(self, turn: Turn) -> Answer | None:
         return None if turn.history or not turn.question.names_nothing else no_topic(self.ctx)
