@@ -326,3 +326,13 @@ def test_small_talk_gets_a_reply_not_a_passage(egov_engine: Engine, message):
     answer = egov_engine.ask(message)
     assert answer.refused and answer.citations == [] and answer.passages == []
     assert egov_engine.example_questions(1)[0] in answer.answer
+
+
+@pytest.mark.slow
+def test_earlier_questions_are_read_in_simplified_characters_too(egov_engine: Engine):
+    """A run of "还有呢" typed once in traditional characters is still a run: the second "还有呢" goes
+    on past what the first one quoted."""
+    first = ["电子政务的特征有哪些？", "还有呢？"]
+    simplified = egov_engine.ask("还有呢？", first + ["还有呢？"])
+    assert egov_engine.ask("还有呢？", [first[0], "還有呢？", "还有呢？"]).answer == simplified.answer
+    assert simplified.answer != egov_engine.ask("还有呢？", first).answer

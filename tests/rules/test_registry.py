@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from egov_qa.config import Settings
@@ -17,6 +20,12 @@ def test_names_are_unique_and_kinds_run_in_order():
         for rule in RULES
     ]
     assert kinds == sorted(kinds)  # the registry lists them in the order the engine runs them
+
+
+def test_the_architecture_document_lists_every_rule_in_order():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (rewrite|answer|reorder) \|", doc, re.MULTILINE)
+    assert [name for name, _ in rows] == list(NAMES)
 
 
 def test_rules_off_is_read_from_a_comma_separated_setting(monkeypatch):

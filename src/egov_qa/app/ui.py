@@ -209,23 +209,15 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         quotes = gr.State([])  # quotes of the last answer, highlighted when a citation is opened
 
         outputs = [question, chatbot, turns, quotes, cite, send]
+        answering: dict[str, Any] = {
+            "api_visibility": "private",
+            "concurrency_id": ENGINE_QUEUE,
+            "show_progress": "hidden",
+        }
         for trigger in (send.click, question.submit):
-            trigger(
-                respond,
-                [question, chatbot, turns],
-                outputs,
-                api_visibility="private",
-                concurrency_id=ENGINE_QUEUE,
-                show_progress="hidden",
-            )
-        chatbot.option_select(pick_suggestion, None, question, api_visibility="private", queue=False).then(
-            respond,
-            [question, chatbot, turns],
-            outputs,
-            api_visibility="private",
-            concurrency_id=ENGINE_QUEUE,
-            show_progress="hidden",
-        )
+            trigger(respond, [question, chatbot, turns], outputs, **answering)
+        picked = chatbot.option_select(pick_suggestion, None, question, api_visibility="private", queue=False)
+        picked.then(respond, [question, chatbot, turns], outputs, **answering)
         clear.click(new_chat, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)  # its trash icon
         tree.input(show_node, tree, view, api_visibility="private", queue=False)

@@ -46,8 +46,8 @@ class Typos(RewriteRule):
 
 
 class FollowUps(RewriteRule):
-    """A question that only means something after the earlier ones ("它呢？", "那第二点呢", "那电子商务
-    呢？") is searched together with them (``followups``)."""
+    """A question that only means something after the earlier ones ("它呢？", "那第二点呢",
+    "那电子商务呢？") is searched together with them (``followups``)."""
 
     name = "followups"
     example = Example(
