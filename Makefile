@@ -45,8 +45,9 @@ lint: install-test
 test: install-test /usr/bin/chromium lint
 	$(BIN)/python -m pytest -q
 
+# also rewrites the results table of README.md (the lines between its bench-table markers)
 bench: install-test
-	$(BIN)/python -m benchmarks.bench
+	$(BIN)/python -m benchmarks.bench --readme README.md
 
 loadtest: install-test
 	$(BIN)/python -m benchmarks.loadtest

@@ -25,7 +25,7 @@ COURSES = ["accounting", "management", "network", "admin_law", "marketing"]
 # Scraped forms whose title F1 is still below 0.9 (structure is exact for every course):
 #  * accounting: x.y.z titles that run straight into a formula or a plain subject–verb clause
 #    ("静态会计等式资产=负债+所有者权益", "…的影响企业发生的任何…"); a title holding a formula is
-#    accepted on purpose elsewhere (test_outline.test_sub_items_do_not_become_points_and_end_titles),
+#    accepted on purpose elsewhere (test_outline_styles.test_sub_items_do_not_become_points_and_end_titles),
 #    so no generic cue separates them.
 #  * management: a stray space inside the title beats the body's restatement ("泰勒的科  学管理理论
 #    泰勒被称为…" → "泰勒的科学管理"), and siblings' shared head word 理论 cuts "现代管理理论丛林" short.
