@@ -81,7 +81,7 @@ class Outline:
     chapters: list[Chapter]
 
     def to_json(self) -> dict:
-        """The schema of ``shared/eval/notes_mis_outline.json``: chapters → points → sections.
+        """The schema of ``tests/data/eval/notes_mis_outline.json``: chapters → points → sections.
 
         Sections outside a numbered point sit, in document order, in a points entry with
         ``"point": null`` (consecutive ones share an entry).

@@ -1,4 +1,4 @@
-"""Metrics over a JSONL question set, exactly as ``shared/eval/README.md`` defines them."""
+"""Metrics over a JSONL question set, exactly as ``tests/data/eval/README.md`` defines them."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Report:
     p50_ms: float
     p95_ms: float
     # Of the answerable questions refused, the share with a suggested question that is answered
-    # from their gold point (the citation rule); None when none was refused. Not in shared/eval.
+    # from their gold point (the citation rule); None when none was refused. Not in the eval README.
     suggestions_recover: float | None = None
 
     def as_dict(self) -> dict:

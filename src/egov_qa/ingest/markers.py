@@ -319,13 +319,13 @@ def scan_markdown(text: str) -> list[Marker]:
         level = len(m.group(1))
         inner = _MARKER.match(m.group(2))
         if inner is not None and inner.group("chapter") and _is_part_word(inner) and not parts_are_chapters:
-            inner = None  # "# 第一部分 …" above "## 第一章 …": read as an unnumbered heading, as before
+            inner = None  # "# 第一部分 …" above "## 第一章 …": a grouping heading, read as unnumbered
         part = _md_part(inner, level, cn_point_level)
         if part is not None and inner is not None:  # "### （一）…" or "### 1、…" under "## 一、…"
             if builder.part_marker(*part, m.start(), content_start + inner.end()):
                 builder.markers[-1].line_heading = True
                 continue
-            if inner.group("paren"):  # elsewhere such a heading is read as before, unnumbered
+            if inner.group("paren"):  # a "（一）" heading that heads no part is read as unnumbered
                 inner = None
         if inner is None:
             if level == 1 and not numbered_chapters and m.group(2).strip():
