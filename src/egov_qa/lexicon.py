@@ -318,3 +318,9 @@ SITE_WORDS = (
     "相关文档",
     "推荐",
 )
+
+# --- the numbering families of outlines (ingest/candidates.py, ingest/levels.py) ---------------------
+
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")  # "II." heads a level
+ROMAN_CHARACTERS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"  # the same as single characters ("Ⅱ、")
+LETTER_NUMERALS = "ABCDEFGH"  # "B." heads a level; later letters are rarely outline numbers

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
 from egov_qa.config import Settings
 from egov_qa.ingest.chunking import point_label, section_label
 from egov_qa.ingest.loading import UnreadableFile
-from egov_qa.ingest.notes import chunk_document, outline_file
+from egov_qa.ingest.notes import chunk_document, outline_file, report_file
+from egov_qa.ingest.report import render_report
 from egov_qa.models import Outline, Point
+
+Read = TypeVar("Read")
 
 if TYPE_CHECKING:
     from egov_qa.engine import Engine
@@ -31,12 +36,17 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 
-def _read_outline(path: Path) -> Outline:
+def _read(parse: Callable[[Path], Read], path: Path) -> Read:
+    """``parse(path)``, or a one-line error and exit status 2 for a file that cannot be read."""
     try:
-        return outline_file(path)
+        return parse(path)
     except (UnreadableFile, OSError) as exc:
         typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+
+
+def _read_outline(path: Path) -> Outline:
+    return _read(outline_file, path)
 
 
 def _echo_json(data: object) -> None:
@@ -47,8 +57,21 @@ def _echo_json(data: object) -> None:
 def outline(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A notes file (.txt, .md, .docx)."),
     as_json: bool = typer.Option(False, "--json", help="Print the outline as JSON (chapters → points → sections)."),
+    report: bool = typer.Option(
+        False,
+        "--report",
+        help="Print how the notes were parsed instead: the levels found (marker style, count), numbering gaps "
+        "and repeats, text outside any unit and what was dropped as site or page furniture, with line numbers.",
+    ),
 ) -> None:
     """Print the chapter → point → section tree the notes were parsed into."""
+    if report:
+        parsed, found = _read(report_file, file)
+        if as_json:
+            _echo_json(dataclasses.asdict(found))
+        else:
+            typer.echo("\n".join(render_report(parsed, found)))
+        return
     parsed = _read_outline(file)
     if as_json:
         _echo_json(parsed.to_json())
@@ -236,21 +259,33 @@ def evaluate_cmd(
 @app.command()
 def calibrate(
     questions: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="JSONL with answerable and out_of_scope items."
+        None, exists=True, dir_okay=False, help="Optional: your own JSONL with answerable and out_of_scope items."
     ),
     max_false_refusals: float = typer.Option(0.05, help="Share of answerable questions that may be refused."),
-    min_refusal: float = typer.Option(
-        0.8, help="Share of out-of-scope questions to refuse, with as few false refusals as that allows."
-    ),
+    refit: bool = typer.Option(False, "--fit", help="Also fit the evidence weights (for another embedding model)."),
 ) -> None:
-    """Suggest EGOV_QA_MIN_RELEVANCE for your notes from a labelled question set."""
-    from egov_qa.evaluation.metrics import calibrate as fit  # noqa: PLC0415
+    """Set EGOV_QA_MIN_RELEVANCE for your notes: questions made from them (ones they answer, three
+    kinds they cannot) and, if given, your own labelled ones; prints how well each kind is told
+    apart (AUC) and how many of it would be refused."""
+    from egov_qa.evaluation import calibration as cal  # noqa: PLC0415
 
-    items = _read_questions(questions)
+    items = _read_questions(questions) if questions else []
     engine = _open_engine(Settings())
-    result = fit(items, lambda q: engine.relevance(q.question, q.history), max_false_refusals, min_refusal)
-    refused = "n/a" if result.out_of_scope_refusal is None else f"{result.out_of_scope_refusal:.2f}"
-    typer.echo(
-        f"EGOV_QA_MIN_RELEVANCE={result.threshold:.4f}  "
-        f"(out-of-scope refused {refused}, false refusals {result.false_refusals:.3f})"
-    )
+    probes = cal.generated_probes(engine.notes.chunks, engine.retriever.vocabulary.notes_text)
+    probes += cal.labelled_probes(items, questions.name) if questions else []
+    scored = cal.score(probes, engine.search_for)
+    weights = engine.settings.answerability
+    if refit:
+        weights = cal.fit(scored)
+        engine = type(engine)(engine.settings.model_copy(update={"answerability": weights}), engine.index)
+        scored = cal.score(probes, engine.search_for)
+    cut = cal.threshold(scored, max_false_refusals)
+    typer.echo("source                   questions  AUC    below the threshold")
+    for row in cal.report(scored, cut):
+        kind = "answered" if row.answerable else "not answered"
+        auc = "  -  " if row.auc is None else f"{row.auc:.3f}"
+        typer.echo(f"{row.source[:16]:16s} {kind:12s} {row.questions:4d}  {auc}  {row.below:.2f}")
+    if refit:
+        for name, value in weights.model_dump().items():
+            typer.echo(f"EGOV_QA_ANSWERABILITY__{name.upper()}={value}")
+    typer.echo(f"EGOV_QA_MIN_RELEVANCE={cut:.4f}")

@@ -19,6 +19,7 @@ from egov_qa.models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, 
 from egov_qa.text import sentences
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+_MD_HEADING_MARKS = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.MULTILINE)
 
 
 PIECE_MAX_CHARS = 80  # a longer plain line is quoted (and embedded) sentence by sentence
@@ -51,6 +52,12 @@ def piece_search_text(chunk: Chunk, piece: str) -> str:
     return f"{titles or chunk.label}：{piece}"
 
 
+def holds_text(intro: str) -> bool:
+    """Is a chapter's text before its first point a unit of its own: a sentence, not just a
+    document title line?"""
+    return _SENTENCE_END.search(format_body(intro)) is not None
+
+
 def point_label(point: Point) -> str:
     return f"{point.marker}{point.title}"
 
@@ -78,7 +85,9 @@ def format_body(text: str) -> str:
     Line breaks of the source are dropped first: a scraped page has none and a Markdown or
     .docx file has one per paragraph, and the same notes must give the same chunks either way.
     """
-    # A title cut at "：" leaves the colon in front of the body ("核心: eMPA…" → "eMPA…").
+    # A title cut at "：" leaves the colon in front of the body ("核心: eMPA…" → "eMPA…"); the "#"
+    # marks of a Markdown heading that is no unit (an item's, "#### 1. 会计主体") go like a unit's.
+    text = _MD_HEADING_MARKS.sub("", text)
     body = squeeze_spaces(re.sub(r"\s*\n\s*", "", text)).strip().lstrip(":：,，;；、").strip()
     cuts = [0, *bare_item_starts(body), len(body)]
     body = "\n".join(body[a:b] for a, b in pairwise(cuts) if body[a:b])
@@ -148,8 +157,7 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
     for chapter in outline.chapters:
         units = chapter.units
         intro_end = units[0].start if units else chapter.end
-        intro = format_body(text[chapter.body_start : intro_end])
-        if _SENTENCE_END.search(intro):  # a chapter's own text, not just a document title line
+        if holds_text(text[chapter.body_start : intro_end]):
             emit(chapter, None, None, chapter.start, chapter.body_start, intro_end)
         for unit in units:
             if isinstance(unit, Section):

@@ -10,6 +10,7 @@ from egov_qa.ingest.chunking import chunk_outline
 from egov_qa.ingest.cleaning import clean_text
 from egov_qa.ingest.loading import RawDocument, load_corpus, load_file
 from egov_qa.ingest.outline import build_outline
+from egov_qa.ingest.report import ParseReport, report_document
 from egov_qa.models import Chapter, Chunk, Outline
 
 
@@ -42,6 +43,11 @@ def outline_document(document: RawDocument) -> Outline:
 
 def outline_file(path: Path) -> Outline:
     return outline_document(load_file(path))
+
+
+def report_file(path: Path) -> tuple[Outline, ParseReport]:
+    """The file's outline and the parse report a teacher reads before publishing it."""
+    return report_document(load_file(path))
 
 
 def chunk_document(outline: Outline, settings: Settings) -> list[Chunk]:

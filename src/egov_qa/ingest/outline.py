@@ -46,7 +46,7 @@ def _split_titles(text: str, markers: list[Marker], markdown: bool) -> list[Head
             heads[key][split.head] += 1
     for i, key in enumerate(keys):
         shared = frozenset(h for h, n in heads[key].items() if n >= 2)
-        if shared:
+        if shared and not markers[i].line_heading:  # a heading line is titled by the whole line
             splits[i] = split_heading(segments[i], heads=shared)
     return splits
 

@@ -6,6 +6,9 @@ hand; the scraped page is the same notes the way a download site shows them: cha
 lost, markup gone, headings run straight into their bodies, punctuation width mixed per clause,
 stray spaces inside words, a few points written ``N.``, the body cut into numbered page fragments
 (``1、`` … ``N、``) mid-sentence, and the site's own boilerplate before, between and after.
+
+``course_pieces``, ``scrape`` and ``scraped_page`` are reused by tests/ingest/numbering_schemes.py,
+which scrapes the same courses re-typed in other numbering schemes the same way.
 """
 
 from __future__ import annotations
@@ -131,8 +134,10 @@ def _mix_width(text: str, rng: random.Random) -> str:
     return "".join(p.translate(_HALF) if rng.random() < 0.4 else p for p in parts)
 
 
-def scraped_body(md: str, dotted: set, rng: random.Random) -> str:
-    pieces: list[str] = []
+def course_pieces(md: str, dotted: set) -> list[tuple[str, str, str]]:
+    """The Markdown course as (kind, marker, title) headings and ("body", "", text) lines, in order;
+    a point in ``dotted`` ((chapter, point) pairs) is written ``N.`` instead of ``N、``."""
+    pieces: list[tuple[str, str, str]] = []
     chapter = 0
     for line in md.splitlines():
         line = line.strip()
@@ -140,21 +145,40 @@ def scraped_body(md: str, dotted: set, rng: random.Random) -> str:
             continue
         if m := re.match(r"^# (第.+?章) (.+)$", line):
             chapter += 1
-            if chapter > 1:
-                pieces.append(m.group(1) + rng.choice(["", " "]) + m.group(2))
-            continue
-        if m := re.match(r"^## (\d+|[一二三四五六七八九十]+)、(.+)$", line):
+            pieces.append(("chapter", m.group(1), m.group(2)))
+        elif m := re.match(r"^## (\d+|[一二三四五六七八九十]+)、(.+)$", line):
             point = int(m.group(1)) if m.group(1).isdigit() else None
             sep = "." if (chapter, point) in dotted else "、"
-            title = _noise(m.group(2), rng, 0.12)
-            pieces.append(m.group(1) + sep + title + rng.choice(["", "", " "]))
-            continue
-        if m := re.match(r"^### (\S+) (.+)$", line):
-            pieces.append(m.group(1) + rng.choice(["", " "]) + _noise(m.group(2), rng, 0.12) + rng.choice(["", " "]))
-            continue
-        line = re.sub(r"^- ", "", line)
-        pieces.append(_noise(_mix_width(line, rng), rng, 0.025) + rng.choice(["", " "]))
-    return "".join(pieces)
+            pieces.append(("point", m.group(1) + sep, m.group(2)))
+        elif m := re.match(r"^### (\S+) (.+)$", line):
+            pieces.append(("section", m.group(1), m.group(2)))
+        else:
+            pieces.append(("body", "", re.sub(r"^- ", "", line)))
+    return pieces
+
+
+def scrape(pieces: list[tuple[str, str, str]], rng: random.Random) -> str:
+    """Notes (``course_pieces``' form) the way a download site shows them: the first chapter
+    heading lost, markup gone, headings run straight into their bodies, punctuation width mixed per
+    clause and stray spaces inside words. Any numbering scheme can be scraped this way."""
+    out: list[str] = []
+    first_chapter = True
+    for kind, marker, text in pieces:
+        if kind == "chapter":
+            if not first_chapter:
+                out.append(marker + rng.choice(["", " "]) + text)
+            first_chapter = False
+        elif kind == "point":
+            out.append(marker + _noise(text, rng, 0.12) + rng.choice(["", "", " "]))
+        elif kind == "section":
+            out.append(marker + rng.choice(["", " "]) + _noise(text, rng, 0.12) + rng.choice(["", " "]))
+        else:
+            out.append(_noise(_mix_width(text, rng), rng, 0.025) + rng.choice(["", " "]))
+    return "".join(out)
+
+
+def scraped_body(md: str, dotted: set, rng: random.Random) -> str:
+    return scrape(course_pieces(md, dotted), rng)
 
 
 def fragments(body: str, rng: random.Random) -> list[str]:
@@ -172,18 +196,24 @@ def fragments(body: str, rng: random.Random) -> list[str]:
     return [body[a:b] for a, b in itertools.pairwise(bounds)]
 
 
+def scraped_page(body: str, site: dict, rng: random.Random) -> str:
+    """The scraped body as a site's page: its boilerplate, then the page fragments numbered
+    ``1、`` … with a line of the site's between every third, then its footer."""
+    lines = [site["before"].rstrip("\n"), ""]
+    for i, fragment in enumerate(fragments(body, rng), 1):
+        lines += [f"{i}、{fragment}", ""]
+        if i % 3 == 0 and site["between"]:
+            lines += [rng.choice(site["between"]).format(page=i // 3 + 1), ""]
+    lines.append(site["after"].rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     for name, site in SITES.items():
         md = (HERE / f"{name}.md").read_text(encoding="utf-8")
         rng = random.Random(site["seed"])
         body = scraped_body(md, site["dotted"], rng)
-        lines = [site["before"].rstrip("\n"), ""]
-        for i, fragment in enumerate(fragments(body, rng), 1):
-            lines += [f"{i}、{fragment}", ""]
-            if i % 3 == 0 and site["between"]:
-                lines += [rng.choice(site["between"]).format(page=i // 3 + 1), ""]
-        lines.append(site["after"].rstrip("\n"))
-        (HERE / f"{name}_scraped.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (HERE / f"{name}_scraped.txt").write_text(scraped_page(body, site, rng), encoding="utf-8")
         gold = gold_outline(md)
         (HERE / f"{name}_outline.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n",
                                                    encoding="utf-8")
