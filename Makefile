@@ -8,7 +8,7 @@ HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 RUN_STAMP  := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: install install-test run test lint bench loadtest ablate clean
+.PHONY: install install-test run test lint bench loadtest ablate calibrate answerability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ loadtest: install-test
 
 ablate: install-test
 	$(BIN)/python -m benchmarks.ablation
+
+# Fits the answerability weights on every course in tests/data (and scores each course with the others' weights).
+calibrate: install-test
+	$(BIN)/python -m benchmarks.calibrate --out .bench/calibrate.md
+
+# Refusals and answers on out-of-scope, English, traditional, cross-course and conversation questions.
+answerability: install-test
+	$(BIN)/python -m benchmarks.answerability
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/builds index/.lock

@@ -136,16 +136,10 @@ def extractive(question: str, ranking, min_relevance: float = 0.01, multi_source
     )
 
 
-def searched(question: str, history: list[str]) -> list[tuple[str, float]]:
-    """(text, weight) of what is searched for ``question`` after ``history`` (simplified text, no
-    typos): the follow-up rule's queries, else the question's own. Needs no index."""
-    from egov_qa.questions.question import Question
-    from egov_qa.rules.base import Turn
-    from egov_qa.rules.rewrite import FollowUps
-
-    earlier = tuple(Question.of(h) for h in history if h.strip())
-    turn = FollowUps(None).rewrite(Turn(Question.of(question), earlier))  # type: ignore[arg-type] — reads no context
-    return [(q.text, q.weight) for q in turn.queries]
+def searched(engine, question: str, history: list[str]) -> list[tuple[str, float]]:
+    """(text, weight) of what the engine searches for ``question`` after ``history``: the follow-up
+    rule's queries, else the question's own."""
+    return [(q.text, q.weight) for q in engine.prepare(question, history).queries]
 
 
 # --- small made-up notes ---------------------------------------------------------------------------

@@ -10,12 +10,26 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+class AnswerabilityWeights(BaseModel):
+    """The weights of the evidence answerability weighs (``retrieval.answerability``), fitted with
+    ``make calibrate``; ``egov-qa calibrate --fit`` fits them for another embedding model."""
+
+    bias: float = -69.32
+    similarity: float = 33.351
+    piece_similarity: float = 40.916
+    coverage: float = 0.814
+    unit_coverage: float = 3.011
+    fact_missing: float = -10.86
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="EGOV_QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="EGOV_QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore", env_nested_delimiter="__"
+    )
 
     # --- where things live -------------------------------------------------------------
     corpus_dir: Path = Field(Path("corpus"), description="Folder of notes (.txt, .md, .docx)")
@@ -59,16 +73,14 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, description="Weight of jieba-word BM25 in the fusion")
     bigram_weight: float = Field(1.0, description="Weight of character-bigram BM25 in the fusion")
     min_relevance: float = Field(
-        1.0384,
-        description="Refuse when relevance (vocabulary coverage + standout_scale × how many standard "
-        "deviations the best chunk and piece stand out) is below this; higher = more relevant. "
-        "Calibrated with `egov-qa calibrate` on the dev set (80% of out-of-scope refused, fewest "
-        "false refusals)",
+        -2.46,
+        description="Refuse when answerability (the log-odds that the notes answer the question, "
+        "see docs/architecture.md) is below this; higher = more answerable. Set for your notes "
+        "with `egov-qa calibrate`",
     )
-    standout_scale: float = Field(
-        0.25,
-        description="Weight of the dense standout in relevance (0.25: 4 standard deviations = 1.0); "
-        "min_relevance is calibrated with it",
+    answerability: AnswerabilityWeights = Field(
+        default_factory=AnswerabilityWeights,
+        description="Weights of the answerability evidence (EGOV_QA_ANSWERABILITY__COVERAGE=…)",
     )
 
     # --- questions and answers --------------------------------------------------------

@@ -29,6 +29,7 @@ class Engine:
         self.index = index
         self.notes: Notes = index.notes
         self.retriever = HybridRetriever(index.notes.chunks, index, settings)
+        self.vocabulary = self.retriever.vocabulary
         self.reranker = load_reranker(settings)
         self.compose = Composer(self.notes.multi_source, settings.answer_budget, settings.min_relevance)
         rules = build_rules(self, settings.rules_off)
@@ -64,8 +65,12 @@ class Engine:
         return answer
 
     def relevance(self, question: str, history: Sequence[str | Exchange] = ()) -> float:
-        """The number compared with ``min_relevance`` (higher = more relevant)."""
-        return self.retriever.search(self.prepare(question, history).queries).relevance
+        """The number compared with ``min_relevance`` (answerability: higher = more answerable)."""
+        return self.search_for(question, history).relevance
+
+    def search_for(self, question: str, history: Sequence[str | Exchange] = ()) -> RetrievalResult:
+        """The fused ranking of what the question searches, with its answerability and evidence."""
+        return self.retriever.search(self.prepare(question, history).queries)
 
     def prepare(self, question: str, history: Sequence[str | Exchange] = ()) -> Turn:
         """The question and its conversation analysed, with the rewrite rules applied. An earlier

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
 # --- numerals ---------------------------------------------------------------------------------
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -80,22 +82,43 @@ POINT_WORDS = ("知识点", "要点", "考点", "点", "条", "部分", "节")
 ORDINAL_MEASURES = "点条个种项步类层"  # "第三点", "最后那个": a place in a list
 COUNT_MEASURES = "个种类条点项步层次方面"  # "哪四个", "三种": how many, never what about
 
+# --- English ---------------------------------------------------------------------------------
+
+# English words that carry no topic: NLTK's list (as bm25s ships it) and question scaffolding
+# ("What do the notes say about …", "explain ERP please").
+ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(
+    "whats could would might must shall may can also like etc explain please tell mean means meaning "
+    "note notes say says said list describe name named according per give talk talks mention "
+    "mentioned e g ie eg one ones thing things someone something".split()
+)
+# Abbreviations students type for words the dictionary writes out.
+ENGLISH_ABBREVIATIONS = {
+    "gov": "government",
+    "govt": "government",
+    "e-gov": "e-government",
+    "egov": "e-government",
+    "info": "information",
+    "admin": "administration",
+    "mgmt": "management",
+    "dept": "department",
+    "org": "organization",
+}
+
 # --- the words of a question that carry no topic ----------------------------------------------------
 
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 跟 或 也 都 就 还 又 而 被 把 对 从 以 为 之 其 这 那 它 他 她 们 个 些 "
-    "吗 呢 吧 啊 呀 嘛 么 什么 哪些 哪个 哪几 哪 几 怎么 怎样 如何 为什么 为啥 啥 多少 是否 "
-    "有 有没有 一下 一些 一个 可以 能 会 要 请问 请 说说 讲讲 介绍 具体 主要 一般 分别 包括 "
-    "笔记 里 中 上 下 方面 问题 意思 内容 东西 时候 那么 这个 那个 这些 那些 我 我们 你 "
-    # the classroom a question is asked in ("老师说的…", "书上怎么定义的")
-    "老师 书上 课本 教材 课上 "
-    # exam instructions ("简述…", "名词解释：…", "论述题：…结合实际谈谈")
-    "简述 论述 试述 阐述 概述 简答 简析 试析 名词解释 名词 解释 论述题 简答题 谈谈 试谈 举例 "
-    "举例说明 结合实际 回事 怎么回事 "
-    # the same scaffolding in English ("What is G2B?", "explain ERP please")
-    "what whats is are was were the a an of in on to for and or how why which who does do did can "
-    "could should would about with by from as at it its this that these those be mean means meaning "
-    "explain please tell me".split()
+STOPWORDS = (
+    frozenset(
+        "的 了 是 在 和 与 及 跟 或 也 都 就 还 又 而 被 把 对 从 以 为 之 其 这 那 它 他 她 们 个 些 "
+        "吗 呢 吧 啊 呀 嘛 么 什么 哪些 哪个 哪几 哪 几 怎么 怎样 如何 为什么 为啥 啥 多少 是否 "
+        "有 有没有 一下 一些 一个 可以 能 会 要 请问 请 说说 讲讲 介绍 具体 主要 一般 分别 包括 "
+        "笔记 里 中 上 下 方面 问题 意思 内容 东西 时候 那么 这个 那个 这些 那些 我 我们 你 "
+        # the classroom a question is asked in ("老师说的…", "书上怎么定义的")
+        "老师 书上 课本 教材 课上 "
+        # exam instructions ("简述…", "名词解释：…", "论述题：…结合实际谈谈")
+        "简述 论述 试述 阐述 概述 简答 简析 试析 名词解释 名词 解释 论述题 简答题 谈谈 试谈 举例 "
+        "举例说明 结合实际 回事 怎么回事".split()
+    )
+    | ENGLISH_STOPWORDS
 )
 # Parts of question words: a word holding one asks, it names nothing ("哪些", "几个", "是什").
 QUESTION_MORPHEMES = ("哪", "几", "什么", "啥", "怎", "吗", "呢", "么", "多少")
@@ -165,6 +188,14 @@ COMPARE_WORDS = (*_DIFFERENCE, "相比", "比较", "对比", "还是", "分别",
 PAIR_RELATION_WORDS = frozenset({"影响", "作用", "关系", "联系"})
 ASPECT_JOINS = ("及其", "以及", "及", "和", "与", "跟", "、")  # "X的含义及其特征"
 AND_WORDS = "和跟同及"  # "政府跟企业" = the notes' "政府与企业"
+
+# Question words (regular expressions) that ask for a fact of a kind (``questions.facts``).
+FACT_QUESTIONS = {
+    "year": ("哪一年", "哪年", "什么时候", "何时", "哪个年代", "哪一天", "什么时间", r"\b(?:what|which) year\b"),
+    "number": ("多少", "几成", "百分之几", r"\bhow (?:many|much)\b"),
+    "person": ("谁提出", "谁最早", "哪位", r"\bwho (?:proposed|first)\b"),
+    "place": ("哪[个些几]*个?(?:国家|城市|省)", "什么地方", "在哪里", r"\bwhich (?:country|countries|city)\b"),
+}
 
 # --- conversation -------------------------------------------------------------------------------
 
@@ -236,6 +267,8 @@ ANAPHORA = (
 # Openings that ask inside what was asked before ("为什么", "里面的A代表什么").
 CONTINUATIONS = ("为什么", "为啥", "怎么说", "具体", "举例", "比如", "里面", "里头", "当中")
 PRONOUNS = ("它们", "它", "这个", "那个")  # what a later question's "它" stands for is replaced
+# Words that, as the subject a question opens with, stand for something said before ("它有哪些特点").
+SUBJECT_PRONOUNS = (*PRONOUNS, *"这些 那些 这种 那种 其中 上述 前者 后者 两者 二者 此".split())
 
 # --- headings in notes -------------------------------------------------------------------------------
 

@@ -148,6 +148,15 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class EnglishWord:
+    """An English word of a question, and whether (and how) the notes say it in Chinese."""
+
+    word: str
+    rarity: float  # information content in general English
+    notes_words: tuple[str, ...]  # the notes' words that translate it (none: the notes lack it)
+
+
+@dataclass(frozen=True)
 class Query:
     """One text to search for, with its weight in the fusion and what the relevance reads of it."""
 
@@ -156,6 +165,8 @@ class Query:
     asked: str = ""  # what it asks, without case material: whose words the notes must cover
     definition: str | None = None  # the X of a question that only asks what X is, as written
     term: str | None = None  # that X as a matching key
+    english: tuple[EnglishWord, ...] = ()  # its English words, bridged to the notes' Chinese
+    fact: str | None = None  # the kind of fact it asks for: "year", "number", "person", "place"
 
 
 @dataclass(frozen=True)
@@ -167,7 +178,8 @@ class Hit:
 @dataclass(frozen=True)
 class RetrievalResult:
     hits: list[Hit]
-    relevance: float  # higher = more relevant; compared with Settings.min_relevance
+    relevance: float  # answerability, higher = more answerable; compared with Settings.min_relevance
+    evidence: dict[str, float] | None = None  # what the relevance was weighed from (best query)
 
     def first_where(self, test: Callable[[Chunk], bool]) -> RetrievalResult | None:
         """The ranking with its best hit that passes ``test`` moved to the front (with the first

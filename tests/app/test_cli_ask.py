@@ -193,6 +193,19 @@ def test_eval_json(on_egov, small_eval_set):
     assert data["hit_at_1"] <= data["hit_at_5"] and data["p50_ms"] <= data["p95_ms"]
 
 
+def test_calibrate_reports_each_kind_of_question_and_a_threshold(on_egov, small_eval_set):
+    """Questions made from the notes (answered, and three kinds they cannot answer) plus a labelled
+    file: a line per kind with its AUC and the share below the threshold, then the setting."""
+    result = run("calibrate", str(small_eval_set))
+    assert result.exit_code == 0, result.output
+    rows = {line[:29].split()[0]: line.split() for line in result.stdout.splitlines()[1:-1]}
+    assert {"headings", "out", "false", "underspecified", "small.jsonl"} <= set(rows)
+    auc = float(rows["out"][-2])  # the questions about a near thing the notes never mention
+    assert 0.5 < auc <= 1.0
+    threshold = float(result.stdout.splitlines()[-1].removeprefix("EGOV_QA_MIN_RELEVANCE="))
+    assert threshold < 10
+
+
 # --- an empty corpus ------------------------------------------------------------------------
 
 

@@ -13,39 +13,42 @@ import pytest
 
 from egov_qa.engine import Engine
 from egov_qa.models import Answer
-from egov_qa.questions.followups import asks_for_more, is_followup, names_nothing
+from egov_qa.questions.followups import asks_for_more, names_nothing
 from egov_qa.questions.talk import small_talk
 from helpers import searched
 
 # --- what is searched (no index) -------------------------------------------------------------
 
 
-def test_no_history_searches_the_question_alone():
-    assert searched("电子政务的特征有哪些？", []) == [("电子政务的特征有哪些？", 1.0)]
-    assert searched("那它呢？", []) == [("那它呢？", 1.0)]
+def test_no_history_searches_the_question_alone(egov_engine):
+    assert searched(egov_engine, "电子政务的特征有哪些？", []) == [("电子政务的特征有哪些？", 1.0)]
+    assert searched(egov_engine, "那它呢？", []) == [("那它呢？", 1.0)]
 
 
-def test_blank_history_is_ignored():
-    assert searched("那它呢？", ["", "   "]) == [("那它呢？", 1.0)]
+def test_blank_history_is_ignored(egov_engine):
+    assert searched(egov_engine, "那它呢？", ["", "   "]) == [("那它呢？", 1.0)]
 
 
 @pytest.mark.parametrize(
     "question",
     ["那它对安全有啥要求？", "那外包呢？", "其中第二条是什么意思？", "为什么？", "具体怎么做？", "里面的A代表什么"],
 )
-def test_followups_are_recognised(question):
-    assert is_followup(question)
+def test_followups_are_recognised(question, egov_engine):
+    """Each opens with a pronoun, asks "那…呢", points into the answer or only continues: searched
+    with the earlier question (joined to it, or rewritten by it), not alone."""
+    weighted = searched(egov_engine, question, ["电子政务的功能有哪些？"])
+    assert weighted != [(question, 1.0)]
+    assert any("电子政务" in q or "功能" in q for q, _ in weighted)
 
 
 @pytest.mark.parametrize("question", ["电子政务规划的主要步骤有哪些？", "政府信息化与电子政务是什么关系？"])
-def test_standalone_questions_are_not_followups(question):
-    assert not is_followup(question)
-    assert searched(question, ["电子政务的功能有哪些？"]) == [(question, 1.0)]
+def test_standalone_questions_are_not_followups(question, egov_engine):
+    assert searched(egov_engine, question, ["电子政务的功能有哪些？"]) == [(question, 1.0)]
 
 
-def test_followup_queries_carry_the_latest_turn_first():
+def test_followup_queries_carry_the_latest_turn_first(egov_engine):
     history = ["电子政务是在什么背景下产生的？", "当时西方国家面临哪几种压力？"]
-    weighted = searched("最后那一种具体包括哪些？", history)
+    weighted = searched(egov_engine, "最后那一种具体包括哪些？", history)
     queries = [q for q, _ in weighted]
     weights = [w for _, w in weighted]
     assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
@@ -58,8 +61,8 @@ def test_followup_queries_carry_the_latest_turn_first():
     assert any("最后那一种" in q for q in queries)  # the follow-up's own words are searched
 
 
-def test_pronoun_is_replaced_by_the_earlier_subject():
-    weighted = searched("它要遵循哪些原则？", ["电子政务规划的含义是什么？"])
+def test_pronoun_is_replaced_by_the_earlier_subject(egov_engine):
+    weighted = searched(egov_engine, "它要遵循哪些原则？", ["电子政务规划的含义是什么？"])
     assert weighted[0] == ("电子政务规划要遵循哪些原则？", 1.0)  # the earlier topic, not its 含义
     assert all(w < 1.0 for _, w in weighted[1:])
 
@@ -72,8 +75,8 @@ def test_pronoun_is_replaced_by_the_earlier_subject():
         ("政务内网是什么？", "那外网呢？", "外网是什么？"),
     ],
 )
-def test_the_earlier_question_about_something_else(history, question, rewritten):
-    weighted = searched(question, [history])
+def test_the_earlier_question_about_something_else(history, question, rewritten, egov_engine):
+    weighted = searched(egov_engine, question, [history])
     assert weighted[0] == (rewritten, 1.0)
     assert all(w < 1.0 for _, w in weighted[1:])
 
@@ -86,14 +89,14 @@ def test_the_earlier_question_about_something_else(history, question, rewritten)
         ("为什么呢？", "为什么呢？"),
     ],
 )
-def test_a_followup_naming_nothing_new_is_not_rewritten(question, said):
+def test_a_followup_naming_nothing_new_is_not_rewritten(question, said, egov_engine):
     history = "电子政务的特征有哪些？"
-    assert searched(question, [history])[0] == (f"{history} {said}", 1.0)
+    assert searched(egov_engine, question, [history])[0] == (f"{history} {said}", 1.0)
 
 
-def test_a_turn_that_named_nothing_leaves_the_topic_where_it_was():
+def test_a_turn_that_named_nothing_leaves_the_topic_where_it_was(egov_engine):
     history = ["电子政务的功能有哪些？", "那第二点呢"]
-    assert searched("第三点呢？", history)[0] == ("电子政务的功能有哪些？ 呢？", 1.0)
+    assert searched(egov_engine, "第三点呢？", history)[0] == ("电子政务的功能有哪些？ 呢？", 1.0)
 
 
 @pytest.mark.parametrize(
@@ -336,3 +339,24 @@ def test_earlier_questions_are_read_in_simplified_characters_too(egov_engine: En
     simplified = egov_engine.ask("还有呢？", first + ["还有呢？"])
     assert egov_engine.ask("还有呢？", [first[0], "還有呢？", "还有呢？"]).answer == simplified.answer
     assert simplified.answer != egov_engine.ask("还有呢？", first).answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "earlier"),
+    [
+        ("今天吃什么", "电子政务有哪些特征？"),  # words the notes never use: a new question, refused
+        ("第三章第5点讲了什么？", "电子政务有哪些特征？"),  # names its own place, not item 5 of the list
+        ("电子政务规划的原则有哪些？", "电子商务是什么？"),  # a topic of its own
+    ],
+)
+def test_a_question_of_its_own_is_answered_as_if_asked_first(egov_engine: Engine, question, earlier):
+    alone, after = egov_engine.ask(question), egov_engine.ask(question, [earlier])
+    assert (after.refused, after.answer, after.citations) == (alone.refused, alone.answer, alone.citations)
+
+
+@pytest.mark.slow
+def test_a_pronoun_for_a_subject_in_a_first_message_asks_for_the_whole_question(egov_engine: Engine):
+    answer = egov_engine.ask("它有哪些特点？")
+    assert answer.refused and answer.citations == [] and "请把问题说完整" in answer.answer
+    assert not egov_engine.ask("它有哪些特点？", ["电子政务是什么？"]).refused  # after a question it is read with it

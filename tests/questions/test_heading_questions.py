@@ -107,9 +107,9 @@ def test_a_definition_asked_in_any_words_is_answered_from_the_unit_that_defines_
         ("我们国家电子政务有哪些问题？", "我国电子政务有哪些问题？"),
     ],
 )
-def test_exam_instruction_becomes_the_question(exam, plain):
+def test_exam_instruction_becomes_the_question(exam, plain, egov_engine):
     assert as_plain_question(exam) == plain
-    assert searched(exam, [])[0][0] == plain
+    assert searched(egov_engine, exam, [])[0][0] == plain
 
 
 def _defined_units(engine):

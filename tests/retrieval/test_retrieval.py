@@ -59,6 +59,12 @@ def test_acronym_split_by_the_scrape(egov_engine):
     assert "Extranet" in answer.passages[0].text.replace(" ", "")
 
 
+def coverage(retriever, question: str) -> float:
+    """The share of the question's topic the notes put in words (answerability's coverage)."""
+    vocabulary = retriever.vocabulary
+    return vocabulary.coverage(vocabulary.topic(Question.of(question).query()))
+
+
 # --- wording ------------------------------------------------------------------------------------
 
 
@@ -121,12 +127,10 @@ def test_coverage_ignores_absent_word_guesses_but_keeps_present_ones(egov_engine
     assert "时要" in content_words(spoken, guess_new_words=True)
     assert "时要" not in content_words(spoken)
     retriever = egov_engine.retriever
-    assert (
-        retriever.vocabulary_coverage(Question.of(spoken).query()) == 1.0
-    )  # 评估、政府、绩效、指标 are all in the notes
+    assert coverage(retriever, spoken) == 1.0  # 评估、政府、绩效、指标 are all in the notes
     assert "外包" not in content_words("外包模式")  # not in jieba's dictionary …
-    assert retriever.vocabulary_coverage(Question.of("外包模式").query()) == 1.0  # … but in the notes
-    assert retriever.vocabulary_coverage(Question.of("外包平衡计分卡").query()) < 1.0
+    assert coverage(retriever, "外包模式") == 1.0  # … but in the notes
+    assert coverage(retriever, "外包平衡计分卡") < 1.0
 
 
 @pytest.mark.parametrize(
@@ -230,7 +234,7 @@ def test_exam_style_questions(egov_engine, question, heading):
     """Exam instructions (简述, 名词解释, 论述…) are not topic words: no refusal, the right point."""
     answer = egov_engine.ask(question)
     assert not answer.refused and heading in answer.citations[0].label
-    assert egov_engine.retriever.vocabulary_coverage(Question.of(question).query()) == 1.0
+    assert coverage(egov_engine.retriever, question) == 1.0
 
 
 @pytest.mark.parametrize(

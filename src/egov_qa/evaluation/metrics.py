@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -170,45 +169,3 @@ def format_report(report: Report) -> str:
 
 def dumps(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class Calibration:
-    threshold: float
-    out_of_scope_refusal: float | None
-    false_refusals: float
-
-
-def calibrate(
-    questions: Iterable[Question],
-    relevance: Callable[[Question], float],
-    max_false_refusals: float = 0.05,
-    min_refusal: float = 0.8,
-) -> Calibration:
-    """The refusal threshold with the fewest false refusals (never more than ``max_false_refusals``
-    of the answerable questions) that still refuses ``min_refusal`` of the out-of-scope ones; when
-    none reaches that, the one refusing the most of them. Fewest false refusals first: a student
-    told the notes do not cover what they do cover loses the answer, and may skip it in revision.
-    The threshold lies halfway between two neighbouring relevances, so it sits on no single item."""
-    scored = [(q.answerable, relevance(q)) for q in questions]
-    answerable = [r for ok, r in scored if ok]
-    out_of_scope = [r for ok, r in scored if not ok]
-    if not answerable:
-        raise ValueError("no answerable questions to calibrate on")
-    values = sorted({r for _, r in scored})
-    cuts = [values[0] - 1e-3] + [(a + b) / 2 for a, b in pairwise(values)] + [values[-1] + 1e-3]
-
-    def rates(threshold: float) -> Calibration:
-        return Calibration(
-            threshold=threshold,
-            out_of_scope_refusal=(
-                sum(r < threshold for r in out_of_scope) / len(out_of_scope) if out_of_scope else None
-            ),
-            false_refusals=sum(r < threshold for r in answerable) / len(answerable),
-        )
-
-    allowed = [c for c in map(rates, cuts) if c.false_refusals <= max_false_refusals]
-    reaching = [c for c in allowed if (c.out_of_scope_refusal or 0.0) >= min_refusal]
-    if reaching:
-        return min(reaching, key=lambda c: (c.false_refusals, -(c.out_of_scope_refusal or 0.0)))
-    return max(allowed, key=lambda c: (c.out_of_scope_refusal or 0.0, -c.false_refusals))

@@ -21,6 +21,7 @@ from egov_qa.lexicon import (
     MORE_WORDS,
     ORDINAL_MEASURES,
     PRONOUNS,
+    SUBJECT_PRONOUNS,
     alternation,
     parse_number,
 )
@@ -50,7 +51,7 @@ _SHORT_QUESTION_WORDS = 2  # fewer content words than this: the question cannot 
 
 def too_short(question: str) -> bool:
     """Hardly any words besides pronouns and ordinals ("其中第二条具体是什么意思？")."""
-    return len(content_words(_ANAPHORA.sub(" ", question))) < _SHORT_QUESTION_WORDS
+    return len(own_words(question)) < _SHORT_QUESTION_WORDS
 
 
 # "还有呢？", "还有别的吗？", "其他的呢？", "继续": more on the earlier question than was shown.
@@ -74,8 +75,26 @@ def names_nothing(question: str) -> bool:
     return not keywords(_ANAPHORA.sub(" ", as_plain_question(question)))
 
 
-def is_followup(question: str) -> bool:
-    return refers_back(question) or too_short(question)
+# Cues that a question goes on from the conversation whatever else it says: a pronoun for its
+# subject, "那…呢", an ordinal into the earlier answer. (A continuation such as "为什么" goes on only
+# when little else is said: "为啥有了电子政务，考核政府会更容易？" is a question of its own.)
+_PRONOUN_SUBJECT = re.compile(rf"^\s*(?:那么?\s*)?(?:{alternation(SUBJECT_PRONOUNS)})")
+_LEANS_ON = re.compile(rf"{_PRONOUN_SUBJECT.pattern}|^\s*那.*呢[？?]?\s*$|{ORDINAL.pattern}")
+
+
+def pronoun_subject(question: str) -> bool:
+    """Opens with a pronoun for its subject: "它有哪些特点？", "这些原则是什么？"."""
+    return bool(_PRONOUN_SUBJECT.search(question))
+
+
+def leans_on_context(question: str) -> bool:
+    """Goes on from what was said before, whatever else it names ("那它的作用呢", "第三点呢")."""
+    return bool(_LEANS_ON.search(question))
+
+
+def own_words(question: str) -> list[str]:
+    """Its content words besides pronouns, ordinals and continuations."""
+    return content_words(_ANAPHORA.sub(" ", question))
 
 
 _PRONOUN = re.compile(alternation(PRONOUNS))
@@ -115,12 +134,10 @@ def asked_about_instead(question: str, earlier: str) -> str | None:
     return earlier.replace(replaced, other, 1) if replaced and replaced in earlier else None
 
 
-def followup_queries(question: str, earlier: Sequence[str]) -> list[tuple[str, float]] | None:
+def followup_queries(question: str, earlier: Sequence[str]) -> list[tuple[str, float]]:
     """(query, weight) pairs to search and fuse, most important first, for a question that follows
-    on from ``earlier`` (the topical earlier questions, oldest first; both in their plain forms);
-    None when it stands alone or nothing came before it."""
-    if not earlier or not is_followup(question):
-        return None
+    on from ``earlier`` (the topical earlier questions, oldest first, at least one; both in their
+    plain forms)."""
     # "第三点" points into the earlier answer; searched, its 第三 would match every "第三章".
     said = ORDINAL.sub(" ", question).strip()
     combined = f"{earlier[-1]} {said}"

@@ -15,6 +15,7 @@ from egov_qa.models import Query
 from egov_qa.questions import followups
 from egov_qa.questions.aspects import asked_aspects
 from egov_qa.questions.definitions import defined_term, definition_topic
+from egov_qa.questions.facts import asked_fact
 from egov_qa.questions.forms import as_plain_question, asked_part
 from egov_qa.questions.pairs import compared_pair
 from egov_qa.questions.places import Location, NamedSection, asked_location, asked_section
@@ -53,7 +54,9 @@ class Question:
     def query(self, weight: float = 1.0) -> Query:
         """This text as a search query (relevance reads what it asks and any term it defines)."""
         asked = self.asked
-        return Query(self.text, weight, asked.text, asked.definition_topic, asked.defined_term)
+        return Query(
+            self.text, weight, asked.text, asked.definition_topic, asked.defined_term, fact=asked_fact(asked.text)
+        )
 
     # --- words ---------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from egov_qa.config import Settings
 from egov_qa.ingest.notes import Notes
 from egov_qa.models import Answer, Chunk, Query, RetrievalResult
 from egov_qa.questions.question import Question
+from egov_qa.retrieval.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +40,7 @@ class Turn:
     # needs one that is missing).
     answers: list[Answer | None] = field(default_factory=list)
     searches: tuple[Query, ...] = ()  # what to search for, when a rewrite rule set it
+    follows_on: bool = False  # read as going on from the earlier questions (else as if asked first)
 
     @property
     def queries(self) -> list[Query]:
@@ -61,6 +63,7 @@ class Context(Protocol):
 
     settings: Settings
     notes: Notes
+    vocabulary: Vocabulary
     compose: Composer
 
     def retrieve(self, queries: Sequence[Query], within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:

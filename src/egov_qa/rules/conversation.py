@@ -71,7 +71,7 @@ class NthItem(AnswerRule):
     def answer(self, turn: Turn) -> Answer | None:
         n, question, ctx = turn.question.ordinal, turn.question, self.ctx
         topical = [i for i, h in enumerate(turn.history) if not h.names_nothing]
-        if n is None or not topical:
+        if n is None or not topical or not turn.follows_on:
             return None
         listed = ctx.earlier_answer(turn, topical[-1])
         if listed.refused or len(listed.citations) != 1:

@@ -10,7 +10,7 @@ from egov_qa.rules.base import Context, Rule
 from egov_qa.rules.conversation import More, NthItem
 from egov_qa.rules.places import NamedPlace, NamedSection
 from egov_qa.rules.ranking import Acronyms, HeadingMatch, RewordedHeading, WholePoint
-from egov_qa.rules.rewrite import FollowUps, Traditional, Typos
+from egov_qa.rules.rewrite import English, FollowUps, Traditional, Typos
 from egov_qa.rules.talk import NeedsContext, SmallTalk
 
 RULES: tuple[type[Rule], ...] = (
@@ -18,6 +18,7 @@ RULES: tuple[type[Rule], ...] = (
     Traditional,
     Typos,
     FollowUps,
+    English,
     # answer: the first that answers wins
     SmallTalk,
     NeedsContext,

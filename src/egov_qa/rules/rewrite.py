@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from egov_qa.questions.followups import followup_queries
+from egov_qa.models import Query
+from egov_qa.questions.english import EnglishBridge
+from egov_qa.questions.followups import followup_queries, leans_on_context, own_words, refers_back, too_short
 from egov_qa.questions.question import Question
 from egov_qa.questions.spelling import Speller
 from egov_qa.rules.base import Context, Example, RewriteRule, Turn
@@ -46,8 +48,15 @@ class Typos(RewriteRule):
 
 
 class FollowUps(RewriteRule):
-    """A question that only means something after the earlier ones ("它呢？", "那第二点呢",
-    "那电子商务呢？") is searched together with them (``followups``)."""
+    """A question that goes on from the earlier ones ("它呢？", "那第二点呢", "那电子商务呢？") is searched
+    together with them (``followups``); any other is read exactly as if it were asked first.
+
+    It goes on when it opens with a pronoun for its subject, asks "那…呢" or points into the earlier
+    answer ("第三点"); when it is too short to stand alone and every word it has is one the notes use
+    ("为什么？", "有什么作用？"); or when it refers back in passing ("其中", "这一") and the notes do not
+    answer it alone. A question that names its place ("第三章第5点") or has words the notes never use
+    ("今天吃什么") stands on its own, and so does any question after one the notes could not answer:
+    there is no topic in the notes to go on from."""
 
     name = "followups"
     example = Example(
@@ -58,8 +67,49 @@ class FollowUps(RewriteRule):
 
     def rewrite(self, turn: Turn) -> Turn:
         # A turn that named nothing ("那第二点呢", "还有呢") leaves the topic where it was.
-        earlier = [h.plain.text for h in turn.history if not h.names_nothing]
-        pairs = followup_queries(turn.question.plain.text, earlier)
-        if pairs is None:
+        topical = [i for i, h in enumerate(turn.history) if not h.names_nothing]
+        earlier = [turn.history[i].plain.text for i in topical]
+        if not earlier or not self._follows_on(turn.question.plain):
             return turn
-        return replace(turn, searches=tuple(Question.of(text).query(weight) for text, weight in pairs))
+        if self.ctx.earlier_answer(turn, topical[-1]).refused:
+            return turn
+        pairs = followup_queries(turn.question.plain.text, earlier)
+        return replace(turn, searches=tuple(Question.of(t).query(w) for t, w in pairs), follows_on=True)
+
+    def _follows_on(self, plain: Question) -> bool:
+        if plain.location or plain.section:
+            return False
+        if plain.names_nothing or leans_on_context(plain.text):
+            return True
+        if too_short(plain.text):
+            return all(w in self.ctx.vocabulary.notes_text for w in own_words(plain.text))
+        if refers_back(plain.text):
+            alone = self.ctx.search([plain.asked.query()], k=1)
+            return alone.relevance < self.ctx.settings.min_relevance
+        return False
+
+
+class English(RewriteRule):
+    """English words of a question are searched (and weighed for relevance) in the notes' own
+    Chinese words too, through a Chinese-English dictionary (``questions.english``)."""
+
+    name = "english"
+    example = Example(
+        "What are the features of e-government?",
+        "also searches 特征 and 特点, the notes' words for feature, and is answered from 电子政务的特征",
+    )
+    TRANSLATIONS = 3  # notes words added per English word: its longest, most specific translations
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.bridge = EnglishBridge(ctx.vocabulary.notes_text)
+
+    def rewrite(self, turn: Turn) -> Turn:
+        return replace(turn, searches=tuple(self._bridged(q) for q in turn.queries))
+
+    def _bridged(self, query: Query) -> Query:
+        english = self.bridge.bridge(query.asked)
+        if not english:
+            return query
+        words = " ".join(dict.fromkeys(w for e in english for w in e.notes_words[: self.TRANSLATIONS]))
+        return replace(query, text=f"{query.text} {words}".strip(), english=english)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from egov_qa.answer.compose import refusal
 from egov_qa.answer.messages import NO_TOPIC, SMALL_TALK
 from egov_qa.models import Answer
+from egov_qa.questions.followups import pronoun_subject
 from egov_qa.rules.base import AnswerRule, Context, Example, Turn
 
 
@@ -20,13 +21,16 @@ class SmallTalk(AnswerRule):
 
 
 class NeedsContext(AnswerRule):
-    """A message with no topic of its own and nothing before it asks to be completed."""
+    """A first message with no topic of its own ("还有呢？") or a pronoun for its subject
+    ("它有哪些特点？") asks to be completed."""
 
     name = "needs_context"
     example = Example("还有呢？", "as the first message asks for a whole question")
 
     def answer(self, turn: Turn) -> Answer | None:
-        return None if turn.history or not turn.question.names_nothing else no_topic(self.ctx)
+        question = turn.question.plain
+        incomplete = question.names_nothing or pronoun_subject(question.text)
+        return no_topic(self.ctx) if incomplete and not turn.history else None
 
 
 def no_topic(ctx: Context) -> Answer:
