@@ -45,7 +45,7 @@ def collect(root: Path) -> list[tuple[str, cal.Scored]]:
         corpus.mkdir(parents=True)
         shutil.copy(notes, corpus / notes.name)
         engine = Engine.open(Settings(corpus_dir=corpus, index_dir=root / notes.stem / "index"), progress=False)
-        probes = cal.generated_probes(engine.notes.chunks, engine.retriever.vocabulary.notes_text)
+        probes = cal.generated_probes(engine.notes.chunks, engine.vocabulary.notes_text)
         probes += cal.labelled_probes([q for path in sets for q in read_questions(path)], "labelled")
         for other, questions in labelled.items():
             if other != course:

@@ -89,7 +89,7 @@ def typo_robustness(engine: Any, questions: list[Question]) -> dict[str, Any]:
     for kind, fuzzy in (("typo", False), ("fuzzy_typo", True)):
         rng = random.Random(TYPO_SEED)
         typed = [
-            (q, with_slips(q.question, engine.retriever.notes_text, rng, fuzzy=fuzzy))
+            (q, with_slips(q.question, engine.vocabulary.notes_text, rng, fuzzy=fuzzy))
             for q in questions
             if q.answerable
             for _ in range(TYPO_VARIANTS)

@@ -271,7 +271,7 @@ def calibrate(
 
     items = _read_questions(questions) if questions else []
     engine = _open_engine(Settings())
-    probes = cal.generated_probes(engine.notes.chunks, engine.retriever.vocabulary.notes_text)
+    probes = cal.generated_probes(engine.notes.chunks, engine.vocabulary.notes_text)
     probes += cal.labelled_probes(items, questions.name) if questions else []
     scored = cal.score(probes, engine.search_for)
     weights = engine.settings.answerability
