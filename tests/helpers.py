@@ -7,18 +7,23 @@
 * Hand-made units and retrieval results for answer tests (``make_chunk``, ``result``).
 * Small made-up notes the outline and question tests both index.
 * Starting and stopping the real chat app in a subprocess for the UI tests (the session's
-  ``app_server`` fixture in conftest.py uses it).
+  ``app_server`` fixture in conftest.py uses it), and driving it in Debian's Chromium.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from playwright import sync_api
 
 from benchmarks.appserver import AppServer, start_app, stop_app
 from egov_qa.models import Chunk  # pydantic only; the stage packages are imported where used
@@ -124,15 +129,18 @@ def result(*chunks: Chunk, relevance: float = 1.0):
     return RetrievalResult(hits, relevance)
 
 
-def extractive(question: str, ranking, min_relevance: float = 0.01, multi_source: bool = False, overview=None):
-    """The extractive answer to ``question`` from a hand-made ranking, with the default answer budget."""
+def extractive(
+    question: str, ranking, min_relevance: float = 0.01, multi_source: bool = False, overview=None, outline=False
+):
+    """The extractive answer to ``question`` from a hand-made ranking, with the default answer budget
+    (``outline``: the unit was named by its place)."""
     from egov_qa.answer.compose import Composer, Draft
     from egov_qa.config import Settings
     from egov_qa.questions.question import Question
 
     budget = Settings.model_fields["answer_budget"].default
     return Composer(multi_source, budget, min_relevance).extractive(
-        Question.of(question), Draft(ranking, overview=overview)
+        Question.of(question), Draft(ranking, overview=overview, outline=outline)
     )
 
 
@@ -169,3 +177,150 @@ def start_server(
 ) -> AppServer:
     """``egov-qa serve --port <free> *args``; returns once the page answers (or fails with its log)."""
     return start_app(corpus, index, log, args=args, timeout=timeout)
+
+
+# --- the browser tests of the chat page (tests/app): Debian's Chromium driven by Playwright, the two
+# screen sizes, and a page object that asks questions and opens an answer's citation the way a student
+# does. Needs /usr/bin/chromium (`make test` installs it; Playwright cannot download browsers here).
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 30_000
+BOT = "#egov-chat [data-testid='bot']"
+USER = "#egov-chat [data-testid='user']"
+
+# The sizes the page is checked at: a phone (iPhone 12–15 CSS pixels) and a laptop.
+SIZES: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+}
+
+
+def launch(p: sync_api.Playwright) -> sync_api.Browser:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Chromium missing: run `apt-get update && apt-get install -y chromium` (or `make test`)")
+    return p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def has_cjk_font() -> bool:
+    """Is a font with Chinese glyphs installed (what Chromium needs to render the page legibly)?"""
+    if not shutil.which("fc-list"):
+        return False
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(found.stdout.strip())
+
+
+def same_picture(new: Path, old: Path, tolerance: float = 0.0005) -> bool:
+    """Does ``new`` look like ``old``? Anti-aliasing noise aside, repeated runs give the same page, so
+    a screenshot in docs/ is only rewritten (and the checkout only dirtied) when the page changed."""
+    if not old.exists():
+        return False
+    try:
+        from PIL import Image, ImageChops
+    except ImportError:
+        return False
+    with Image.open(new) as a, Image.open(old) as b:
+        if a.size != b.size:
+            return False
+        diff = ImageChops.difference(a.convert("L"), b.convert("L")).point(lambda v: 255 if v > 24 else 0)
+        return diff.histogram()[255] <= tolerance * a.size[0] * a.size[1]
+
+
+class Page:
+    """A Playwright page on the chat app plus what it saw: every request URL and every JS dialog."""
+
+    def __init__(self, page: sync_api.Page) -> None:
+        self.page = page
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: sync_api.Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def load(self, url: str) -> None:
+        self.page.goto(url, wait_until="load")
+        self.page.locator("#egov-question textarea").wait_for(timeout=WAIT_MS)
+
+    def ask(self, question: str) -> None:
+        """Type a question, send it, wait until the streamed answer is complete."""
+
+        def send() -> None:
+            self.page.locator("#egov-question textarea").fill(question)
+            self.page.locator("#egov-send").click()
+
+        self.answered_after(send)
+
+    def answered_after(self, action) -> None:
+        """Do what asks a question, then wait until the streamed answer is complete."""
+        before = self.page.locator(BOT).count()
+        action()
+        # finished = a new bot bubble exists and the send button is enabled again (final answer in)
+        self.page.wait_for_function(
+            "n => document.querySelectorAll(\"#egov-chat [data-testid='bot']\").length > n", arg=before, timeout=WAIT_MS
+        )
+        self.page.wait_for_function("() => !document.querySelector('#egov-send').disabled", timeout=WAIT_MS)
+
+    def answer(self, n: int) -> sync_api.Locator:
+        """The ``n``-th answer of the chat (0 = the first, -1 = the last)."""
+        answers = self.page.locator(BOT)
+        return answers.last if n == -1 else answers.nth(n)
+
+    def cited(self, n: int) -> list[str]:
+        """The citation labels in the sources panel of answer ``n``."""
+        return [t.strip() for t in self.answer(n).locator(".egov-label b").all_text_contents()]
+
+    def open_citation(self, n: int, label_part: str) -> sync_api.Locator:
+        """Open answer ``n``'s sources, tap 在目录中查看 of the citation naming ``label_part`` and wait
+        for the notes tab to show it; returns the notes view."""
+        answer = self.answer(n)
+        sources = answer.locator("details.egov-sources")
+        if sources.get_attribute("open") is None:
+            sources.locator("summary").click()
+        answer.locator(".egov-source").filter(has_text=label_part).first.locator("button.egov-open").click()
+        node = self.page.locator("#egov-node")
+        node.locator(".egov-node-title").filter(has_text=label_part).wait_for(timeout=WAIT_MS)
+        # the page script scrolls once the view is drawn: wait until it has settled
+        self.page.wait_for_function(
+            """() => { const y = window.scrollY; return new Promise(r => requestAnimationFrame(() =>
+                 requestAnimationFrame(() => r(window.scrollY === y)))); }""",
+            timeout=WAIT_MS,
+        )
+        self.page.wait_for_timeout(200)
+        return node
+
+    def in_viewport(self, locator: sync_api.Locator) -> bool:
+        """Is the element's whole box on the screen (no scrolling needed to see it)?"""
+        box = locator.bounding_box()
+        size = self.page.viewport_size
+        assert box is not None and size is not None
+        return (
+            box["y"] >= 0
+            and box["y"] + box["height"] <= size["height"]
+            and box["x"] >= 0
+            and (box["x"] + box["width"] <= size["width"])
+        )
+
+    def starts_on_screen(self, locator: sync_api.Locator) -> bool:
+        """Is the first line of the (inline, maybe many-line) element on the screen?"""
+        return locator.evaluate(
+            "el => { const r = el.getClientRects()[0]; return !!r && r.top >= 0 && r.bottom <= window.innerHeight; }"
+        )
+
+    def chat_tab(self) -> None:
+        self.page.get_by_role("tab", name="问答").click()
+        self.page.locator("#egov-question textarea").wait_for(timeout=WAIT_MS)

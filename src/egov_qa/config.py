@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         description="Question rules to switch off, comma-separated names "
         "(`egov-qa eval --ablate` lists them), e.g. typos,acronyms",
     )
-    answer_budget: int = Field(450, description="Characters of quoted notes in one answer")
+    answer_budget: int = Field(300, description="Characters of quoted notes in one answer")
     more_depth: int = Field(
         2, description="How many answers' worth of passages \"还有呢\" goes down the earlier question's ranking"
     )

@@ -270,6 +270,14 @@ PRONOUNS = ("它们", "它", "这个", "那个")  # what a later question's "它
 # Words that, as the subject a question opens with, stand for something said before ("它有哪些特点").
 SUBJECT_PRONOUNS = (*PRONOUNS, *"这些 那些 这种 那种 其中 上述 前者 后者 两者 二者 此".split())
 
+# --- the display form of scraped notes ----------------------------------------------------------------
+
+# A quote that lost its closing mark is closed before the word that links it to the next quoted
+# term ("如何理解“统一的网络管理就是“网络资源集中”" → "“统一的网络管理”就是“网络资源集中”").
+QUOTE_LINKS = ("就是", "即是", "也是", "是", "即", "为", "和", "与", "或", "及", "、")
+# What a count that announces a list is counted in ("三种网络", "4个功能", "三大服务").
+LIST_MEASURES = ("个", "种", "类", "条", "点", "项", "步", "层", "大", "方面")
+
 # --- headings in notes -------------------------------------------------------------------------------
 
 # A title never ends on a word that joins it to what follows.

@@ -125,11 +125,33 @@ class Chunk:
     start: int
     end: int
     part: int = 0
+    # The same unit as shown and quoted (ingest/display.py: punctuation, variants, brackets, list
+    # items made whole); "" = the source form. The source form stays what is indexed and matched.
+    display_heading: str = ""
+    display_body: str = ""
+    display_label: str = ""  # the label as answers show it (``label`` stays the citation key)
 
     @property
     def text(self) -> str:
-        """What is stored, shown and quoted: heading then body."""
+        """What is stored, indexed and matched as evidence: heading then body, the notes' own text."""
         return f"{self.heading}\n{self.body}" if self.body else self.heading
+
+    @property
+    def display_text(self) -> str:
+        """What is shown and quoted: the display heading then the display body."""
+        heading = self.display_heading or self.heading
+        body = self.display_body or self.body
+        return f"{heading}\n{body}" if body else heading
+
+    @property
+    def shown_label(self) -> str:
+        """The label as shown: the display label, else the label."""
+        return self.display_label or self.label
+
+    @property
+    def shown_heading(self) -> str:
+        """The heading as shown: the display heading, else the heading."""
+        return self.display_heading or self.heading
 
     @property
     def search_text(self) -> str:
@@ -210,10 +232,11 @@ class Citation(BaseModel):
 
 
 class Passage(BaseModel):
-    text: str
+    text: str  # the unit's source text (what evidence is matched on)
     label: str
     score: float
     chunk_id: str = ""
+    display: str = ""  # the unit's display text: what the page shows, with Answer.quotes in it
 
 
 class Answer(BaseModel):

@@ -46,7 +46,7 @@ def test_both_aspects_are_quoted_and_cited(egov_engine):
     assert [c.label for c in answer.citations] == [meaning, features]
     assert f"根据笔记「{meaning}」" in answer.answer and f"根据笔记「{features}」" in answer.answer
     assert answer.answer.endswith(f"出处：{meaning}；{features}")
-    texts = {p.label: p.text for p in answer.passages}
+    texts = {p.label: p.display for p in answer.passages}
     assert {meaning, features} <= set(texts)
     for quote in answer.quotes:  # what the page highlights lies in the passages it shows
         assert any(quote in text for text in texts.values())

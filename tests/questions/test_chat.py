@@ -186,7 +186,7 @@ def test_the_same_comparison_with_another_side(egov_engine: Engine):
     unit = next(c.label for c in egov_engine.notes.chunks if c.unit_title == "电子政务与电子商务")
     answer = egov_engine.ask("那和电子商务呢？", ["电子政务和办公自动化有什么区别？"])
     assert answer.citations[0].label == unit
-    assert "1)实施主体不同" in answer.answer
+    assert "1）实施主体不同" in answer.answer  # the display form: full-width in Chinese text
 
 
 @pytest.mark.slow
@@ -201,7 +201,7 @@ def test_history_does_not_change_a_standalone_question(egov_engine: Engine):
 @pytest.mark.slow
 def test_ordinal_followup_quotes_that_item(egov_engine: Engine):
     unit = next(c for c in egov_engine.notes.chunks if c.heading.endswith("电子政务的功能"))
-    second_item = [line for line in unit.body.split("\n") if line.strip()][1]
+    second_item = [line for line in unit.display_body.split("\n") if line.strip()][1]
     answer = egov_engine.ask("第二条是什么意思？", ["电子政务的功能有哪些？"])
     assert answer.citations and answer.citations[0].label == unit.label
     assert second_item in answer.quotes
@@ -211,7 +211,7 @@ def test_ordinal_followup_quotes_that_item(egov_engine: Engine):
 def test_ordinal_after_an_ordinal_stays_on_the_list(egov_engine: Engine):
     """ "第三点呢？" after "那第二点呢" is still about the list, not about "第三章"."""
     unit = next(c for c in egov_engine.notes.chunks if c.heading.endswith("电子政务的功能"))
-    third_item = [line for line in unit.body.split("\n") if line.strip()][2]
+    third_item = [line for line in unit.display_body.split("\n") if line.strip()][2]
     answer = egov_engine.ask("第三点呢？", ["电子政务的功能有哪些？", "那第二点呢"])
     assert answer.citations[0].label == unit.label
     assert answer.quotes == [third_item]
@@ -279,7 +279,7 @@ def test_asking_for_more_never_quotes_a_line_twice(egov_engine: Engine, question
         assert not more.refused and more.answer.startswith(f"关于「{question}」，笔记里还讲到：")
         assert more.quotes and not set(more.quotes) & shown
         for quote in more.quotes:  # what the page highlights lies in the passages it shows
-            assert any(quote in p.text for p in more.passages)
+            assert any(quote in p.display for p in more.passages)
         shown |= set(more.quotes)
         cited |= {c.label for c in more.citations}
         history.append("还有呢？")

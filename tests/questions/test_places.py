@@ -54,6 +54,17 @@ def test_a_point_named_by_number_is_answered_from_it(egov_engine):
     answer = egov_engine.ask("第三章第5点讲了什么？")
     assert answer.citations[0].label == "第三章 · 5、电子政务实施措施"
     assert "电子政务实施措施" in answer.answer
+    # its structure, not a wall of text: the first sentence of each of its items
+    assert answer.quotes == [
+        "1电子政务安全第一安全威胁常表现为以下特征：",
+        "2电子政务持续建设是根本",
+        "3电子政务应易于拓展",
+        "4电子政务要整体建设",
+    ]
+    asked = egov_engine.ask("第三章第5点里安全威胁有哪些？")  # something asked there: quoted from it
+    assert asked.citations[0].label == answer.citations[0].label and "窃听" in asked.answer
+    section = egov_engine.ask("3.1.1讲了什么？")  # a section named by number: its items too
+    assert section.quotes[0] == "1.政府与政府的电子政务（G-G）" and len(section.answer) < 300
     whole = egov_engine.ask("第五章第1点是什么？")  # a point made of sections: all of them
     assert (whole.citations[0].label, whole.citations[0].section) == ("第五章 · 1、电子政务建设的原则", None)
     inside = egov_engine.ask("第三章里电子政务规划的步骤有哪些？")
@@ -64,13 +75,14 @@ def test_a_point_named_by_number_is_answered_from_it(egov_engine):
 @pytest.mark.slow
 def test_a_chapter_asked_as_a_whole_lists_its_points(egov_engine):
     from egov_qa.ingest.chunking import point_label
+    from egov_qa.ingest.display import display_line
 
     (chapter,) = [ch for o in egov_engine.notes.outlines for ch in o.chapters if ch.number == 3]
     for question, history in (("第三章讲了什么？", []), ("那第三章呢？", ["第一章讲了什么？"])):
         answer = egov_engine.ask(question, history)
         assert not answer.refused
         assert [(c.chapter, c.point, c.section, c.label) for c in answer.citations] == [(3, None, None, "第三章")]
-        positions = [answer.answer.index(point_label(p)) for p in chapter.points]
+        positions = [answer.answer.index(display_line(point_label(p))[0]) for p in chapter.points]
         assert positions == sorted(positions)  # every point, in the notes' order
         assert answer.passages and all(p.label.startswith("第三章") for p in answer.passages)
 

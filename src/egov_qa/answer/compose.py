@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from egov_qa.answer.extractive import cited_chunks, select, unit_parts
+from egov_qa.answer.extractive import cited_chunks, outline_of, select, unit_parts
 from egov_qa.answer.messages import REFUSAL
-from egov_qa.ingest.chunking import point_label, quotable_pieces, section_label
+from egov_qa.ingest.chunking import display_pieces, point_label, section_label
+from egov_qa.ingest.display import display_line
 from egov_qa.models import Answer, Chapter, Chunk, Citation, Hit, Passage, Point, RetrievalResult
 from egov_qa.questions.examples import example_question
 from egov_qa.questions.question import Question
@@ -21,6 +22,7 @@ class Draft:
 
     ranking: RetrievalResult
     overview: list[Chunk] | None = None  # a point asked about as a whole: its sections, in order
+    outline: bool = False  # a unit named by its place and nothing more: its list's items
     sure: bool = False  # answer from the ranking whatever its relevance
     note: str | None = None  # a line above the answer (how the notes word what was asked)
 
@@ -30,7 +32,13 @@ def with_document(label: str, source: str, multi_source: bool) -> str:
 
 
 def citation_label(chunk: Chunk, multi_source: bool) -> str:
+    """The label a citation is keyed on (the page matches citations, passages and units by it)."""
     return with_document(chunk.label, chunk.source, multi_source)
+
+
+def shown_label(chunk: Chunk, multi_source: bool) -> str:
+    """The label the answer text shows: the unit's display label."""
+    return with_document(chunk.shown_label, chunk.source, multi_source)
 
 
 def refusal(message: str, suggestions: list[str] | None = None) -> Answer:
@@ -68,13 +76,14 @@ class Composer:
                 label=citation_label(h.chunk, self.multi_source),
                 score=round(h.score, 6),
                 chunk_id=h.chunk.id,
+                display=h.chunk.display_text,
             )
             for h in result.hits
         ]
 
     def quoted(self, cited: list[tuple[Chunk, list[str]]], result: RetrievalResult) -> Answer:
-        """Each (unit, its lines to quote) under its label, then the sources."""
-        labels = [citation_label(chunk, self.multi_source) for chunk, _ in cited]
+        """Each (unit, its display lines to quote) under its label, then the sources."""
+        labels = [shown_label(chunk, self.multi_source) for chunk, _ in cited]
         blocks = [
             f"根据笔记「{label}」：\n" + "\n".join(lines) for label, (_, lines) in zip(labels, cited, strict=True)
         ]
@@ -92,8 +101,9 @@ class Composer:
         """A point asked about as a whole: its sections' headings in order, the point cited."""
         first = sections[0]
         label = with_document(first.point_unit_label, first.source, self.multi_source)
-        headings = list(dict.fromkeys(c.heading for c in sections))  # a long section's parts share one
-        text = f"根据笔记「{label}」：\n" + "\n".join(headings) + f"\n\n出处：{label}"
+        shown = with_document(display_line(first.point_unit_label)[0], first.source, self.multi_source)
+        headings = list(dict.fromkeys(c.shown_heading for c in sections))  # a long section's parts share one
+        text = f"根据笔记「{shown}」：\n" + "\n".join(headings) + f"\n\n出处：{shown}"
         citation = Citation(chapter=first.chapter, point=first.point, section=None, label=label, source=first.source)
         return Answer(
             answer=text, refused=False, citations=[citation], passages=self._passages(result), ms=0.0, quotes=headings
@@ -113,9 +123,10 @@ class Composer:
                 else:
                     lines.append(section_label(unit))
             title = f" {chapter.title}" if chapter.title else ""
-            blocks.append(f"「{label}{title}」包括：\n" + "\n".join(lines))
+            shown = [display_line(line)[0] for line in lines]
+            blocks.append(f"「{display_line(label + title)[0]}」包括：\n" + "\n".join(shown))
             citations.append(Citation(chapter=chapter.number, point=None, section=None, label=label, source=source))
-        text = "\n\n".join(blocks) + "\n\n出处：" + "；".join(c.label for c in citations)
+        text = "\n\n".join(blocks) + "\n\n出处：" + "；".join(display_line(c.label)[0] for c in citations)
         return Answer(answer=text, refused=False, citations=citations, passages=self._passages(result), ms=0.0)
 
     def continued(self, units: list[Chunk], shown: set[str], result: RetrievalResult) -> Answer | None:
@@ -124,7 +135,7 @@ class Composer:
         cited: list[tuple[Chunk, list[str]]] = []
         used = 0
         for chunk in units:
-            unshown = [line for line in quotable_pieces(chunk) if line not in shown]
+            unshown = [line for line in display_pieces(chunk) if line not in shown]
             lines = []
             for line in unshown:
                 if used and used + len(line) > self.budget:
@@ -141,19 +152,32 @@ class Composer:
         hits = [Hit(c, 0.0) for c, _ in cited] + [h for h in result.hits if h.chunk.id not in quoted]
         return self.quoted(cited, RetrievalResult(hits[: len(result.hits)], result.relevance))
 
-    def _lines(self, asked: Question, result: RetrievalResult) -> list[tuple[Chunk, list[str]]]:
-        return [(c, select(asked, c, unit_parts(c, result), self.budget)) for c in cited_chunks(asked, result)]
+    def _lines(self, asked: Question, result: RetrievalResult, share: int = 1) -> list[tuple[Chunk, list[str]]]:
+        """Each unit to cite with its lines; units quoted together (a comparison, or ``share``
+        aspects) split the budget, so an answer stays about as long whatever it quotes."""
+        cited = cited_chunks(asked, result)
+        budget = self.budget // (len(cited) * share)
+        return [(c, select(asked, c, unit_parts(c, result), budget)) for c in cited]
+
+    def _structure(self, result: RetrievalResult) -> list[tuple[Chunk, list[str]]] | None:
+        """The best unit as its list's items (a unit named by its place), None when it has no list."""
+        best = result.hits[0].chunk
+        items = outline_of(unit_parts(best, result), self.budget)
+        return [(best, items)] if items else None
 
     def extractive(self, asked: Question, draft: Draft) -> Answer:
         """The answer to ``asked`` from the draft: refused below the relevance threshold (unless the
-        draft is sure), a point's sections for a point asked about as a whole, else quoted lines."""
+        draft is sure), a point's sections for a point asked about as a whole, a unit named by its
+        place as its list (``draft.outline``), else quoted lines."""
         result = draft.ranking
         if not result.hits or (not draft.sure and result.relevance < self.min_relevance):
             # Still the fixed message, no citations: the suggestions are questions, not sources.
             return refusal(REFUSAL, suggested_questions(result))
-        answer = (
-            self.overview(draft.overview, result) if draft.overview else self.quoted(self._lines(asked, result), result)
-        )
+        if draft.overview:
+            answer = self.overview(draft.overview, result)
+        else:
+            structure = self._structure(result) if draft.outline else None
+            answer = self.quoted(structure or self._lines(asked, result), result)
         if draft.note:
             answer.lead_with(draft.note)
         return answer
@@ -165,7 +189,7 @@ class Composer:
             return None
         cited: dict[str, tuple[Chunk, list[str]]] = {}
         for asked, result in parts:
-            for chunk, lines in self._lines(asked, result):
+            for chunk, lines in self._lines(asked, result, share=len(parts)):
                 cited.setdefault(chunk.id, (chunk, lines))
         if len({c.label for c, _ in cited.values()}) < 2:
             return None

@@ -14,6 +14,7 @@ from itertools import pairwise
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from egov_qa.ingest.cleaning import squeeze_spaces
+from egov_qa.ingest.display import display_line, display_unit
 from egov_qa.ingest.numbering import SUB_ITEM, bare_item_starts, is_item
 from egov_qa.models import LABEL_SEP, PATH_SEP, Chapter, Chunk, Outline, Point, Section
 from egov_qa.text import sentences
@@ -26,7 +27,8 @@ PIECE_MAX_CHARS = 80  # a longer plain line is quoted (and embedded) sentence by
 
 
 def quotable_pieces(chunk: Chunk) -> list[str]:
-    """The unit's quotable pieces: each sub-item line, long plain lines split into sentences."""
+    """The unit's pieces as the index embeds them (source text): each sub-item line, long plain
+    lines split into sentences."""
     pieces: list[str] = []
     for line in chunk.body.split("\n"):
         line = line.strip()
@@ -39,9 +41,26 @@ def quotable_pieces(chunk: Chunk) -> list[str]:
     return pieces or [chunk.heading]
 
 
+def display_line_texts(chunk: Chunk) -> list[str]:
+    """The unit's display body, line by line (its display heading for a unit with no body)."""
+    body = chunk.display_body or chunk.body
+    return [line.strip() for line in body.split("\n") if line.strip()] or [chunk.display_heading or chunk.heading]
+
+
+def display_lines(chunk: Chunk) -> list[list[str]]:
+    """The unit's display lines, each as the pieces an answer quotes: a short line whole, a long
+    one (a long list item too) sentence by sentence, so an answer can stop inside it."""
+    return [[line] if len(line) <= PIECE_MAX_CHARS else sentences(line) for line in display_line_texts(chunk)]
+
+
+def display_pieces(chunk: Chunk) -> list[str]:
+    """What answers quote from the unit: its display lines' pieces, in order."""
+    return [piece for line in display_lines(chunk) for piece in line]
+
+
 def list_items(chunk: Chunk) -> list[str]:
-    """The unit's numbered sub-items, as quoted ("第二条" picks from these)."""
-    return [p for p in quotable_pieces(chunk) if is_item(p)]
+    """The unit's numbered sub-items (display lines), as quoted ("第二条" picks from these)."""
+    return [line for line in display_line_texts(chunk) if is_item(line)]
 
 
 def piece_search_text(chunk: Chunk, piece: str) -> str:
@@ -77,6 +96,18 @@ def unit_label(chapter: Chapter, point: Point | None, section: Section | None) -
     if chapter.implicit and parts:
         return parts
     return chapter.label + (LABEL_SEP + parts if parts else "")
+
+
+def shown_unit_label(chapter: Chapter, point: Point | None, section: Section | None) -> str:
+    """The label as answers show it: its titles in display form, and a point whose title the
+    notes lost ("2、" right before "3.1.1") left out of a section's path ("第三章 › 3.1.1 …", not
+    "第三章 · 2、 › 3.1.1 …"). ``unit_label`` stays the key citations are matched on."""
+    if point is not None and section is not None and not point.title.strip():
+        path = section_label(section)
+        label = path if chapter.implicit else f"{chapter.label}{PATH_SEP}{path}"
+    else:
+        label = unit_label(chapter, point, section)
+    return display_line(label)[0]
 
 
 def format_body(text: str) -> str:
@@ -133,8 +164,10 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
         if not body and not keep_empty:
             return
         label = unit_label(chapter, point, section)
+        shown_label = shown_unit_label(chapter, point, section)
         parts = splitter.split_text(body) if len(body) > max_chars else [body]
         for part_no, part in enumerate(parts):
+            shown = display_unit(heading, part, context=body if len(parts) > 1 else "")
             chunks.append(
                 Chunk(
                     id=_stable_id(outline.source, label, start, part_no),
@@ -151,6 +184,9 @@ def chunk_outline(outline: Outline, max_chars: int = 600, overlap_chars: int = 8
                     start=start,
                     end=end,
                     part=part_no,
+                    display_heading=shown.heading,
+                    display_body=shown.body,
+                    display_label=shown_label,
                 )
             )
 

@@ -18,7 +18,7 @@ SUB_ITEM = re.compile(
 
 # A scraped page loses the line breaks of a plain "1…2…3…" list ("1电子政务的主体是政府机关2电子政务的核心…"):
 # a bare number right before a word, not part of a number, a code or a count ("3个", "第2章", "图1").
-_BARE_NUMBER = re.compile(
+BARE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.．%％/:：\-第图表])(\d{1,2})"
     r"(?=[\u4e00-\u9fff“\"《(（])(?![个种年月日天周次项条点层类倍章节届岁元万亿千百十])"
 )
@@ -30,7 +30,7 @@ def bare_item_starts(text: str) -> list[int]:
     """Where the items of runs of bare numbers 1, 2, 3 … (at least ``MIN_BARE_RUN``) begin."""
     starts: list[int] = []
     run: list[int] = []
-    for match in _BARE_NUMBER.finditer(text):
+    for match in BARE_NUMBER.finditer(text):
         number = int(match.group(1))
         if number == 1:
             starts += run if len(run) >= MIN_BARE_RUN else []
@@ -44,14 +44,14 @@ def item_marker(line: str) -> tuple[str, int] | None:
     """How a line of a unit's body (as ``format_body`` lays it out) numbers its list item, and its
     number: ("N)", 2) for "2 )", ("(N)", 3) for "（三）" and "(3)", ("C", 1) for ①, ("N", 4) for a bare "4";
     None for a line that is no item."""
-    match = SUB_ITEM.match(line) or _BARE_NUMBER.match(line)
+    match = SUB_ITEM.match(line) or BARE_NUMBER.match(line)
     if match is None:
         return None
     marker = match.group().replace(" ", "").translate(_HALF_WIDTH_PARENS)  # "(1)" and "（2）" are one list
     if marker[0] in CIRCLED:
         return "C", CIRCLED.index(marker[0]) + 1
     found = re.search(rf"\d+|[{CN_SMALL}]+|[a-h]", marker)
-    if found is None:  # every marker SUB_ITEM and _BARE_NUMBER match holds its number
+    if found is None:  # every marker SUB_ITEM and BARE_NUMBER match holds its number
         return None
     number = found.group()
     value = ord(number) - ord("a") + 1 if number.isalpha() and number.isascii() else parse_number(number)

@@ -27,7 +27,17 @@ class Location:
     @property
     def whole_chapter(self) -> bool:
         """Nothing but the chapter is asked about ("第三章讲了什么？", "第2章的重点", "那第五章呢？")."""
-        return not set(content_words(self.rest)) - OVERVIEW_WORDS
+        return names_only(self.rest)
+
+    @property
+    def whole(self) -> bool:
+        """Nothing but the place is asked about ("第三章第5点讲了什么？")."""
+        return names_only(self.rest)
+
+
+def names_only(rest: str) -> bool:
+    """What a question says besides the place it names asks nothing of its own."""
+    return not set(content_words(rest)) - OVERVIEW_WORDS
 
 
 def asked_location(question: str) -> Location | None:
@@ -46,6 +56,11 @@ def asked_location(question: str) -> Location | None:
 class NamedSection:
     section: str  # "1.3.2"
     rest: str  # the question without it
+
+    @property
+    def whole(self) -> bool:
+        """Nothing but the section is asked about ("1.3.2讲了什么？")."""
+        return names_only(self.rest)
 
 
 def asked_section(question: str) -> NamedSection | None:

@@ -84,7 +84,7 @@ class NthItem(AnswerRule):
         units = [c for c in ctx.notes.chunks if cited.covers(c)]
         sections = [c for c in units if c.section]
         order = list(dict.fromkeys(c.section for c in sections))
-        was_overview = cited.section is None and set(listed.quotes) == {c.heading for c in sections}
+        was_overview = cited.section is None and set(listed.quotes) == {c.shown_heading for c in sections}
         if was_overview and (n == LAST or 0 < n <= len(order)):
             chosen = [c for c in sections if c.section == order[-1 if n == LAST else n - 1]]
         elif len(units) == 1 and len(list_items(units[0])) > 1:

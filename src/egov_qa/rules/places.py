@@ -36,7 +36,7 @@ class NamedSection(AnswerRule):
         result = self.ctx.retrieve(turn.queries, lambda c: c.section == named.section)
         if not result.hits:
             return refusal(NO_SECTION.format(section=named.section))
-        return self.ctx.compose.extractive(Question.of(named.rest), Draft(result, sure=True))
+        return self.ctx.compose.extractive(Question.of(named.rest), Draft(result, sure=True, outline=named.whole))
 
 
 class NamedPlace(AnswerRule):
@@ -91,4 +91,4 @@ def located_answer(ctx: Context, turn: Turn, location: Location) -> Answer:
     source = result.hits[0].chunk.source
     sections = [c for c in ctx.notes.sections_of(location.chapter, location.point) if c.source == source]
     overview = sections if len({c.section for c in sections}) >= 2 else None
-    return ctx.compose.extractive(rest, Draft(result, overview=overview, sure=True))
+    return ctx.compose.extractive(rest, Draft(result, overview=overview, sure=True, outline=location.whole))
