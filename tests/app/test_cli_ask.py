@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 EGOV_QA = Path(sys.executable).with_name("egov-qa")
 ANSWER_KEYS = {"answer", "refused", "citations", "passages", "ms", "mode", "quotes", "understood_as", "suggestions"}
 CITATION_KEYS = {"chapter", "point", "section", "label", "source"}
-PASSAGE_KEYS = {"text", "label", "score", "chunk_id"}
+PASSAGE_KEYS = {"text", "label", "score", "chunk_id", "display"}  # display: the text as the page shows it
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def check_answer_object(data: dict) -> None:
         return
     assert data["citations"] and data["quotes"]
     assert data["answer"].rstrip().endswith(data["citations"][-1]["label"])
-    for quote in data["quotes"]:
-        assert any(quote in p["text"] for p in data["passages"]), quote
+    for quote in data["quotes"]:  # lines of the passages as shown
+        assert any(quote in p["display"] for p in data["passages"]), quote
     scores = [p["score"] for p in data["passages"]]
     assert scores == sorted(scores, reverse=True)
 

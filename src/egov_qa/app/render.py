@@ -2,13 +2,15 @@
 
 Everything here turns notes/answers into *safe* strings for Gradio components. All text that comes
 from a student or from the notes is escaped; the only markup we emit ourselves is ``<details>``,
-``<summary>``, ``<mark>``, ``<div>``/``<b>``/``<br>`` with fixed classes. No Gradio import here.
+``<summary>``, ``<mark>``, ``<div>``/``<b>``/``<br>`` with fixed classes and the ``<button>`` that
+opens a cited passage in the notes tab (its value is built by the app from an index and a node key).
+No Gradio import here.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +26,11 @@ _NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 THINKING = "正在查找笔记…"
 SOURCES_TITLE = "来源"
+OPEN_LABEL = "在目录中查看"
+OPEN_CLASS = "egov-open"  # page.py's script listens for clicks on buttons of this class
+
+# What a citation's 在目录中查看 button sends (None: the citation has no place in the notes tree).
+OpenValue = Callable[[Citation], str | None]
 
 
 class ChunkSource(Protocol):
@@ -102,16 +109,29 @@ def cited_chunks(
     return result
 
 
-def sources_html(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk]) -> str:
-    """The collapsible "来源" panel: each cited label, then its passage(s) with quotes in ``<mark>``."""
+def open_button(value: str | None) -> str:
+    """The 在目录中查看 button of one citation (the chat's sanitiser keeps ``value``, not ``data-*``)."""
+    if not value:
+        return ""
+    return f'<button type="button" class="{OPEN_CLASS}" value="{html.escape(value)}">{OPEN_LABEL}</button>'
+
+
+def sources_html(
+    answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk], open_value: OpenValue | None = None
+) -> str:
+    """The collapsible "来源" panel: each cited label with its 在目录中查看 button (when ``open_value``
+    gives one), then its passage(s) as shown, with the quoted lines in ``<mark>``."""
     if answer.refused or not answer.citations:
         return ""
     blocks: list[str] = []
     for citation, chunks in cited_chunks(answer, engine, all_chunks):
-        texts = "".join(f'<div class="egov-passage">{highlight_html(c.text, answer.quotes)}</div>' for c in chunks)
+        texts = "".join(
+            f'<div class="egov-passage">{highlight_html(c.display_text, answer.quotes)}</div>' for c in chunks
+        )
+        button = open_button(open_value(citation)) if open_value else ""
         blocks.append(
-            f'<div class="egov-source"><div class="egov-label"><b>{html.escape(citation.label)}</b>'
-            f" <small>（{html.escape(citation.source)}）</small></div>{texts}</div>"
+            f'<div class="egov-source"><div class="egov-label"><span><b>{html.escape(citation.label)}</b>'
+            f" <small>（{html.escape(citation.source)}）</small></span>{button}</div>{texts}</div>"
         )
     return (
         f'<details class="egov-sources"><summary>{SOURCES_TITLE}（{len(answer.citations)}）</summary>'
@@ -120,14 +140,20 @@ def sources_html(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk
     )
 
 
-def answer_markdown(answer: Answer, engine: ChunkSource, all_chunks: Sequence[Chunk], final: bool) -> str:
+def answer_markdown(
+    answer: Answer,
+    engine: ChunkSource,
+    all_chunks: Sequence[Chunk],
+    final: bool,
+    open_value: OpenValue | None = None,
+) -> str:
     """Chat message for an answer: escaped answer text, then (when final) the sources panel or,
     for a question refused as not in the notes, the suggested questions (the chat also offers them
     as buttons under its last message)."""
     body = md_escape(answer.answer) if answer.answer else THINKING
     if final and answer.suggestions:
         body += f"\n\n{SUGGESTIONS_LEAD}\n" + "\n".join(f"- {md_escape(q)}" for q in answer.suggestions)
-    panel = sources_html(answer, engine, all_chunks) if final else ""
+    panel = sources_html(answer, engine, all_chunks, open_value) if final else ""
     return f"{body}\n\n{panel}" if panel else body
 
 
@@ -233,12 +259,13 @@ def node_for_citation(nodes: Sequence[Node], citation: Citation) -> Node | None:
 def node_html(node: Node | None, chunks: Sequence[Chunk], quotes: Iterable[str] = ()) -> str:
     """A node's heading and its text (its chunks in order), optionally with quotes highlighted."""
     if node is None:
-        return '<div class="egov-node egov-empty">请在左侧目录中选择章节或要点。</div>'
+        return '<div class="egov-node egov-empty">请在目录中选择章节或要点。</div>'
     quotes = list(quotes)
     parts = [f'<h3 class="egov-node-title">{html.escape(node.title)}</h3>']
     own = node_chunks(node, chunks)
     for chunk in own:
-        parts.append(f'<div class="egov-passage">{highlight_html(chunk.text, quotes)}</div>')
+        parts.append(f'<div class="egov-passage">{highlight_html(chunk.display_text, quotes)}</div>')
     if not own:
         parts.append('<div class="egov-passage">（这一节没有正文。）</div>')
-    return f'<div class="egov-node">{"".join(parts)}</div>'
+    # data-key: page.py's script finds the node it should scroll to by it
+    return f'<div class="egov-node" data-key="{html.escape(node.key)}">{"".join(parts)}</div>'

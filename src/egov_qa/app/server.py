@@ -110,7 +110,6 @@ def serve(
         pwa=False,
         mcp_server=False,
         enable_monitoring=False,
-        footer_links=["api"],
         **launch_options(),
     )
     print(f"笔记问答已启动（{time.perf_counter() - t0:.1f} 秒）", flush=True)

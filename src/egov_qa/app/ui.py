@@ -1,11 +1,14 @@
-"""The Gradio Blocks app: 问答 (chat with cited, highlighted sources), 笔记目录 (notes tree) and the
+"""The Gradio Blocks page: 问答 (chat with cited, highlighted sources), 笔记目录 (notes tree) and the
 ``/ask`` API. Built around one already-open engine shared by every session.
 
-Import this only after ``GRADIO_ANALYTICS_ENABLED=False`` is set (``server.py`` does that).
+The conversation lives in the student's browser (``gr.BrowserState``, local storage), so a reload
+keeps it and nothing of it is stored on the server. Import this only after
+``GRADIO_ANALYTICS_ENABLED=False`` is set (``server.py`` does that).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -14,9 +17,12 @@ from typing import Any, Protocol
 
 import gradio as gr
 
+from egov_qa.app import page
+from egov_qa.app.conversation import MAX_KEPT, chat_messages, export_markdown, load_exchanges, to_store
 from egov_qa.app.render import (
     THINKING,
     Node,
+    OpenValue,
     answer_markdown,
     md_escape,
     node_for_chunk,
@@ -26,28 +32,18 @@ from egov_qa.app.render import (
 )
 from egov_qa.config import Settings
 from egov_qa.ingest.notes import Notes
-from egov_qa.models import Answer, Chunk, Exchange
+from egov_qa.models import Answer, Chunk, Citation, Exchange
 
 log = logging.getLogger(__name__)
 
 TITLE = "笔记问答"
 CHAT_TAB, NOTES_TAB = "chat", "notes"
 ENGINE_QUEUE = "engine"  # one concurrency group: chat streams and /ask share the CPU budget
+STORAGE_KEY = "egov-qa-chat"  # the browser's local-storage entry of the conversation
 
 # System fonts only: nothing is fetched from outside the server.
 FONTS = ["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "Consolas", "monospace"]
-CSS = """
-.egov-sources { margin-top: .4em; }
-.egov-sources summary { cursor: pointer; font-weight: 600; }
-.egov-source { margin: .5em 0; }
-.egov-passage { margin: .3em 0 .6em; line-height: 1.7; }
-.egov-passage mark { background: #fde68a; color: inherit; padding: 0 .1em; }
-.egov-node-title { margin: 0 0 .5em; }
-/* the notes tree: one node per line, scrollable */
-#egov-tree .wrap { flex-direction: column; flex-wrap: nowrap; gap: 0; max-height: 70vh; overflow-y: auto; }
-#egov-tree label { border: none; box-shadow: none; background: none; padding: 3px 6px; white-space: pre; }
-"""
 
 
 class EngineLike(Protocol):
@@ -67,8 +63,9 @@ def theme() -> gr.themes.Base:
 
 
 def launch_options() -> dict[str, Any]:
-    """Look-and-feel arguments for ``Blocks.launch`` (Gradio 6 takes theme/css there)."""
-    return {"theme": theme(), "css": CSS}
+    """Look-and-feel arguments for ``Blocks.launch`` (Gradio 6 takes theme/css/js there). No footer:
+    students need no "通过 API 使用" link (the ``/ask`` endpoint itself stays)."""
+    return {"theme": theme(), "css": page.CSS, "js": page.PAGE_JS, "footer_links": []}
 
 
 def _history_list(history: Any) -> list[str]:
@@ -83,78 +80,118 @@ def _history_list(history: Any) -> list[str]:
     return [str(q) for q in history if isinstance(q, str | int | float)]
 
 
+def notes_fingerprint(chunks: Sequence[Chunk]) -> str:
+    """A digest of the notes as loaded. It keys the browser's stored conversation: when the notes
+    change, a kept chat (whose citations point into the old notes) is not restored. Gradio's
+    BrowserState sends this "secret" to the page, so it hides nothing; it only has to be stable."""
+    digest = hashlib.sha256()
+    for c in chunks:
+        digest.update(f"{c.source}\0{c.label}\0{c.text}\0".encode())
+    return digest.hexdigest()[:32]
+
+
 def build_app(engine: EngineLike) -> gr.Blocks:
     """The whole page. Call ``.queue(...)`` and ``.launch(**launch_options())`` on the result."""
     chunks = engine.notes.chunks
     examples = engine.example_questions(4)  # generated from the loaded outline
     nodes = outline_nodes(engine.notes.outlines)
     by_key: dict[str, Node] = {n.key: n for n in nodes}
-    by_label: dict[tuple[str, str], Chunk] = {}
+    by_label: dict[tuple[str, str], Chunk] = {}  # a citation names its unit by either label
     for c in chunks:
         by_label.setdefault((c.source, c.label), c)
+        by_label.setdefault((c.source, c.shown_label), c)
+    sources = "、".join(Path(o.source).stem for o in engine.notes.outlines)
 
-    def citation_choices(answer: Answer) -> list[tuple[str, str]]:
-        """(label, node key) for each citation that maps onto the outline tree."""
-        choices: list[tuple[str, str]] = []
-        for cit in answer.citations:
-            chunk = by_label.get((cit.source, cit.label))
-            node = node_for_chunk(nodes, chunk) if chunk else node_for_citation(nodes, cit)
-            if node and node.key not in [k for _, k in choices]:
-                choices.append((cit.label, node.key))
-        return choices
+    def citation_node(citation: Citation) -> Node | None:
+        """Where a citation sits in the notes tree."""
+        chunk = by_label.get((citation.source, citation.label))
+        return node_for_chunk(nodes, chunk) if chunk else node_for_citation(nodes, citation)
+
+    def opener(turn: int) -> OpenValue:
+        """The value of a citation's 在目录中查看 in the answer of exchange ``turn``: "turn:node key"."""
+
+        def value(citation: Citation) -> str | None:
+            node = citation_node(citation)
+            return f"{turn}:{node.key}" if node else None
+
+        return value
+
+    def answer_message(answer: Answer, turn: int) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": answer_markdown(answer, engine, chunks, final=True, open_value=opener(turn)),
+        }
+        if answer.suggestions:  # refused: the nearest questions, one tap each
+            message["options"] = [{"value": q} for q in answer.suggestions]
+        return message
+
+    def messages(exchanges: Sequence[Exchange]) -> list[dict[str, Any]]:
+        return chat_messages(exchanges, md_escape, answer_message)
 
     # --- event handlers ------------------------------------------------------------------
-    def respond(question: str, chat: list[dict], turns: list[Exchange]) -> Iterator[tuple[Any, ...]]:
+    def respond(question: str, chat: list[dict], stored: Any) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat.
 
-        Outputs: textbox, chat, the session's exchanges (each question with the answer it got, which
-        follow-ups such as "还有呢" read), last quotes, citation list, send button (disabled while
-        answering, so a double click does not queue the same question twice).
+        Outputs: textbox, chat, the browser's stored exchanges (each question with the answer it got,
+        which follow-ups such as "还有呢" read), send button (disabled while answering, so a double
+        click does not queue the same question twice).
         """
         question = question or ""
         chat = list(chat or []) + [
             {"role": "user", "content": md_escape(question) or " "},
             {"role": "assistant", "content": THINKING},
         ]
-        history = list(turns or [])
+        history = load_exchanges(stored)
         busy, idle = gr.Button(interactive=False), gr.Button(interactive=True)
-        yield "", chat, history, [], gr.update(), busy
+        yield "", chat, gr.skip(), busy
         try:
             answer: Answer | None = None
             for answer in engine.stream(question, history):
                 chat[-1] = {"role": "assistant", "content": answer_markdown(answer, engine, chunks, final=False)}
-                yield gr.update(), chat, history, [], gr.update(), busy
+                yield gr.skip(), chat, gr.skip(), busy
             if answer is None:  # defensive: an engine that yields nothing
                 answer = engine.ask(question, history)
         except Exception:  # keep the page usable; the traceback goes to the server log
             log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": "抱歉，回答时出错了，请再试一次或换个问法。"}
-            yield gr.update(), chat, history, [], gr.update(), idle
+            yield gr.skip(), chat, gr.skip(), idle
             return
-        chat[-1] = {
-            "role": "assistant",
-            "content": answer_markdown(answer, engine, chunks, final=True),
-            "options": [{"value": q} for q in answer.suggestions],
-        }
-        choices = citation_choices(answer)
-        cite = gr.update(choices=choices, value=choices[0][1] if choices else None, interactive=bool(choices))
-        yield gr.update(), chat, history + [Exchange(question=question, answer=answer)], list(answer.quotes), cite, idle
+        turns = [*history, Exchange(question=question, answer=answer)]
+        if len(turns) > MAX_KEPT:  # the oldest is forgotten: the buttons' turn numbers move, so redraw
+            turns = turns[-MAX_KEPT:]
+            chat = messages(turns)
+        else:
+            chat[-1] = answer_message(answer, len(turns) - 1)
+        yield gr.skip(), chat, to_store(turns), idle
 
     def pick_suggestion(picked: gr.SelectData) -> str:
         """A suggested question's button was clicked: it becomes the question asked."""
         return str(picked.value)
 
     def new_chat() -> tuple[Any, ...]:
-        return "", [], [], [], gr.update(choices=[], value=None, interactive=False), gr.Button(interactive=True)
+        return "", [], [], gr.Button(interactive=True)
+
+    def restore(stored: Any) -> list[dict[str, Any]]:
+        """The page (re)loaded: the chat this browser kept."""
+        return messages(load_exchanges(stored))
 
     def show_node(key: str | None) -> str:
         return node_html(by_key.get(key or ""), chunks)
 
-    def open_citation(key: str | None, quotes: list[str]) -> tuple[Any, ...]:
-        node = by_key.get(key or "")
+    def open_citation(value: str | None, stored: Any) -> tuple[Any, ...]:
+        """An answer's 在目录中查看 ("turn:node key"): the node in the notes tab, with that answer's
+        quoted lines highlighted."""
+        turn, _, key = (value or "").partition(":")
+        node = by_key.get(key)
         if node is None:
-            return gr.update(), gr.update(), gr.Tabs()
+            return gr.skip(), gr.skip(), gr.skip()
+        exchanges = load_exchanges(stored)
+        answer = exchanges[int(turn)].answer if turn.isdigit() and int(turn) < len(exchanges) else None
+        quotes = answer.quotes if answer else []
         return key, node_html(node, chunks, quotes), gr.Tabs(selected=NOTES_TAB)
+
+    def export_chat(stored: Any) -> str:
+        return export_markdown(load_exchanges(stored), f"{TITLE}：{sources} · 对话记录")
 
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer one question (history: earlier user questions, oldest first); the `ask --json` object."""
@@ -163,52 +200,57 @@ def build_app(engine: EngineLike) -> gr.Blocks:
     # --- layout --------------------------------------------------------------------------
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
-        sources = "、".join(Path(o.source).stem for o in engine.notes.outlines)
         gr.Markdown(
             f"## {TITLE}：{md_escape(sources)}\n"
-            "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文，引用的句子已高亮。"
+            "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文（引用的句子已高亮），"
+            "点“在目录中查看”可以在笔记目录里打开它。"
         )
         with gr.Tabs(selected=CHAT_TAB) as tabs:
             with gr.Tab("问答", id=CHAT_TAB):
+                with gr.Row():
+                    clear = gr.Button("新对话", size="md", scale=0, min_width=96, elem_id="egov-clear")
+                    export = gr.Button("导出", size="md", scale=0, min_width=96, elem_id="egov-export")
                 chatbot = gr.Chatbot(
-                    label="对话",
-                    height=600,
-                    elem_id="egov-chat",
+                    show_label=False,
+                    height=None,
+                    autoscroll=False,  # the page scrolls, not the chat (page.PAGE_JS places a new question)
+                    elem_id=page.CHAT_ID,
                     feedback_options=None,
                     buttons=["copy"],
                     placeholder="在下面输入问题" + (f"，例如“{md_escape(examples[0])}”" if examples else ""),
                 )
-                with gr.Row():
+                with gr.Row(elem_id=page.ASK_ROW_ID):
                     question = gr.Textbox(
-                        label="你的问题",
-                        placeholder="输入问题后按回车或点“发送”",
+                        show_label=False,
+                        container=False,
+                        placeholder="输入问题，按回车或点“发送”",
                         scale=5,
+                        min_width=0,
+                        max_lines=4,
                         max_length=engine.settings.max_question_chars * 2,
                         elem_id="egov-question",
                     )
-                    send = gr.Button("发送", variant="primary", scale=1, elem_id="egov-send")
-                    clear = gr.Button("新对话", scale=1, elem_id="egov-clear")
+                    send = gr.Button("发送", variant="primary", scale=0, min_width=72, elem_id="egov-send")
                 if examples:
                     gr.Examples(examples=[[q] for q in examples], inputs=[question], label="示例问题")
-                with gr.Row():
-                    cite = gr.Dropdown(
-                        choices=[], label="上一个回答引用的笔记", interactive=False, scale=4, elem_id="egov-cite"
-                    )
-                    open_btn = gr.Button("在目录中查看", scale=1, elem_id="egov-open")
             with gr.Tab("笔记目录", id=NOTES_TAB), gr.Row():
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, min_width=240):
                     tree = gr.Radio(
                         choices=[(n.name, n.key) for n in nodes],
                         label="目录（章 → 要点 → 小节）",
-                        elem_id="egov-tree",
+                        elem_id=page.TREE_ID,
                     )
-                with gr.Column(scale=3):
-                    view = gr.HTML(node_html(None, chunks), elem_id="egov-node")
+                with gr.Column(scale=3, min_width=240):
+                    view = gr.HTML(node_html(None, chunks), elem_id=page.NODE_ID)
 
-        turns = gr.State([])  # this session's exchanges, raw (the chat holds escaped text)
-        quotes = gr.State([])  # quotes of the last answer, highlighted when a citation is opened
+        # This browser's exchanges (raw text; the chat holds escaped text), in its local storage.
+        turns = gr.BrowserState([], storage_key=STORAGE_KEY, secret=notes_fingerprint(chunks))
+        open_value = gr.Textbox(visible="hidden")  # "turn:node key" of the 在目录中查看 clicked
+        open_go = gr.Button(visible="hidden", elem_id=page.OPEN_GO_ID)
+        exported = gr.Textbox(visible="hidden")  # the Markdown 导出 hands to the browser
 
-        outputs = [question, chatbot, turns, quotes, cite, send]
+        private: dict[str, Any] = {"api_visibility": "private", "queue": False}
+        outputs = [question, chatbot, turns, send]
         answering: dict[str, Any] = {
             "api_visibility": "private",
             "concurrency_id": ENGINE_QUEUE,
@@ -216,11 +258,14 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         }
         for trigger in (send.click, question.submit):
             trigger(respond, [question, chatbot, turns], outputs, **answering)
-        picked = chatbot.option_select(pick_suggestion, None, question, api_visibility="private", queue=False)
+        picked = chatbot.option_select(pick_suggestion, None, question, **private)
         picked.then(respond, [question, chatbot, turns], outputs, **answering)
-        clear.click(new_chat, None, outputs, api_visibility="private", queue=False)
-        chatbot.clear(new_chat, None, outputs, api_visibility="private", queue=False)  # its trash icon
-        tree.input(show_node, tree, view, api_visibility="private", queue=False)
-        open_btn.click(open_citation, [cite, quotes], [tree, view, tabs], api_visibility="private", queue=False)
+        clear.click(new_chat, None, outputs, **private)
+        demo.load(restore, turns, chatbot, **private)
+        # js-only steps: the browser saves the export, and scrolls to the node the notes view shows
+        export.click(export_chat, turns, exported, **private).then(None, exported, None, js=page.DOWNLOAD_JS, **private)
+        tree.input(show_node, tree, view, **private).then(None, tree, None, js=page.REVEAL_JS, **private)
+        opened = open_go.click(open_citation, [open_value, turns], [tree, view, tabs], js=page.OPEN_VALUE_JS, **private)
+        opened.then(None, tree, None, js=page.REVEAL_JS, **private)
         gr.api(ask_api, api_name="ask", concurrency_id=ENGINE_QUEUE)
     return demo
