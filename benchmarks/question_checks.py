@@ -130,8 +130,9 @@ def overview_checks(chunks: list[Chunk]) -> list[Check]:
     for c in chunks:
         if c.section and c.point is not None and c.point_title:
             headings = points.setdefault(c.point_unit_label, [])
-            if c.heading not in headings:
-                headings.append(c.heading)
+            shown = c.display_heading or c.heading  # what the answer shows
+            if shown not in headings:
+                headings.append(shown)
     titles = {c.point_unit_label: c.point_title for c in chunks if c.point_title}
 
     def shows(label: str, headings: list[str]) -> Callable[[Answer], bool]:
