@@ -18,8 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from egov_qa.ingest.chunking import display_lines, display_pieces, list_items
-from egov_qa.ingest.numbering import item_marker
-from egov_qa.ingest.punctuation import HAN
+from egov_qa.ingest.numbering import TERM_LINE, list_around, list_marker
 from egov_qa.lexicon import CN_SMALL, COMPARE_WORDS, alternation
 from egov_qa.models import Chunk, RetrievalResult
 from egov_qa.questions.definitions import defining_lines
@@ -30,7 +29,6 @@ from egov_qa.text import bigrams, keywords, sentences
 _COMPARE = re.compile(alternation(COMPARE_WORDS))
 RUNNER_UP_DEPTH = 4  # how far down the ranking the other side of a comparison (or a part) may be
 _CAPITALISED = re.compile(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*")  # "A", "e-M", "eMPA", "G2C"
-_TERM_LINE = re.compile(f"^([{HAN}]{{2,8}})：")  # "窃听：攻击者…"
 _CN_ORDINAL_CLAUSE = f"(?:第{{n}}|(?<![{CN_SMALL}第]){{n}})是[^，,。；;]+"
 
 
@@ -68,42 +66,6 @@ def _says(piece: str, term: str) -> bool:
     """Does the piece write ``term`` as a word of its own (not inside a longer one: "A" in
     "“e-A”" but not in "eMPA")?"""
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", piece) is not None
-
-
-def _marker(line: str) -> tuple[str, int] | None:
-    """How a display line numbers its list item (``item_marker``); a "term：text" line, as the
-    display form lays out a scrape's run of definitions, is an unnumbered item ("T", 0)."""
-    return item_marker(line) or (("T", 0) if _TERM_LINE.match(line) else None)
-
-
-def _list_around(markers: list[tuple[str, int] | None], i: int) -> range:
-    """The list line ``i`` belongs to (``markers``: each line's ``item_marker``): the run of items
-    numbered like it from its item 1 on, with the line that leads into them; for a lead-in line,
-    the items that follow it."""
-    marker = markers[i]
-    style = marker[0] if marker else None
-    after = markers[i + 1] if i + 1 < len(markers) else None
-    if after is not None and after[0] != style:  # "4).存在的问题" followed by "1…", "2…": a lead-in
-        first, style = i + 1, after[0]
-    elif style is None:
-        return range(0)
-    else:
-        first = i
-
-    def same_list(j: int) -> bool:
-        marker = markers[j]
-        return marker is not None and marker[0] == style
-
-    def numbered(j: int) -> int:
-        marker = markers[j]
-        return marker[1] if marker is not None else 0
-
-    last = first
-    while first > 0 and numbered(first) != 1 and same_list(first - 1):
-        first -= 1
-    while last + 1 < len(markers) and same_list(last + 1) and numbered(last + 1) != 1:
-        last += 1
-    return range(max(first - 1, 0), last + 1)
 
 
 def unit_parts(best: Chunk, result: RetrievalResult) -> list[Chunk]:
@@ -168,7 +130,7 @@ def select(asked: Question, chunk: Chunk, parts: list[Chunk], budget: int) -> li
     mine = [i for i, p in enumerate(pieces) if p in own_pieces]
     single = best = max(mine, key=lambda i: scores[i])
     # Lists are made of lines: a long item's later sentences belong to it, not to the list.
-    markers = [_marker(line[0]) for line in lines]
+    markers = [list_marker(line[0]) for line in lines]
     ends = [i for i, n in enumerate(line_of) if i + 1 == len(line_of) or line_of[i + 1] != n]  # each line's last
 
     def list_pieces(i: int) -> list[int]:
@@ -176,7 +138,7 @@ def select(asked: Question, chunk: Chunk, parts: list[Chunk], budget: int) -> li
         of the line leading into them (the sentence right before the list)."""
         if i not in heads and not (i in ends and markers[line_of[i]] is None):  # neither head nor lead-in
             return []
-        return [heads[n] if markers[n] else ends[n] for n in _list_around(markers, line_of[i])]
+        return [heads[n] if markers[n] else ends[n] for n in list_around(markers, line_of[i])]
 
     lists = {tuple(list_pieces(i)) for i in mine} - {()}
     anchor = max(lists, key=covered, default=())
@@ -207,7 +169,7 @@ def select(asked: Question, chunk: Chunk, parts: list[Chunk], budget: int) -> li
         take(i)
     take(single)
     members = list_pieces(best)
-    terms = [_TERM_LINE.match(pieces[i]) for i in members]
+    terms = [TERM_LINE.match(pieces[i]) for i in members]
     if sum(len(pieces[i]) for i in members if i not in quotes) > budget - used and sum(map(bool, terms)) >= 2:
         # A list of "term：text" lines that does not fit is named by its terms; the passage has the rest.
         for i, term in zip(members, terms, strict=True):
@@ -226,7 +188,7 @@ def outline_of(parts: list[Chunk], budget: int) -> list[str] | None:
     its list and the first sentence of each item of its top-level list, within ``budget``
     characters; None for a unit with no list of two items or more."""
     lines = _lines_of(parts)
-    markers = [_marker(line[0]) for line in lines]
+    markers = [list_marker(line[0]) for line in lines]
     first = next((n for n, m in enumerate(markers) if m), None)
     if first is None:
         return None

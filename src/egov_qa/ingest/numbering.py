@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from egov_qa.ingest.punctuation import HAN
 from egov_qa.lexicon import CIRCLED, CN_SMALL, parse_number
 
 # Sub-items: 1)  2 )  (1)  （1）  （一）  ①  a)  and 1. (when it is not a point).
@@ -22,6 +23,7 @@ BARE_NUMBER = re.compile(
     r"(?<![A-Za-z0-9.．%％/:：\-第图表])(\d{1,2})"
     r"(?=[\u4e00-\u9fff“\"《(（])(?![个种年月日天周次项条点层类倍章节届岁元万亿千百十])"
 )
+TERM_LINE = re.compile(f"^([{HAN}]{{2,8}})：")  # "窃听：攻击者…": an unnumbered item
 _HALF_WIDTH_PARENS = str.maketrans("（）", "()")
 MIN_BARE_RUN = 3  # "1…2…" alone is too often two counts; three in a row is a list
 
@@ -60,3 +62,39 @@ def item_marker(line: str) -> tuple[str, int] | None:
 
 def is_item(line: str) -> bool:
     return item_marker(line) is not None
+
+
+def list_marker(line: str) -> tuple[str, int] | None:
+    """How a display line numbers its list item (``list_marker``); a "term：text" line, as the
+    display form lays out a scrape's run of definitions, is an unnumbered item ("T", 0)."""
+    return item_marker(line) or (("T", 0) if TERM_LINE.match(line) else None)
+
+
+def list_around(markers: list[tuple[str, int] | None], i: int) -> range:
+    """The list line ``i`` belongs to (``markers``: each line's ``item_marker``): the run of items
+    numbered like it from its item 1 on, with the line that leads into them; for a lead-in line,
+    the items that follow it."""
+    marker = markers[i]
+    style = marker[0] if marker else None
+    after = markers[i + 1] if i + 1 < len(markers) else None
+    if after is not None and after[0] != style:  # "4).存在的问题" followed by "1…", "2…": a lead-in
+        first, style = i + 1, after[0]
+    elif style is None:
+        return range(0)
+    else:
+        first = i
+
+    def same_list(j: int) -> bool:
+        marker = markers[j]
+        return marker is not None and marker[0] == style
+
+    def numbered(j: int) -> int:
+        marker = markers[j]
+        return marker[1] if marker is not None else 0
+
+    last = first
+    while first > 0 and numbered(first) != 1 and same_list(first - 1):
+        first -= 1
+    while last + 1 < len(markers) and same_list(last + 1) and numbered(last + 1) != 1:
+        last += 1
+    return range(max(first - 1, 0), last + 1)

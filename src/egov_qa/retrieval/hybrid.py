@@ -64,6 +64,10 @@ class HybridRetriever:
         self.vocabulary = Vocabulary(chunks)
         self._unit_texts = [matching_text(c.search_text) for c in chunks]
 
+    def forget_queries(self) -> None:
+        """Drop the kept query vectors (a benchmark measures a question never asked before)."""
+        self._embed.cache_clear()
+
     @staticmethod
     def _bm25(corpus_tokens: list[list[str]]) -> bm25s.BM25:
         model = bm25s.BM25()
