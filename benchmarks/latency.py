@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,13 @@ BUSY_SAFETY_SECONDS = 180  # a busy loop ends by itself even if the parent dies
 PROBE_TIME_CAP = 25.0  # seconds of questions per thread setting at most
 COLD_RUNS = 3
 COLD_QUESTION = "这门课的笔记第一章讲了什么？"
+
+
+def elapsed_ms(call: Callable[[], object]) -> float:
+    """How long one call takes, in milliseconds."""
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
@@ -75,12 +83,8 @@ def probe_main(questions_file: Path, cap: float) -> None:
     for q in questions:
         if time.perf_counter() > stop:
             break
-        t0 = time.perf_counter()
-        engine.ask(q.question, q.history)
-        ask_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        engine.index.embeddings.embed_query(q.question)
-        embed_ms.append((time.perf_counter() - t0) * 1000)
+        ask_ms.append(elapsed_ms(lambda q=q: engine.ask(q.question, q.history)))
+        embed_ms.append(elapsed_ms(lambda q=q: engine.index.embeddings.embed_query(q.question)))
     print(
         json.dumps(
             {"threads": settings.embedding_threads, "ask": percentiles(ask_ms), "embed_query": percentiles(embed_ms)}

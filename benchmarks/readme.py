@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks import checking
 from benchmarks.tables import fmt
 
 START = "<!-- bench-table:start -->"
@@ -79,6 +80,13 @@ def markdown_block(results: dict[str, Any], command: str) -> list[str]:
     """The block's lines: the table, a blank line, and when, where and how it was measured."""
     lines = ["| question set | " + " | ".join(HEADER) + " |", "|---" * (len(HEADER) + 1) + "|"]
     lines += ["| " + " | ".join(_row(name, data)) + " |" for name, data in results["datasets"].items()]
+    if results.get("check"):
+        lines += [
+            "",
+            "Check my answer, on the labelled student answers of `tests/data/check`:",
+            "",
+            *checking.table(results["check"]).splitlines(),
+        ]
     machine = results["machine"]
     cold = results.get("cold_start")
     lines += [

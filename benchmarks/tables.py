@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks import checking
+
 
 def fmt(x: Any, digits: int, missing: str = "n/a") -> str:
     """A table cell: ``missing`` for a missing figure, floats to ``digits`` places, anything else as is."""
@@ -72,6 +74,8 @@ def bench_table(results: dict[str, Any]) -> str:
                 f"{fmt(row['embed_query']['p50_ms'], 1):>11}{fmt(row['embed_query']['p95_ms'], 1):>11}"
                 f"{row['ask']['n']:>5}{fmt(row.get('loadavg_1m'), 2):>9}"
             )
+    if results.get("check"):
+        out.append("\n== check my answer (tests/data/check/labelled.jsonl)\n" + checking.table(results["check"]))
     if results.get("cold_start"):
         c = results["cold_start"]
         out.append(f"\n== cold start (egov-qa ask, index built): runs {c['runs_s']} s, median {c['median_s']} s")

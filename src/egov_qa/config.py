@@ -26,6 +26,18 @@ class AnswerabilityWeights(BaseModel):
     fact_missing: float = -10.86
 
 
+class CheckSettings(BaseModel):
+    """How "check my answer" decides an item is covered (``check.matching``): scores are 0…1, the
+    better of word evidence and meaning evidence."""
+
+    covered: float = 0.6
+    partly: float = 0.3
+    meaning_margin: float = 0.02  # an item this much less near a clause than the notes elsewhere: meaning 0
+    meaning_tie: float = 0.005  # … and nearer it than any other item by more than this (meaning 0) …
+    meaning_separation: float = 0.015  # … up to this (meaning 1)
+    max_answer_chars: int = 2000
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EGOV_QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore", env_nested_delimiter="__"
@@ -97,6 +109,11 @@ class Settings(BaseSettings):
         20,
         description="Earlier questions a follow-up is read against (the last ones; a bound on the "
         "work a long history sent to the API can cause)",
+    )
+
+    check: CheckSettings = Field(
+        default_factory=CheckSettings,
+        description="Check my answer: thresholds of an item covered / partly covered (EGOV_QA_CHECK__COVERED=…)",
     )
 
     reranker: str = Field(

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import cached_property
 
 from egov_qa.answer.compose import Composer, Draft, refusal
 from egov_qa.answer.messages import EMPTY_QUESTION, FALLBACK_EXAMPLE, TOO_LONG, UNDERSTOOD_AS
+from egov_qa.check.checker import Checker
+from egov_qa.check.practice import PracticePoint, practice_points
 from egov_qa.config import Settings
 from egov_qa.index.store import NotesIndex, open_index
 from egov_qa.ingest.notes import Notes
@@ -43,6 +46,16 @@ class Engine:
         UnknownRule."""
         load_reranker(settings)  # a bad reranker setting fails before a long index build
         return cls(settings, open_index(settings, progress=progress))
+
+    @cached_property
+    def checker(self) -> Checker:
+        """Check my answer, against these notes."""
+        return Checker(self)
+
+    @cached_property
+    def practice_points(self) -> list[PracticePoint]:
+        """The units practice (自测) asks about, with their questions."""
+        return practice_points(self.notes.chunks, self.compose)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.index.chunks_by_id.get(chunk_id)

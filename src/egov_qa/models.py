@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -266,3 +267,39 @@ class Exchange(BaseModel):
 
     question: str
     answer: Answer | None = None
+
+
+Status = Literal["covered", "partly", "missing"]
+
+
+class CheckedItem(BaseModel):
+    """One key item of the notes' answer, and whether the student's answer covers it."""
+
+    text: str  # as the notes say it (a substring of one of CheckResult.rubric's lines)
+    status: Status
+    match: str | None  # the student's clause that covers it
+    score: float  # 0…1, the evidence it is covered
+
+
+class CheckResult(BaseModel):
+    """The object ``check --json``, a ``check --batch`` line and the app's ``/check`` endpoint return."""
+
+    id: str | None = None
+    question: str
+    coverage: float  # share of the items covered, a partly covered one counting half
+    citation: Citation | None  # the unit the question is answered from (as ``ask`` cites it)
+    items: list[CheckedItem]
+    refused: bool  # the notes do not answer the question: nothing to check against
+    message: str  # one line for the student
+    rubric: list[str] = []  # the notes' lines that answer the question (display form)
+    seems_to_answer: Citation | None = None  # an answer about another unit: that unit
+    note: str | None = None  # why nothing was checked (an empty answer, a refused question)
+    ms: float = 0.0
+
+
+class CheckRequest(BaseModel):
+    """A line of ``check --batch``'s input."""
+
+    id: str | None = None
+    question: str
+    answer: str = ""

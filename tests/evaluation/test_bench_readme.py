@@ -133,3 +133,21 @@ def test_a_missing_file_is_not_created(tmp_path, capsys):
     assert not update_readme(readme, RESULTS, "make bench")
     assert not readme.exists()
     assert "not updated" in capsys.readouterr().err
+
+
+def test_check_my_answer_figures_follow_the_table_when_measured():
+    check = {
+        "answers": 116,
+        "within": 0.7586,
+        "right_point": 1.0,
+        "order_holds": 0.6875,
+        "questions": 16,
+        "named_instead": None,
+        "check_ms": {"p50_ms": 61.2},
+        "embed_answer_ms": {"p50_ms": 30.4},
+    }
+    lines = markdown_block({**RESULTS, "check": {"egov": check}}, "make bench")
+    row = next(line for line in lines if line.startswith("| egov |"))
+    assert row == "| egov | 116 | 0.759 | 1.000 | 0.69 (16 questions) | – | 61 | 30 |"
+    assert lines.index(row) > next(i for i, line in enumerate(lines) if line.startswith("| dev"))
+    assert not any(line.startswith("| egov |") for line in markdown_block(RESULTS, "make bench"))

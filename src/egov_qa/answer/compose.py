@@ -60,7 +60,7 @@ class Composer:
     budget: int  # characters of quoted notes in one answer
     min_relevance: float
 
-    def _citation(self, chunk: Chunk) -> Citation:
+    def citation(self, chunk: Chunk) -> Citation:
         return Citation(
             chapter=chunk.chapter,
             point=chunk.point,
@@ -91,7 +91,7 @@ class Composer:
         return Answer(
             answer=text,
             refused=False,
-            citations=[self._citation(c) for c, _ in cited],
+            citations=[self.citation(c) for c, _ in cited],
             passages=self._passages(result),
             ms=0.0,
             quotes=[line for _, lines in cited for line in lines],

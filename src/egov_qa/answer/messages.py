@@ -18,3 +18,14 @@ SMALL_TALK = {
     "thanks": "好的！还有问题可以接着问，例如：{example}",
 }
 FALLBACK_EXAMPLE = "第一章讲了什么？"  # the example question when the notes give none
+
+# Check my answer (``check``)
+CHECK_NO_QUESTION = "请先输入题目，或在“自测”里选一个要点出题。"
+CHECK_NO_ANSWER = "还没有写答案：先写下你的答案，再和笔记对照。下面是笔记的要点。"
+CHECK_TOO_LONG = "答案太长了（超过 {limit} 字），请精简后再检查。"
+CHECK_NOT_COVERED = "笔记里没有这道题的内容，无法对照笔记检查答案。"
+CHECK_SUMMARY = (
+    "对照笔记「{label}」的 {total} 个要点：写到 {covered} 个，写到一部分 {partly} 个，"
+    "没写到 {missing} 个（覆盖 {percent}%）。"
+)
+CHECK_ELSEWHERE = "你的答案更像是在回答「{label}」。"

@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
@@ -22,6 +22,7 @@ Read = TypeVar("Read")
 
 if TYPE_CHECKING:
     from egov_qa.engine import Engine
+    from egov_qa.models import CheckResult
 
 app = typer.Typer(
     help="egov-qa: ask questions about course notes, with answers cited by chapter and point.",
@@ -36,17 +37,32 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 
+def _fail(message: object, cause: BaseException | None = None) -> NoReturn:
+    """A one-line error and exit status 2."""
+    typer.secho(f"错误 / error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2) from cause
+
+
 def _read(parse: Callable[[Path], Read], path: Path) -> Read:
     """``parse(path)``, or a one-line error and exit status 2 for a file that cannot be read."""
     try:
         return parse(path)
     except (UnreadableFile, OSError) as exc:
-        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(exc, exc)
 
 
 def _read_outline(path: Path) -> Outline:
     return _read(outline_file, path)
+
+
+def _write_lines(lines: list[str], output: Path | None, what: str) -> None:
+    """JSON lines to ``output``, or to stdout."""
+    text = "\n".join(lines) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(lines)} {what} → {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
 
 
 def _echo_json(data: object) -> None:
@@ -119,8 +135,7 @@ def serve(
     try:
         logins = parse_auth(auth, auth_file)
     except AuthError as exc:
-        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(exc, exc)
     run_server(Settings(), host=host, port=port, auth=logins)
 
 
@@ -147,8 +162,7 @@ def ingest(
     except Exception as exc:
         logging.getLogger(__name__).debug("ingest failed", exc_info=True)
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        typer.secho(f"错误 / error: {reason}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(reason, exc)
     typer.echo(
         f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
         f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s"
@@ -166,18 +180,17 @@ def _open_engine(settings: Settings) -> Engine:
     try:
         return Engine.open(settings)
     except (IndexNotReady, ModelError, UnknownRule) as exc:
-        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(exc, exc)
 
 
-def _read_questions(path: Path) -> list:  # list[Question]; evaluation is imported lazily
-    from egov_qa.evaluation.metrics import QuestionFileError, read_questions  # noqa: PLC0415
+def _read_questions(path: Path, model: type | None = None, what: str = "questions") -> list:
+    """The records of a JSONL file (eval questions by default), or a one-line error and exit 2."""
+    from egov_qa.evaluation.metrics import Question, QuestionFileError, read_records  # noqa: PLC0415
 
     try:
-        return read_questions(path)
+        return read_records(path, model or Question, what)
     except QuestionFileError as exc:
-        typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(exc, exc)
 
 
 @app.command()
@@ -217,12 +230,51 @@ def batch(
         answer = engine.ask(q.question, q.history)
         answer.id = q.id
         lines.append(dumps(answer.model_dump(include={"id", "answer", "refused", "citations", "passages", "ms"})))
-    text = "\n".join(lines) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"{len(lines)} answers → {output}", err=True)
-    else:
-        typer.echo(text, nl=False)
+    _write_lines(lines, output, "answers")
+
+
+def _check_line(result: CheckResult) -> dict:
+    """A ``check --batch`` output line: the ``/check`` object's keys a grader reads."""
+    keys = {"id", "coverage", "citation", "items", "refused", "note", "seems_to_answer"}
+    return result.model_dump(include=keys)
+
+
+@app.command()
+def check(
+    question: str = typer.Option(None, "--question", "-q", help="The exam question."),
+    answer: str = typer.Option(None, "--answer", "-a", help="The student's answer to it."),
+    batch: Path = typer.Option(
+        None, "--batch", exists=True, dir_okay=False, help='JSONL of {"id", "question", "answer"}; one result per line.'
+    ),
+    output: Path = typer.Option(None, "-o", "--output", help="With --batch: write results here (default: stdout)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result object as JSON."),
+) -> None:
+    """Check an answer against the notes: which key items of the notes' point it covers."""
+    from egov_qa.evaluation.metrics import dumps  # noqa: PLC0415
+    from egov_qa.models import CheckRequest  # noqa: PLC0415
+
+    if batch is None and not (question or "").strip():
+        _fail("give --question and --answer, or --batch FILE")
+    if batch is None and not (answer or "").strip():
+        _fail("the answer is empty: write an answer to check (--answer)")
+    requests = _read_questions(batch, CheckRequest, "answers") if batch else []
+    checker = _open_engine(Settings()).checker
+    if batch is None:
+        result = checker.check(question, answer)
+        if as_json:
+            typer.echo(dumps(result.model_dump()))
+            return
+        typer.echo(result.message)
+        marks = {"covered": "✓", "partly": "◐", "missing": "✗"}
+        for item in result.items:
+            typer.echo(f"  {marks[item.status]} {item.text}" + (f"  ← {item.match}" if item.match else ""))
+        return
+    lines = []
+    for request in requests:
+        result = checker.check(request.question, request.answer)
+        result.id = request.id
+        lines.append(dumps(_check_line(result)))
+    _write_lines(lines, output, "results")
 
 
 @app.command("eval")
