@@ -28,9 +28,9 @@ def _labels(answer: dict) -> list[str]:
     return [c["label"] for c in answer["citations"]]
 
 
-def test_only_ask_is_public(client: Client) -> None:
+def test_only_ask_and_check_are_public(client: Client) -> None:
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert list(endpoints) == ["/ask"]
+    assert list(endpoints) == ["/ask", "/check"]
 
 
 def test_in_scope_question_is_cited(client: Client) -> None:

@@ -12,19 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright import sync_api
 
-from helpers import BOT, SIZES, USER, WAIT_MS, AppServer, Page, launch
+from helpers import BOT, SIZES, USER, WAIT_MS, AppServer, Page
 
 pytestmark = pytest.mark.slow
 
 XSS = "<img src=x onerror=alert(1)> **粗体** [链接](http://example.com)"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from helpers import BOT, REPO, SIZES, USER, WAIT_MS, AppServer, Page, has_cjk_font, launch, same_picture
+from helpers import BOT, REPO, SIZES, USER, WAIT_MS, AppServer, Page, has_cjk_font, same_picture
 
 pytestmark = pytest.mark.slow
 
@@ -61,19 +61,6 @@ TREE_ENTRIES_JS = """() => [...document.querySelectorAll("#egov-tree label")].ma
   const text = range.getBoundingClientRect();
   return [label.innerText.trim(), lines, text.right > list.right + 1 || text.left < list.left - 1];
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module", params=list(SIZES))
-def size(request) -> str:
-    return request.param
 
 
 def _open(browser: sync_api.Browser, size: str, url: str) -> tuple[sync_api.BrowserContext, Page]:

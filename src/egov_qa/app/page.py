@@ -15,6 +15,17 @@ ASK_ROW_ID = "egov-ask"
 TREE_ID = "egov-tree"
 NODE_ID = "egov-node"
 OPEN_GO_ID = "egov-open-go"  # the hidden button an answer's 在目录中查看 clicks
+# The 自测 tab (practice_tab.py).
+PRACTICE_ID = "egov-practice"
+PICK_ROW_ID = "egov-pick"
+POINT_ID = "egov-point"
+CHECK_QUESTION_ID = "egov-check-question"
+ANSWER_ID = "egov-answer"
+CHECK_ID = "egov-check"
+RESULT_ID = "egov-check-result"
+TALLY_ID = "egov-tally"
+REVIEW_ID = "egov-review"
+REVIEW_CLASS = "egov-review-point"
 
 TAP = "44px"
 
@@ -70,6 +81,37 @@ button.{OPEN_CLASS} {{
 #{TREE_ID} label:has(input:checked) {{ background: var(--color-accent-soft); font-weight: 600; }}
 @media (max-width: 640px) {{
   #{TREE_ID} .wrap:has(> label) {{ max-height: 45vh; }}
+}}
+
+/* 自测: the check result (check_render.py) and the tally. */
+#{PICK_ROW_ID} {{ align-items: end; }}
+#{POINT_ID} input, #{CHECK_QUESTION_ID} textarea {{ min-height: {TAP}; }}
+#{POINT_ID} ul.option-list li {{ min-height: {TAP}; display: flex; align-items: center; white-space: normal; }}
+.egov-check-message {{ margin: .2em 0 .6em; font-weight: 600; line-height: 1.6; }}
+.egov-coverage {{ display: flex; align-items: center; gap: .6em; margin: .4em 0; }}
+.egov-bar {{ flex: 1; max-width: 16em; height: .6em; border-radius: .3em; background: var(--neutral-200); }}
+.egov-bar > span {{ display: block; height: 100%; border-radius: .3em; background: #16a34a; }}
+.egov-checklist {{ list-style: none; margin: .4em 0; padding: 0; }}
+.egov-item {{ display: flex; gap: .6em; align-items: flex-start; padding: .35em 0; line-height: 1.6; }}
+.egov-item .egov-badge {{ flex: none; width: 1.6em; text-align: center; font-weight: 700; }}
+.egov-item-body {{ min-width: 0; overflow-wrap: anywhere; }}
+.egov-covered .egov-badge {{ color: #15803d; }}
+.egov-partly .egov-badge {{ color: #b45309; }}
+.egov-missing .egov-badge {{ color: #dc2626; }}
+.egov-missing .egov-item-text {{ color: #b91c1c; }}
+.egov-match {{ font-size: .92em; color: var(--body-text-color-subdued); }}
+.egov-rubric {{
+  margin: .8em 0 .2em; padding: .6em .8em; border-radius: 8px; background: var(--background-fill-secondary);
+}}
+.egov-rubric-title {{ font-weight: 600; margin-bottom: .3em; }}
+.egov-rubric-line {{ line-height: 1.8; overflow-wrap: anywhere; }}
+.egov-rubric mark.egov-hit {{ background: #bbf7d0; color: inherit; padding: 0 .1em; }}
+.egov-rubric mark.egov-part {{ background: #fde68a; color: inherit; padding: 0 .1em; }}
+.egov-rubric .egov-miss {{ text-decoration: underline wavy #dc2626; text-underline-offset: 3px; }}
+.egov-rubric .egov-miss .egov-badge {{ color: #dc2626; font-weight: 700; margin-right: .15em; }}
+.egov-tally {{ line-height: 1.7; }}
+#{REVIEW_ID} button.{REVIEW_CLASS} {{
+  white-space: normal; text-align: left; justify-content: flex-start; font-weight: normal;
 }}
 """
 

@@ -1,5 +1,6 @@
-"""The Gradio Blocks page: 问答 (chat with cited, highlighted sources), 笔记目录 (notes tree) and the
-``/ask`` API. Built around one already-open engine shared by every session.
+"""The Gradio Blocks page: 问答 (chat with cited, highlighted sources), 笔记目录 (notes tree), 自测
+(check my answer, practice_tab.py) and the ``/ask`` and ``/check`` APIs. Built around one
+already-open engine shared by every session.
 
 The conversation lives in the student's browser (``gr.BrowserState``, local storage), so a reload
 keeps it and nothing of it is stored on the server. Import this only after
@@ -19,6 +20,7 @@ import gradio as gr
 
 from egov_qa.app import page
 from egov_qa.app.conversation import MAX_KEPT, chat_messages, export_markdown, load_exchanges, to_store
+from egov_qa.app.practice_tab import NotesLink, PracticeEngine, practice_tab
 from egov_qa.app.render import (
     THINKING,
     Node,
@@ -46,8 +48,8 @@ FONTS = ["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "san
 MONO_FONTS = ["ui-monospace", "Consolas", "monospace"]
 
 
-class EngineLike(Protocol):
-    """What the UI needs from ``egov_qa.engine.Engine``."""
+class EngineLike(PracticeEngine, Protocol):
+    """What the UI needs from ``egov_qa.engine.Engine`` (the 自测 tab's part: ``PracticeEngine``)."""
 
     settings: Settings
     notes: Notes
@@ -101,11 +103,17 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         by_label.setdefault((c.source, c.label), c)
         by_label.setdefault((c.source, c.shown_label), c)
     sources = "、".join(Path(o.source).stem for o in engine.notes.outlines)
+    secret = notes_fingerprint(chunks)
 
     def citation_node(citation: Citation) -> Node | None:
         """Where a citation sits in the notes tree."""
         chunk = by_label.get((citation.source, citation.label))
         return node_for_chunk(nodes, chunk) if chunk else node_for_citation(nodes, citation)
+
+    def notes_at(citation: Citation, quotes: Sequence[str]) -> tuple[str, str] | None:
+        """The notes tab at a citation (tree value, view with ``quotes`` highlighted): 自测's 在目录中查看."""
+        node = citation_node(citation)
+        return (node.key, node_html(node, chunks, quotes)) if node else None
 
     def opener(turn: int) -> OpenValue:
         """The value of a citation's 在目录中查看 in the answer of exchange ``turn``: "turn:node key"."""
@@ -197,6 +205,10 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         """Answer one question (history: earlier user questions, oldest first); the `ask --json` object."""
         return engine.ask(question or "", _history_list(history)).model_dump()
 
+    def check_api(question: str, answer: str) -> dict:
+        """Check a student's answer to a question against the notes; the `check --json` object."""
+        return engine.checker.check(question or "", answer or "").model_dump()
+
     # --- layout --------------------------------------------------------------------------
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
@@ -242,9 +254,11 @@ def build_app(engine: EngineLike) -> gr.Blocks:
                     )
                 with gr.Column(scale=3, min_width=240):
                     view = gr.HTML(node_html(None, chunks), elem_id=page.NODE_ID)
+            link = NotesLink(tabs, NOTES_TAB, tree, view, notes_at)
+            practice_tab(engine, link, demo=demo, concurrency_id=ENGINE_QUEUE, secret=secret)
 
         # This browser's exchanges (raw text; the chat holds escaped text), in its local storage.
-        turns = gr.BrowserState([], storage_key=STORAGE_KEY, secret=notes_fingerprint(chunks))
+        turns = gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
         open_value = gr.Textbox(visible="hidden")  # "turn:node key" of the 在目录中查看 clicked
         open_go = gr.Button(visible="hidden", elem_id=page.OPEN_GO_ID)
         exported = gr.Textbox(visible="hidden")  # the Markdown 导出 hands to the browser
@@ -268,4 +282,5 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         opened = open_go.click(open_citation, [open_value, turns], [tree, view, tabs], js=page.OPEN_VALUE_JS, **private)
         opened.then(None, tree, None, js=page.REVEAL_JS, **private)
         gr.api(ask_api, api_name="ask", concurrency_id=ENGINE_QUEUE)
+        gr.api(check_api, api_name="check", concurrency_id=ENGINE_QUEUE)
     return demo
