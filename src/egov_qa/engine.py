@@ -15,9 +15,14 @@ from egov_qa.answer.messages import EMPTY_QUESTION, FALLBACK_EXAMPLE, TOO_LONG, 
 from egov_qa.check.checker import Checker
 from egov_qa.check.practice import PracticePoint, practice_points
 from egov_qa.config import Settings
+from egov_qa.generate.generator import Generator
+from egov_qa.generate.grounding import Block, Grounding
+from egov_qa.generate.llm import Llm
+from egov_qa.index.embeddings import embed_queries
 from egov_qa.index.store import NotesIndex, open_index
+from egov_qa.ingest.chunking import display_line_texts
 from egov_qa.ingest.notes import Notes
-from egov_qa.models import Answer, Chunk, Exchange, Query, RetrievalResult
+from egov_qa.models import Answer, Chunk, Exchange, Passage, Query, RetrievalResult
 from egov_qa.questions.examples import example_question
 from egov_qa.questions.question import Question
 from egov_qa.retrieval.hybrid import HybridRetriever
@@ -35,6 +40,7 @@ class Engine:
         self.vocabulary = self.retriever.vocabulary
         self.reranker = load_reranker(settings)
         self.compose = Composer(self.notes.multi_source, settings.answer_budget, settings.min_relevance)
+        self.generator = self._generator() if settings.llm_base_url else None
         rules = build_rules(self, settings.rules_off)
         self.rewrites = [r for r in rules if isinstance(r, RewriteRule)]
         self.answerers = [r for r in rules if isinstance(r, AnswerRule)]
@@ -46,6 +52,20 @@ class Engine:
         UnknownRule."""
         load_reranker(settings)  # a bad reranker setting fails before a long index build
         return cls(settings, open_index(settings, progress=progress))
+
+    def _generator(self) -> Generator:
+        def block_of(passage: Passage) -> Block | None:
+            chunk = self.chunk(passage.chunk_id)
+            if chunk is None:
+                return None
+            lines = tuple(display_line_texts(chunk))
+            return Block(self.compose.citation(chunk), chunk.id, chunk.display_text, lines)
+
+        def nearest(texts: list[str]) -> list[str]:
+            vectors = [v.tolist() for v in embed_queries(self.index.embeddings, texts)]
+            return [near[0][0] if near else "" for near in self.index.piece_search_vectors(vectors, 1)]
+
+        return Generator(Llm(self.settings), Grounding(nearest), block_of, self.settings.llm_blocks)
 
     @cached_property
     def checker(self) -> Checker:
@@ -65,17 +85,41 @@ class Engine:
     def ask(self, question: str, history: Sequence[str | Exchange] = ()) -> Answer:
         """Answer ``question`` after the earlier questions of the conversation (oldest first; with
         the answers they got, when the caller kept them)."""
+        *_, answer = self.stream(question, history)  # the last is the complete answer
+        return answer
+
+    def stream(self, question: str, history: Sequence[str | Exchange] = ()) -> Iterator[Answer]:
+        """Growing partial answers; the last one is the complete answer. With an LLM endpoint the
+        model writes it from the passages the extractive answer ranked (only its supported
+        sentences, as they are completed); otherwise the extractive answer, line by line."""
         started = time.perf_counter()
+        answer, asked = self._extractive(question, history)
+        if self.generator is not None and not answer.refused and answer.passages:
+            parts = self.generator.stream(asked, answer)
+        else:
+            lines = answer.answer.split("\n")
+            parts = iter(
+                [*(answer.model_copy(update={"answer": "\n".join(lines[:n])}) for n in range(1, len(lines))), answer]
+            )
+        final = next(parts)
+        for part in parts:  # one behind, so the last can carry the time taken
+            yield final
+            final = part
+        final.ms = round((time.perf_counter() - started) * 1000, 2)
+        yield final
+
+    def _extractive(self, question: str, history: Sequence[str | Exchange]) -> tuple[Answer, str]:
+        """The extractive answer, and the question as the model should read it (a follow-up as
+        the standalone question it was searched as)."""
         question = (question or "").strip()
         limit = self.settings.max_question_chars
         if not question:
-            answer = refusal(EMPTY_QUESTION)
-        elif len(question) > limit:
-            answer = refusal(TOO_LONG.format(limit=limit))
-        else:
-            answer = self._respond(self.prepare(question, history))
-        answer.ms = round((time.perf_counter() - started) * 1000, 2)
-        return answer
+            return refusal(EMPTY_QUESTION), question
+        if len(question) > limit:
+            return refusal(TOO_LONG.format(limit=limit)), question
+        turn = self.prepare(question, history)
+        asked = turn.queries[0].text if turn.follows_on else turn.question.text
+        return self._respond(turn), asked
 
     def relevance(self, question: str, history: Sequence[str | Exchange] = ()) -> float:
         """The number compared with ``min_relevance`` (answerability: higher = more answerable)."""
@@ -148,18 +192,14 @@ class Engine:
             answer = turn.answers[i] = self._respond(self.earlier(turn, i))
         return answer.model_copy(deep=True)
 
+    def standalone(self, question: str, history: Sequence[str]) -> str | None:
+        """A follow-up rewritten as a question of its own by the LLM; None without one."""
+        return self.generator.standalone(question, history) if self.generator is not None else None
+
     def example(self) -> str:
         return next(iter(self.example_questions(1)), FALLBACK_EXAMPLE)
 
     # --- for the surfaces --------------------------------------------------------------------------
-
-    def stream(self, question: str, history: Sequence[str | Exchange] = ()) -> Iterator[Answer]:
-        """Growing partial answers, line by line; the last one is the complete answer."""
-        final = self.ask(question, history)
-        lines = final.answer.split("\n")
-        for n in range(1, len(lines)):
-            yield final.model_copy(update={"answer": "\n".join(lines[:n])})
-        yield final
 
     def example_questions(self, n: int = 4) -> list[str]:
         """Questions generated from the loaded outline, spread over the chapters."""

@@ -249,12 +249,13 @@ class Answer(BaseModel):
     citations: list[Citation]
     passages: list[Passage]
     ms: float
-    mode: str = "extractive"
+    mode: str = "extractive"  # or "generative": written by the model, every sentence checked
     quotes: list[str] = []  # exact note sentences the answer quotes (for highlighting)
     understood_as: str | None = None  # the question as searched, when typos in it were put right
     # Refused as not in the notes: questions about the nearest units, so a question asked in words
     # the notes do not use is one click from the unit it meant.
     suggestions: list[str] = []
+    warning: str | None = None  # why a generative answer fell back to the extractive one
 
     def lead_with(self, line: str) -> None:
         """Put a line above the answer (how the question was read, what it goes on from)."""
@@ -294,6 +295,7 @@ class CheckResult(BaseModel):
     rubric: list[str] = []  # the notes' lines that answer the question (display form)
     seems_to_answer: Citation | None = None  # an answer about another unit: that unit
     note: str | None = None  # why nothing was checked (an empty answer, a refused question)
+    feedback: str | None = None  # with an LLM: one or two sentences on the missing items
     ms: float = 0.0
 
 

@@ -29,3 +29,7 @@ CHECK_SUMMARY = (
     "没写到 {missing} 个（覆盖 {percent}%）。"
 )
 CHECK_ELSEWHERE = "你的答案更像是在回答「{label}」。"
+
+# Generative answers (``generate``)
+LLM_FALLBACK = "模型没有给出回答：{reason}；以下是笔记原文摘录"
+LLM_NO_SUPPORT = "模型的回答在笔记里找不到依据；以下是笔记原文摘录"

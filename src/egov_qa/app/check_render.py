@@ -144,6 +144,8 @@ def result_html(result: CheckResult | None) -> str:
         return ""
     kind = "egov-refused" if result.refused else "egov-checked"
     parts = [f'<p class="egov-check-message">{_esc(result.message or result.note or "")}</p>']
+    if result.feedback:  # the model's reminder of the missing items (with an LLM endpoint)
+        parts.append(f'<p class="egov-check-feedback">{_esc(result.feedback)}</p>')
     if result.items and not result.refused:
         parts += [coverage_html(result.coverage), checklist_html(result.items), rubric_html(result)]
     return f'<div class="egov-check {kind}">{"".join(parts)}</div>'

@@ -88,6 +88,7 @@ button.{OPEN_CLASS} {{
 #{POINT_ID} input, #{CHECK_QUESTION_ID} textarea {{ min-height: {TAP}; }}
 #{POINT_ID} ul.option-list li {{ min-height: {TAP}; display: flex; align-items: center; white-space: normal; }}
 .egov-check-message {{ margin: .2em 0 .6em; font-weight: 600; line-height: 1.6; }}
+.egov-check-feedback {{ margin: 0 0 .6em; line-height: 1.6; }}
 .egov-coverage {{ display: flex; align-items: center; gap: .6em; margin: .4em 0; }}
 .egov-bar {{ flex: 1; max-width: 16em; height: .6em; border-radius: .3em; background: var(--neutral-200); }}
 .egov-bar > span {{ display: block; height: 100%; border-radius: .3em; background: #16a34a; }}

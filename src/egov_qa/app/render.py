@@ -140,6 +140,9 @@ def sources_html(
     )
 
 
+GENERATED = "由模型根据笔记写成；每句后的 [n] 是它依据的笔记，没有依据的句子已删去"
+
+
 def answer_markdown(
     answer: Answer,
     engine: ChunkSource,
@@ -151,6 +154,8 @@ def answer_markdown(
     for a question refused as not in the notes, the suggested questions (the chat also offers them
     as buttons under its last message)."""
     body = md_escape(answer.answer) if answer.answer else THINKING
+    if answer.mode == "generative":  # the student should know a model wrote it, and how it was checked
+        body = f"*{GENERATED}*\n\n{body}"
     if final and answer.suggestions:
         body += f"\n\n{SUGGESTIONS_LEAD}\n" + "\n".join(f"- {md_escape(q)}" for q in answer.suggestions)
     panel = sources_html(answer, engine, all_chunks, open_value) if final else ""

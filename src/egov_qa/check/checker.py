@@ -147,9 +147,13 @@ class Checker:
         message = _summary(found, matches, coverage)
         if elsewhere is not None:
             message += CHECK_ELSEWHERE.format(label=elsewhere.label)
+        generator = self.engine.generator
+        missing = [m.item for m in matches if m.status != "covered"]
+        feedback = generator.feedback(question, missing, answer) if generator is not None else None
         return CheckResult(
             question=question,
             coverage=coverage,
+            feedback=feedback,
             citation=found.citation,
             items=[CheckedItem(text=m.item, status=m.status, match=m.match, score=m.score) for m in matches],
             refused=False,

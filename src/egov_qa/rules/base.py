@@ -70,6 +70,10 @@ class Context(Protocol):
         """The fused ranking (top_k), restricted to the chunks ``within`` accepts, reranked when set."""
         ...
 
+    def standalone(self, question: str, history: Sequence[str]) -> str | None:
+        """The follow-up rewritten by the LLM as a question of its own; None without one."""
+        ...
+
     def search(self, queries: Sequence[Query], k: int) -> RetrievalResult:
         """The fused ranking ``k`` deep, as the retrievers give it."""
         ...

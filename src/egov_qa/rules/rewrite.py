@@ -74,7 +74,12 @@ class FollowUps(RewriteRule):
         if self.ctx.earlier_answer(turn, topical[-1]).refused:
             return turn
         pairs = followup_queries(turn.question.plain.text, earlier)
-        return replace(turn, searches=tuple(Question.of(t).query(w) for t, w in pairs), follows_on=True)
+        searches = tuple(Question.of(t).query(w) for t, w in pairs)
+        # With an LLM, its standalone question is searched first; the rule-based queries stay.
+        standalone = self.ctx.standalone(turn.question.plain.text, earlier)
+        if standalone:
+            searches = (Question.of(standalone).query(), *searches)
+        return replace(turn, searches=searches, follows_on=True)
 
     def _follows_on(self, plain: Question) -> bool:
         if plain.location or plain.section:
