@@ -25,6 +25,7 @@ from egov_qa.ingest.notes import Notes
 from egov_qa.models import Answer, Chunk, Exchange, Passage, Query, RetrievalResult
 from egov_qa.questions.examples import example_question
 from egov_qa.questions.question import Question
+from egov_qa.questions.spelling import Speller
 from egov_qa.retrieval.hybrid import HybridRetriever
 from egov_qa.retrieval.rerank import load_reranker
 from egov_qa.rules.base import AnswerRule, ReorderRule, RewriteRule, Turn
@@ -68,6 +69,11 @@ class Engine:
         return Generator(Llm(self.settings), Grounding(nearest), block_of, self.settings.llm_blocks)
 
     @cached_property
+    def speller(self) -> Speller:
+        """Homophone typos put right against the notes' words (questions, and answers checked)."""
+        return Speller(c.search_text for c in self.notes.chunks)
+
+    @cached_property
     def checker(self) -> Checker:
         """Check my answer, against these notes."""
         return Checker(self)
@@ -85,8 +91,17 @@ class Engine:
     def ask(self, question: str, history: Sequence[str | Exchange] = ()) -> Answer:
         """Answer ``question`` after the earlier questions of the conversation (oldest first; with
         the answers they got, when the caller kept them)."""
-        *_, answer = self.stream(question, history)  # the last is the complete answer
+        started = time.perf_counter()
+        answer, asked = self._extractive(question, history)
+        generator = self._generator_for(answer)
+        if generator is not None:
+            *_, answer = generator.stream(asked, answer)  # the last is the complete answer
+        answer.ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
+
+    def extractive(self, question: str, history: Sequence[str | Exchange] = ()) -> Answer:
+        """The answer from the notes' own lines, never a model's (what check my answer grades by)."""
+        return self._extractive(question, history)[0]
 
     def stream(self, question: str, history: Sequence[str | Exchange] = ()) -> Iterator[Answer]:
         """Growing partial answers; the last one is the complete answer. With an LLM endpoint the
@@ -94,19 +109,18 @@ class Engine:
         sentences, as they are completed); otherwise the extractive answer, line by line."""
         started = time.perf_counter()
         answer, asked = self._extractive(question, history)
-        if self.generator is not None and not answer.refused and answer.passages:
-            parts = self.generator.stream(asked, answer)
-        else:
-            lines = answer.answer.split("\n")
-            parts = iter(
-                [*(answer.model_copy(update={"answer": "\n".join(lines[:n])}) for n in range(1, len(lines))), answer]
-            )
+        generator = self._generator_for(answer)
+        parts = generator.stream(asked, answer) if generator is not None else _line_by_line(answer)
         final = next(parts)
         for part in parts:  # one behind, so the last can carry the time taken
             yield final
             final = part
         final.ms = round((time.perf_counter() - started) * 1000, 2)
         yield final
+
+    def _generator_for(self, answer: Answer) -> Generator | None:
+        """The LLM writes the answer when there is one and the notes answer the question."""
+        return self.generator if not answer.refused and answer.passages else None
 
     def _extractive(self, question: str, history: Sequence[str | Exchange]) -> tuple[Answer, str]:
         """The extractive answer, and the question as the model should read it (a follow-up as
@@ -218,3 +232,11 @@ class Engine:
                     picked.append(questions[round_no])
             round_no += 1
         return list(dict.fromkeys(picked))
+
+
+def _line_by_line(answer: Answer) -> Iterator[Answer]:
+    """The answer's first lines, one more each time, then the answer itself."""
+    lines = answer.answer.split("\n")
+    for n in range(1, len(lines)):
+        yield answer.model_copy(update={"answer": "\n".join(lines[:n])})
+    yield answer

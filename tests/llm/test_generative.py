@@ -63,7 +63,7 @@ def test_every_sentence_shown_is_supported_by_the_passage_it_cites(llm_engine) -
     replies = recorded(llm_engine)
     answer = llm_engine.ask(FEATURES)
     assert replies and replies[0].strip(), "the model was not asked"
-    blocks = llm_engine.generator.blocks(llm_engine._extractive(FEATURES, [])[0])
+    blocks = llm_engine.generator.blocks(llm_engine.extractive(FEATURES))
     if answer.mode == "generative":
         body, _, sources = answer.answer.rpartition("\n\n出处：")
         shown = split(body, len(answer.citations))
@@ -170,7 +170,9 @@ def test_the_app_answers_through_the_model_and_says_so(llm_server, egov_index, t
 
 
 def test_check_my_answer_feedback_names_what_is_missing_or_is_left_out(llm_engine) -> None:
+    replies = recorded(llm_engine)
     result = llm_engine.checker.check(FEATURES, "政府信息的公开共享性")
+    assert len(replies) == 1  # the feedback only: the point checked against is the notes' own answer
     missing = [i.text for i in result.items if i.status != "covered"]
     assert result.coverage == 0.2 and len(missing) == 4  # the coverage is the matcher's, model or not
     if result.feedback is not None:

@@ -28,7 +28,6 @@ from egov_qa.check.matching import ItemMatch, Matcher, clauses
 from egov_qa.check.rubric import Rubric, build_rubric, unit_chunks
 from egov_qa.index.embeddings import embed_queries
 from egov_qa.models import CheckedItem, CheckResult, Citation
-from egov_qa.questions.spelling import Speller
 
 if TYPE_CHECKING:
     from egov_qa.engine import Engine
@@ -51,8 +50,7 @@ class Checker:
 
     @cached_property
     def matcher(self) -> Matcher:
-        speller = Speller(c.search_text for c in self.engine.notes.chunks)
-        return Matcher(self, lru_cache(maxsize=CLAUSE_CACHE_SIZE)(speller.correct), self.settings)
+        return Matcher(self, lru_cache(maxsize=CLAUSE_CACHE_SIZE)(self.engine.speller.correct), self.settings)
 
     # --- Semantics (check.matching): the index's embedding model and its piece vectors ------------
 
@@ -83,7 +81,7 @@ class Checker:
 
     def rubric(self, question: str) -> Rubric | str:
         """The rubric of the question, or why there is none (the message to show)."""
-        answer = self.engine.ask(question)
+        answer = self.engine.extractive(question)  # the notes' own answer decides, never a model's
         if answer.refused or not answer.citations:
             return CHECK_NOT_COVERED
         citation = answer.citations[0]

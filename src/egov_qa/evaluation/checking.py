@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from pydantic import BaseModel
 
+from egov_qa.evaluation.metrics import cites
 from egov_qa.models import CheckResult, Citation
 
 WITHIN = 0.2
@@ -48,15 +49,8 @@ class LabelledAnswer(BaseModel):
 
 
 def _at(citation: Citation | None, place: Place | None) -> bool:
-    """The citation names the place, or a unit inside it (a section of a gold point)."""
-    if citation is None or place is None:
-        return False
-    return (
-        citation.chapter == place.chapter
-        and (place.point is None or citation.point == place.point)
-        and (place.section is None or citation.section == place.section)
-        and (place.point is not None or place.section is not None or citation.point is None)
-    )
+    """The citation names the place, as ``citation_correct`` of the question sets reads it."""
+    return citation is not None and place is not None and cites(citation, place.chapter, place.point, place.section)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from egov_qa.ingest.loading import UnreadableFile, decode_bytes
-from egov_qa.models import Answer
+from egov_qa.models import Answer, Citation
 
 Record = TypeVar("Record", bound=BaseModel)
 
@@ -101,17 +101,22 @@ def first_hit_rank(question: Question, answer: Answer) -> int | None:
     return None
 
 
+def cites(citation: Citation, chapter: int | None, point: int | None, section: str | None) -> bool:
+    """The citation names the gold place (a point cited as a whole, or a section of it, for a gold
+    point; the section for a gold section)."""
+    if citation.chapter != chapter:
+        return False
+    if point is None:
+        return citation.section == section
+    if citation.point != point:
+        return False
+    return section is None or citation.section in (section, None)
+
+
 def citation_correct(question: Question, answer: Answer) -> bool:
     if answer.refused or not answer.citations:
         return False
-    top = answer.citations[0]
-    if top.chapter != question.chapter:
-        return False
-    if question.point is None:
-        return top.section == question.section
-    if top.point != question.point:
-        return False
-    return question.section is None or top.section in (question.section, None)
+    return cites(answer.citations[0], question.chapter, question.point, question.section)
 
 
 def key_term_share(question: Question, answer: Answer) -> float:

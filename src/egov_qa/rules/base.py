@@ -27,6 +27,7 @@ from egov_qa.config import Settings
 from egov_qa.ingest.notes import Notes
 from egov_qa.models import Answer, Chunk, Query, RetrievalResult
 from egov_qa.questions.question import Question
+from egov_qa.questions.spelling import Speller
 from egov_qa.retrieval.vocabulary import Vocabulary
 
 
@@ -68,6 +69,11 @@ class Context(Protocol):
 
     def retrieve(self, queries: Sequence[Query], within: Callable[[Chunk], bool] | None = None) -> RetrievalResult:
         """The fused ranking (top_k), restricted to the chunks ``within`` accepts, reranked when set."""
+        ...
+
+    @property
+    def speller(self) -> Speller:
+        """Homophone typos put right against the notes' own words."""
         ...
 
     def standalone(self, question: str, history: Sequence[str]) -> str | None:

@@ -8,7 +8,6 @@ from egov_qa.models import Query
 from egov_qa.questions.english import EnglishBridge
 from egov_qa.questions.followups import followup_queries, leans_on_context, own_words, refers_back, too_short
 from egov_qa.questions.question import Question
-from egov_qa.questions.spelling import Speller
 from egov_qa.rules.base import Context, Example, RewriteRule, Turn
 from egov_qa.text import to_simplified
 
@@ -34,17 +33,13 @@ class Typos(RewriteRule):
     name = "typos"
     example = Example("电子政吴的含义", "is read as 电子政务的含义 (吴 for 务), and the answer says so")
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.speller = Speller(c.search_text for c in ctx.notes.chunks)
-
     def rewrite(self, turn: Turn) -> Turn:
         return turn.with_questions(self._corrected)
 
     def _corrected(self, question: Question) -> Question:
         if self.name in question.rewritten:
             return question
-        return question.rewrite(self.name, self.speller.correct(question.text))
+        return question.rewrite(self.name, self.ctx.speller.correct(question.text))
 
 
 class FollowUps(RewriteRule):
