@@ -27,6 +27,7 @@ from egov_qa.index.store import (
     index_status,
     open_index,
 )
+from egov_qa.index.vectors import ChromaSearch
 from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.ingest.notes import Notes
 
@@ -107,7 +108,7 @@ def test_open_is_shared_and_ids_match(egov_settings):
     assert open_index(egov_settings, auto_build=False) is idx
     assert [c.id for c in idx.notes.chunks] == list(idx.chunks_by_id)
     assert len(idx.chunks_by_id) == idx.manifest["chunk_count"] > 40
-    stored = idx._collection.get(ids=[idx.notes.chunks[0].id], include=["documents", "metadatas"])
+    stored = idx.collection.get(ids=[idx.notes.chunks[0].id], include=["documents", "metadatas"])
     assert stored["documents"][0] == idx.notes.chunks[0].text
     meta = stored["metadatas"][0]
     assert meta["chapter"] == idx.notes.chunks[0].chapter and meta["point"] in (-1, idx.notes.chunks[0].point)
@@ -116,14 +117,14 @@ def test_open_is_shared_and_ids_match(egov_settings):
 def test_piece_vectors_find_the_chunk_of_a_sentence(egov_settings):
     idx = open_index(egov_settings, auto_build=False)
     pieces = [(c, p) for c in idx.notes.chunks for p in quotable_pieces(c)]
-    assert idx.manifest["piece_count"] == idx._pieces.count() == len(pieces) > idx.manifest["chunk_count"]
+    assert idx.manifest["piece_count"] == idx.pieces_collection.count() == len(pieces) > idx.manifest["chunk_count"]
     seen = Counter(p for _, p in pieces)  # a split unit's overlap repeats pieces in two chunks
     chunk, piece = next((c, ps[1]) for c in idx.notes.chunks if len(ps := quotable_pieces(c)) >= 3 and seen[ps[1]] == 1)
     vector = idx.embeddings.embed_documents([piece_search_text(chunk, piece)])[0]
     hits = idx.piece_search_vector(vector, 3)
     assert hits[0][0] == chunk.id and hits[0][1] > 0.99  # the piece itself, named by its chunk
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
-    stored = idx._pieces.get(where={"chunk_id": chunk.id}, include=["documents"])["documents"]
+    stored = idx.pieces_collection.get(where={"chunk_id": chunk.id}, include=["documents"])["documents"]
     assert sorted(stored) == sorted(quotable_pieces(chunk))  # the notes' own text, as quoted
 
 
@@ -304,3 +305,17 @@ def test_cli_ingest(tiny, tmp_path):
     failed = runner.invoke(app, ["ingest"])
     assert failed.exit_code == 2
     assert "Traceback" not in failed.output and "no readable notes" in failed.output
+
+
+def test_in_memory_search_matches_chromas_query(egov_settings):
+    """The embedded store searches its vectors exactly in memory; Chroma's own (HNSW) query over the
+    same collection must find the same nearest chunks and pieces with the same similarities."""
+    idx = open_index(egov_settings, auto_build=False)
+    questions = [c.unit_title for c in idx.notes.chunks[::3]] + ["电子政务的特征", "政府网站建设", "什么是G2B"]
+    vectors = [idx.embeddings.embed_query(q) for q in questions]
+    for memory, collection in ((idx._units, idx.collection), (idx._pieces, idx.pieces_collection)):
+        chroma = ChromaSearch(collection, collection.count())
+        for got, want in zip(memory.search(vectors, 5), chroma.search(vectors, 5), strict=True):
+            assert [i for i, _ in got] == [i for i, _ in want]
+            assert [round(s, 4) for _, s in got] == [round(s, 4) for _, s in want]
+    assert memory.search(vectors[:1], 10_000)[0][-1][1] <= memory.search(vectors[:1], 1)[0][0][1]

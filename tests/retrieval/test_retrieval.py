@@ -292,7 +292,7 @@ def test_a_chunk_scores_as_its_best_piece(egov_engine):
     retriever, index = egov_engine.retriever, egov_engine.index
     vector = np.array(retriever._embed("为啥有了电子政务，考核政府干得好不好会更容易？"))
     best, every = retriever._piece_scores(vector)
-    stored = index._pieces.get(include=["embeddings", "metadatas"])
+    stored = index.pieces_collection.get(include=["embeddings", "metadatas"])
     vectors = np.array(stored["embeddings"])
     cosine = vectors @ vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(vector))
     expected = {}

@@ -42,7 +42,6 @@ from typing import Any
 
 import chromadb
 import chromadb.config
-import numpy as np
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
@@ -66,6 +65,7 @@ from egov_qa.index.manifest import (
     read_manifest,
     stale_reason,
 )
+from egov_qa.index.vectors import MatrixSearch, VectorSearch
 from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.ingest.loading import SUPPORTED_SUFFIXES
 from egov_qa.ingest.notes import Notes, load_notes
@@ -304,22 +304,17 @@ class NotesIndex:
     embeddings: Embeddings
     manifest: dict[str, Any]
     build_dir: Path
-    _collection: Any = field(repr=False)
-    _pieces: Any = field(repr=False)
+    collection: Any = field(repr=False)  # the Chroma collections: the store of record
+    pieces_collection: Any = field(repr=False)
+    _units: VectorSearch = field(repr=False)
+    _pieces: VectorSearch = field(repr=False)
 
     def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""
         return self.dense_search_vector(self.embeddings.embed_query(query), k)
 
     def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        k = min(k, len(self.chunks_by_id))
-        if k <= 0:
-            return []
-        result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()], n_results=k, include=["distances"]
-        )
-        # Chroma's cosine space returns distance = 1 - cosine similarity.
-        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        return self._units.search([vector], k)[0]
 
     def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k pieces nearest the vector, best first; a chunk
@@ -328,17 +323,9 @@ class NotesIndex:
 
     def piece_search_vectors(self, vectors: Sequence[Sequence[float]], k: int) -> list[list[tuple[str, float]]]:
         """``piece_search_vector`` for several vectors in one query."""
-        k = min(k, self.manifest["piece_count"])
-        if k <= 0 or not len(vectors):
-            return [[] for _ in vectors]
-        result = self._pieces.query(
-            query_embeddings=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
-            n_results=k,
-            include=["distances"],
-        )
         return [
-            [(piece_id.rpartition(PIECE_ID_SEP)[0], 1.0 - d) for piece_id, d in zip(ids, distances, strict=True)]
-            for ids, distances in zip(result["ids"], result["distances"], strict=True)
+            [(piece_id.rpartition(PIECE_ID_SEP)[0], score) for piece_id, score in hits]
+            for hits in self._pieces.search(vectors, k)
         ]
 
 
@@ -370,6 +357,8 @@ def open_index(settings: Settings, auto_build: bool = True, progress: bool = Tru
                     status.build_dir,
                     checked.collection,
                     checked.pieces,
+                    MatrixSearch.of_collection(checked.collection),
+                    MatrixSearch.of_collection(checked.pieces),
                 )
                 _opened[key] = opened
                 return opened

@@ -16,6 +16,7 @@ Longest notes word first, so "电子正务" becomes "电子政务", not "电子"
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 
 import jieba
 import jieba.posseg
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from egov_qa.text import is_cjk_word, keywords
 
@@ -38,10 +39,21 @@ MAX_WORD_CHARS = 8  # longer notes words are rare and their typos are found insi
 _CONTENT_TAGS = tuple("nvablijzsft")
 
 
+def _fold(syllable: str) -> str:
+    return _FUZZY_FINAL.sub("n", _FUZZY_INITIAL.sub(lambda m: _MERGED[m.group()], syllable))
+
+
+@functools.lru_cache(maxsize=65536)
 def sound_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin with the sounds many speakers (and fuzzy-pinyin keyboards) merge folded
     together: zh/z, ch/c, sh/s, l/n, ang/an, eng/en, ing/in."""
-    return tuple(_FUZZY_FINAL.sub("n", _FUZZY_INITIAL.sub(lambda m: _MERGED[m.group()], s)) for s in lazy_pinyin(text))
+    return tuple(_fold(s) for s in lazy_pinyin(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def readings_of(char: str) -> frozenset[str]:
+    """Every folded reading of one character (a word's pinyin reads each character one of these ways)."""
+    return frozenset(_fold(s) for s in pinyin(char, heteronym=True, style=Style.NORMAL)[0])
 
 
 def _is_dictionary_word(text: str) -> bool:
@@ -67,11 +79,16 @@ class Speller:
         for word, _ in counts.most_common():  # the more frequent notes word first, if two sound alike
             self._by_sound.setdefault(sound_of(word), []).append(word)
         self._words = frozenset(counts)
+        # A stretch can only sound like a notes word if its first character can: checked first,
+        # because reading a whole stretch's pinyin is most of a question's spelling time.
+        self._first_sounds = frozenset(sound[0] for sound in self._by_sound if sound)
 
     def _notes_word_for(self, pieces: list[str]) -> str | None:
         """The notes word that these consecutive words of the question misspell, if any."""
         stretch = "".join(pieces)
         if not is_cjk_word(stretch) or _is_dictionary_word(stretch):
+            return None
+        if not readings_of(stretch[0]) & self._first_sounds:
             return None
         # Characters of the question's words that are notes words already are right as they are.
         starts = itertools.accumulate(map(len, pieces), initial=0)
