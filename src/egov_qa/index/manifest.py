@@ -21,6 +21,7 @@ MANIFEST = "manifest.json"
 CHROMA_DIR = "chroma"
 MANIFEST_FORMAT = 2  # 2: piece vectors beside the chunk vectors
 PIECES_SUFFIX = "-pieces"  # the piece collection is "<collection_name>-pieces"
+LIVE_SUFFIX = "-live"  # on a Chroma server: "<collection_name>-live" names the live build
 PIECE_ID_SEP = ":"  # a piece's id is "<chunk id>:<n>", so a search names the chunk without metadata
 
 _INGEST_HINT = "请运行 / run: egov-qa ingest"
@@ -30,11 +31,17 @@ class IndexNotReady(RuntimeError):
     """The index cannot be used as it is; the message (Chinese + English) says what to do."""
 
 
+class IndexUnavailable(IndexNotReady):
+    """The Chroma server holding the index cannot be reached (or lost the build being read); the
+    next call tries again, so it is back when the server is."""
+
+
 class IndexState(StrEnum):
     OK = "ok"
     MISSING = "missing"
     STALE = "stale"
     CORRUPT = "corrupt"
+    UNREACHABLE = "unreachable"  # the Chroma server does not answer
 
 
 _STATE_ZH = {
@@ -42,6 +49,7 @@ _STATE_ZH = {
     IndexState.MISSING: "还没有建立索引",
     IndexState.STALE: "索引已过期",
     IndexState.CORRUPT: "索引已损坏",
+    IndexState.UNREACHABLE: "连不上笔记索引服务器",
 }
 
 
@@ -49,8 +57,9 @@ _STATE_ZH = {
 class IndexStatus:
     state: IndexState
     reason: str = ""  # English detail, e.g. "notes changed: a.txt"
-    build_dir: Path | None = None
+    build_dir: Path | None = None  # the embedded store's build folder (None on a Chroma server)
     manifest: dict[str, Any] | None = None
+    build: str | None = None  # the live build's name, on either backend
 
     @property
     def ok(self) -> bool:
@@ -65,6 +74,8 @@ class IndexStatus:
     @property
     def message(self) -> str:
         """The summary plus the command that fixes it."""
+        if self.state is IndexState.UNREACHABLE:
+            return f"{self.summary}。请确认 chroma run 在运行 / check that the Chroma server is running"
         return self.summary if self.ok else f"{self.summary}。{_INGEST_HINT}"
 
 
@@ -72,11 +83,13 @@ class IndexStatus:
 class IndexInfo:
     """What a build produced (printed by ``egov-qa ingest``)."""
 
-    build_dir: Path
+    build: str
+    build_dir: Path | None  # the embedded store's build folder (None on a Chroma server)
     chunk_count: int
     files: list[str]
     model_id: str
     seconds: float
+    where: str  # the index folder, or "Chroma server host:port"
 
 
 # --- corpus fingerprint ---------------------------------------------------------------------
@@ -120,6 +133,24 @@ def stale_reason(manifest: dict[str, Any], expected: dict[str, Any]) -> str | No
     return None
 
 
+def serving_stale_reason(manifest: dict[str, Any], settings: Settings) -> str | None:
+    """Why a build cannot be served without its notes files (a machine with an empty corpus folder
+    serving a Chroma server's build): the stored notes are used as parsed, so only the index format
+    and the embedding model (questions must be embedded as the notes were) have to match."""
+    if manifest.get("format") != MANIFEST_FORMAT:
+        return f"index format changed: {manifest.get('format')} → {MANIFEST_FORMAT}"
+    if manifest["embedding_model"] != model_id(settings):
+        return f"model changed: {manifest['embedding_model']} → {model_id(settings)}"
+    return None
+
+
+def check_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    for key in ("files", "embedding_model", "chunking", "version", "chunk_count"):
+        if key not in manifest:
+            raise ValueError(f"manifest has no '{key}'")
+    return manifest
+
+
 def current_build(settings: Settings) -> Path | None:
     pointer = settings.index_dir / CURRENT
     if not pointer.is_file():
@@ -129,7 +160,4 @@ def current_build(settings: Settings) -> Path | None:
 
 def read_manifest(build_dir: Path) -> dict[str, Any]:
     manifest: dict[str, Any] = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
-    for key in ("files", "embedding_model", "chunking", "version", "chunk_count"):
-        if key not in manifest:
-            raise ValueError(f"manifest has no '{key}'")
-    return manifest
+    return check_manifest(manifest)

@@ -1,25 +1,24 @@
 """Build, check and open the Chroma index of note chunks.
 
-Layout of ``settings.index_dir``::
-
-    CURRENT                   name of the live build (replaced atomically with os.replace)
-    builds/<time>-<uuid>/     one complete build: chroma/ (two collections) + manifest.json
+Where the index lives (``backend.py``): the embedded store in ``index_dir`` (``local.py``), or,
+with ``EGOV_QA_CHROMA_HOST`` set, a Chroma server shared by every app process pointed at it
+(``remote.py``). Either way each build is complete before one atomic switch makes it live, so a
+crash, a failing embedder or a concurrent reader never sees half an index, and after the switch the
+build it replaced is kept (a process may still be reading it) and older ones are dropped.
 
 The collections: one vector per chunk (its label path, heading and body), and one per quotable
 piece of a chunk (a sub-item line or a sentence under its point's and section's titles), whose
 best match ranks the chunk too — a long unit's one relevant sentence is diluted in the chunk's vector.
 
-A build is written into a fresh directory and only then made live by replacing ``CURRENT``, so a
-crash, a failing embedder or a concurrent reader never sees half an index. After the swap every
-other build is deleted except the one just replaced: a server that opened it a moment ago keeps
-working until it reopens.
-
 Policy: ``open_index`` rebuilds automatically when the index is missing, stale (notes, embedding
 model, chunking settings, egov-qa version, index format or the parsed chunks changed) or corrupt
 (unreadable manifest or Chroma, vector count mismatch), printing why, because a teacher should
 never face a broken page. With ``EGOV_QA_AUTO_INGEST=false`` (or ``auto_build=False``) it raises
-``IndexNotReady`` naming ``egov-qa ingest`` instead. A corpus with no readable notes always raises
-``IndexNotReady``. The opened ``NotesIndex`` is cached per index folder for the process.
+``IndexNotReady`` naming ``egov-qa ingest`` instead. A corpus with no readable notes raises
+``IndexNotReady`` — except that a machine with no notes files serves a Chroma server's live build
+from the notes stored with it (only the index format and the embedding model must match). A server
+that does not answer raises ``IndexUnavailable`` (an ``IndexNotReady``). The opened ``NotesIndex``
+is cached per index for the process, and opened afresh when another build has gone live.
 
 Chroma never embeds anything itself: collections are created and opened with
 ``embedding_function=None`` and given our vectors, so its default ONNX model is never downloaded.
@@ -27,61 +26,77 @@ Chroma never embeds anything itself: collections are created and opened with
 
 from __future__ import annotations
 
-import contextlib
-import json
-import shutil
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import chromadb
-import chromadb.config
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from egov_qa.config import Settings
+from egov_qa.index.backend import Backend
+from egov_qa.index.disk import disk_full, disk_full_message
 from egov_qa.index.embeddings import load_embeddings
+from egov_qa.index.integrity import chroma_problem
+from egov_qa.index.local import LocalBackend
 from egov_qa.index.manifest import (
     BUILDS,
-    CHROMA_DIR,
     CURRENT,
     MANIFEST,
     MANIFEST_FORMAT,
     PIECE_ID_SEP,
-    PIECES_SUFFIX,
     IndexInfo,
     IndexNotReady,
     IndexState,
     IndexStatus,
+    IndexUnavailable,
     corpus_files,
-    current_build,
     expected_manifest,
-    read_manifest,
+    serving_stale_reason,
     stale_reason,
 )
-from egov_qa.index.vectors import MatrixSearch, VectorSearch
+from egov_qa.index.remote import ServerBackend
+from egov_qa.index.vectors import VectorSearch
 from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.ingest.loading import SUPPORTED_SUFFIXES
 from egov_qa.ingest.notes import Notes, load_notes
 from egov_qa.models import Chunk
 
+__all__ = [
+    "BUILDS",
+    "CURRENT",
+    "MANIFEST",
+    "IndexNotReady",
+    "IndexState",
+    "IndexStatus",
+    "IndexUnavailable",
+    "NotesIndex",
+    "backend_for",
+    "build_index",
+    "index_status",
+    "live_build",
+    "open_index",
+]
+
 BATCH_SIZE = 16  # passages per embedding call: one progress-bar step
 
 
-# --- Chroma -----------------------------------------------------------------------------------
+def backend_for(settings: Settings) -> Backend:
+    """A Chroma server when ``chroma_host`` is set, else the embedded store in ``index_dir``."""
+    return ServerBackend(settings) if settings.chroma_host else LocalBackend(settings)
 
 
-def _client(build_dir: Path) -> Any:
-    return chromadb.PersistentClient(
-        path=str(build_dir / CHROMA_DIR),
-        settings=chromadb.config.Settings(anonymized_telemetry=False),
-    )
+def live_build(settings: Settings) -> str | None:
+    """The name of the live build (None: nothing built yet), cheap enough to poll every second:
+    the pointer file's content, or one request to the Chroma server (``IndexUnavailable`` when it
+    does not answer)."""
+    return backend_for(settings).live_build()
 
 
 def _metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -104,36 +119,48 @@ def _metadata(chunk: Chunk) -> dict[str, str | int]:
 @dataclass
 class _Checked:
     status: IndexStatus
-    notes: Notes | None = None  # parsed and matching the stored ids (deep checks only)
+    notes: Notes | None = None  # parsed (or stored) and matching the stored ids (deep checks only)
     collection: Any = None
     pieces: Any = None
 
 
-def _check(settings: Settings, deep: bool = True) -> _Checked:
-    """Status of the live index; ``deep`` also parses the notes and compares chunk ids."""
-    build_dir = current_build(settings)
-    if build_dir is None:
-        return _Checked(IndexStatus(IndexState.MISSING, f"no index in {settings.index_dir}"))
-    if not build_dir.is_dir():
-        return _Checked(IndexStatus(IndexState.CORRUPT, f"build {build_dir.name} is missing", build_dir))
-    try:
-        manifest = read_manifest(build_dir)
-    except (OSError, ValueError) as exc:  # JSONDecodeError is a ValueError
-        return _Checked(IndexStatus(IndexState.CORRUPT, f"unreadable manifest ({exc})", build_dir))
+def _check(settings: Settings, backend: Backend, deep: bool = True, trusted: str | None = None) -> _Checked:
+    """Status of the live index; ``deep`` also parses the notes and compares chunk ids. A build
+    named ``trusted`` (opened and verified before) is not counted again by a shallow check.
+    Raises ``IndexUnavailable`` when a Chroma server does not answer."""
+    live = backend.live()
+    if live is None:
+        return _Checked(IndexStatus(IndexState.MISSING, f"no index in {backend.where}"))
+    build_dir = backend.build_dir(live.build)
 
     def status(state: IndexState, reason: str = "") -> IndexStatus:
-        return IndexStatus(state, reason, build_dir, manifest)
+        return IndexStatus(state, reason, build_dir, live.manifest, live.build)
 
-    reason = stale_reason(manifest, expected_manifest(settings, corpus_files(settings)))
+    manifest = live.manifest
+    if manifest is None or live.problem:
+        return _Checked(status(IndexState.CORRUPT, live.problem))
+    files = corpus_files(settings)
+    serving = backend.serves_stored_notes and not files  # no notes here: serve the stored ones
+    if serving:
+        reason = serving_stale_reason(manifest, settings)
+    else:
+        reason = stale_reason(manifest, expected_manifest(settings, files))
     if reason:
         return _Checked(status(IndexState.STALE, reason))
+    if not deep and trusted == live.build:
+        return _Checked(status(IndexState.OK))
+    damaged = chroma_problem(build_dir) if build_dir is not None else None
+    if damaged:  # files that would crash Chroma's native code: not opened (index.integrity)
+        return _Checked(status(IndexState.CORRUPT, damaged))
     try:
-        client = _client(build_dir)
-        collection = client.get_collection(settings.collection_name, embedding_function=None)
-        pieces = client.get_collection(settings.collection_name + PIECES_SUFFIX, embedding_function=None)
-        counts = (collection.count(), pieces.count())
+        with backend.reachable():
+            collection, pieces = backend.collections(live.build)
+            counts = (collection.count(), pieces.count())
+    except IndexUnavailable:
+        raise
     except Exception as exc:  # noqa: BLE001 - any Chroma failure means the build is unusable
-        return _Checked(status(IndexState.CORRUPT, f"unreadable Chroma collection ({exc})"))
+        what = "disk full, Chroma cannot open the build" if disk_full(exc, None) else "unreadable Chroma collection"
+        return _Checked(status(IndexState.CORRUPT, f"{what} ({exc})"))
     if counts != (manifest["chunk_count"], manifest.get("piece_count")):
         return _Checked(
             status(
@@ -144,8 +171,17 @@ def _check(settings: Settings, deep: bool = True) -> _Checked:
         )
     if not deep:
         return _Checked(status(IndexState.OK), None, collection, pieces)
+    if serving:
+        try:
+            notes = backend.stored_notes(live.build)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _Checked(status(IndexState.CORRUPT, f"unreadable stored notes ({exc})"))
+        if len(notes.chunks) != manifest["chunk_count"]:
+            return _Checked(status(IndexState.CORRUPT, f"{len(notes.chunks)} stored chunks, {counts[0]} vectors"))
+        return _Checked(status(IndexState.OK), notes, collection, pieces)
     notes = load_notes(settings)
-    stored = collection.get(include=["documents"])
+    with backend.reachable():
+        stored = collection.get(include=["documents"])
     if dict(zip(stored["ids"], stored["documents"], strict=True)) != {c.id: c.text for c in notes.chunks}:
         # Same files and settings, other chunks or other text in them: the notes parser itself changed.
         return _Checked(status(IndexState.STALE, "stored chunks differ from the parsed notes (parser changed)"))
@@ -153,55 +189,29 @@ def _check(settings: Settings, deep: bool = True) -> _Checked:
 
 
 def index_status(settings: Settings) -> IndexStatus:
-    """Is the live index usable with the current notes and settings? (Never raises for the index.)"""
-    return _check(settings).status
+    """Is the live index usable with the current notes and settings? (Never raises for the index:
+    a Chroma server that does not answer is ``IndexState.UNREACHABLE``.)"""
+    try:
+        return _check(settings, backend_for(settings)).status
+    except IndexUnavailable as exc:
+        return IndexStatus(IndexState.UNREACHABLE, str(exc))
 
 
 # --- build ------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index folder, across processes (server + CLI) where possible."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
-        try:
-            import fcntl  # noqa: PLC0415 — POSIX only
-        except ImportError:  # Windows: no cross-process lock; the atomic swap still holds
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _empty_corpus(settings: Settings) -> IndexNotReady:
+def _empty_corpus(settings: Settings, backend: Backend) -> IndexNotReady:
     kinds = "/".join(sorted(SUPPORTED_SUFFIXES))
+    served = (
+        f" — or, to serve the notes indexed on the {backend.where}, run egov-qa ingest once where the notes are"
+        if backend.serves_stored_notes
+        else ""
+    )
     return IndexNotReady(
         f"笔记文件夹里没有可读的笔记，请把 .txt / .md / .docx 文件放进 {settings.corpus_dir} / "
         f"no readable notes in the corpus folder {settings.corpus_dir}: put {kinds} files there, "
-        "then run: egov-qa ingest"
+        f"then run: egov-qa ingest{served}"
     )
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
-
-
-def _swap_in(settings: Settings, build_name: str) -> None:
-    """Make ``build_name`` live atomically, then drop the builds nobody can be using."""
-    pointer = settings.index_dir / CURRENT
-    previous = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
-    tmp = settings.index_dir / f"{CURRENT}.{uuid.uuid4().hex}.tmp"
-    tmp.write_text(build_name, encoding="utf-8")
-    tmp.replace(pointer)  # os.replace: atomic on POSIX and Windows
-    for old in (settings.index_dir / BUILDS).iterdir():
-        if old.name not in {build_name, previous}:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -238,42 +248,33 @@ def _add(collections: Sequence[tuple[Any, list[_Record]]], embeddings: Embedding
                 bar.update(len(batch))
 
 
+def new_build_name() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
 def build_index(settings: Settings, notes: Notes | None = None, progress: bool = True) -> IndexInfo:
-    """Embed every chunk into a fresh build and swap it in (always builds; see index_status)."""
+    """Embed every chunk into a fresh build and switch it in (always builds; see index_status)."""
     started = time.perf_counter()
-    with _build_lock(settings.index_dir):
+    backend = backend_for(settings)
+    with backend.lock():
         files = corpus_files(settings)  # hashed before parsing: a later edit reads as stale
         notes = notes if notes is not None else load_notes(settings)
         if not notes.chunks:
-            raise _empty_corpus(settings)
+            raise _empty_corpus(settings, backend)
         ids = [c.id for c in notes.chunks]
         if len(set(ids)) != len(ids):
             raise IndexNotReady("duplicate chunk ids: two notes files share a name / 笔记文件重名")
         embeddings = load_embeddings(settings)
         expected = expected_manifest(settings, files)
-
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        build_dir = settings.index_dir / BUILDS / name
-        build_dir.mkdir(parents=True)
+        name = new_build_name()
+        units, pieces = _records(notes.chunks)
         try:
-            client = _client(build_dir)
-            units, pieces = _records(notes.chunks)
-            stored = [
-                (
-                    client.create_collection(
-                        name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-                    ),
-                    records,
-                )
-                for name, records in (
-                    (settings.collection_name, units),
-                    (settings.collection_name + PIECES_SUFFIX, pieces),
-                )
-            ]
-            _add(stored, embeddings, progress)
-            for collection, records in stored:
-                if collection.count() != len(records):
-                    raise IndexNotReady(f"Chroma stored {collection.count()} of {len(records)} vectors")
+            stored = list(zip(backend.create(name), (units, pieces), strict=True))
+            with backend.reachable():
+                _add(stored, embeddings, progress)
+                for collection, records in stored:
+                    if collection.count() != len(records):
+                        raise IndexNotReady(f"Chroma stored {collection.count()} of {len(records)} vectors")
             manifest = {
                 "format": MANIFEST_FORMAT,
                 **expected,
@@ -282,13 +283,24 @@ def build_index(settings: Settings, notes: Notes | None = None, progress: bool =
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "build_seconds": round(time.perf_counter() - started, 2),
             }
-            _write_json(build_dir / MANIFEST, manifest)
-        except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
+            backend.commit(name, manifest, notes)
+        except BaseException as exc:
+            folder = backend.build_dir(name)  # None on a Chroma server
+            full = isinstance(exc, Exception) and disk_full(exc, folder)  # measured before discard frees space
+            backend.discard(name)
+            if full:  # index.disk: a clear message; the live build is untouched
+                local = settings.index_dir if folder is not None else None
+                raise IndexNotReady(disk_full_message(backend.where, local, backend.live_build(), exc)) from exc
             raise
-        _swap_in(settings, name)
+        backend.switch(name, manifest)
     return IndexInfo(
-        build_dir, len(notes.chunks), sorted(files), expected["embedding_model"], time.perf_counter() - started
+        build=name,
+        build_dir=backend.build_dir(name),
+        chunk_count=len(notes.chunks),
+        files=sorted(files),
+        model_id=expected["embedding_model"],
+        seconds=time.perf_counter() - started,
+        where=backend.where,
     )
 
 
@@ -303,10 +315,11 @@ class NotesIndex:
     chunks_by_id: dict[str, Chunk]
     embeddings: Embeddings
     manifest: dict[str, Any]
-    build_dir: Path
+    build: str  # the build's name: which build this is (a new one goes live under a new name)
+    build_dir: Path | None  # the embedded store's build folder (None on a Chroma server)
     collection: Any = field(repr=False)  # the Chroma collections: the store of record
     pieces_collection: Any = field(repr=False)
-    _units: VectorSearch = field(repr=False)
+    _units: VectorSearch = field(repr=False)  # in memory (embedded store) or a query per call (server)
     _pieces: VectorSearch = field(repr=False)
 
     def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
@@ -330,42 +343,47 @@ class NotesIndex:
 
 
 _open_lock = threading.Lock()
-_opened: dict[Path, NotesIndex] = {}
+_opened: dict[Hashable, NotesIndex] = {}
 
 
 def open_index(settings: Settings, auto_build: bool = True, progress: bool = True) -> NotesIndex:
-    """The usable index, (re)building it first per the module's policy; raises IndexNotReady."""
+    """The usable index, (re)building it first per the module's policy; raises IndexNotReady
+    (IndexUnavailable when a Chroma server does not answer)."""
     allowed = auto_build and settings.auto_ingest
-    key = settings.index_dir.resolve()
+    backend = backend_for(settings)
     with _open_lock:  # concurrent first requests wait for one build instead of starting two
-        cached = _opened.get(key)
+        cached = _opened.get(backend.key)
         if cached is not None:
-            quick = _check(settings, deep=False).status  # ids were verified when it was opened
-            if quick.ok and quick.build_dir == cached.build_dir:
+            quick = _check(settings, backend, deep=False, trusted=cached.build).status
+            if quick.ok and quick.build == cached.build:
                 return cached
         for attempt in range(2):
-            checked = _check(settings)
+            checked = _check(settings, backend)
             status = checked.status
             if status.ok and checked.notes is not None:
-                notes = checked.notes
-                assert status.build_dir is not None and status.manifest is not None
+                assert status.build is not None and status.manifest is not None
+                notes, manifest = checked.notes, status.manifest
+                with backend.reachable():
+                    units = backend.search(checked.collection, manifest["chunk_count"])
+                    pieces = backend.search(checked.pieces, manifest["piece_count"])
                 opened = NotesIndex(
-                    notes,
-                    {c.id: c for c in notes.chunks},
-                    load_embeddings(settings),
-                    status.manifest,
-                    status.build_dir,
-                    checked.collection,
-                    checked.pieces,
-                    MatrixSearch.of_collection(checked.collection),
-                    MatrixSearch.of_collection(checked.pieces),
+                    notes=notes,
+                    chunks_by_id={c.id: c for c in notes.chunks},
+                    embeddings=load_embeddings(settings),
+                    manifest=manifest,
+                    build=status.build,
+                    build_dir=status.build_dir,
+                    collection=checked.collection,
+                    pieces_collection=checked.pieces,
+                    _units=units,
+                    _pieces=pieces,
                 )
-                _opened[key] = opened
+                _opened[backend.key] = opened
                 return opened
             if not allowed or attempt:
                 raise IndexNotReady(status.message)
             if not corpus_files(settings):
-                raise _empty_corpus(settings)
+                raise _empty_corpus(settings, backend)
             print(f"{status.summary} — 正在自动重建 / rebuilding…", file=sys.stderr)
             build_index(settings, progress=progress)
     raise AssertionError("unreachable")

@@ -12,7 +12,8 @@ Both return (id, cosine similarity) pairs, best first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
 import numpy as np
@@ -63,21 +64,26 @@ class MatrixSearch:
 
 
 class ChromaSearch:
-    """A Chroma query per call (cosine space: distance = 1 − similarity)."""
+    """A Chroma query per call (cosine space: distance = 1 − similarity). ``guard`` wraps each
+    query: a Chroma server's backend turns a lost connection into ``IndexUnavailable`` there."""
 
-    def __init__(self, collection: Any, count: int) -> None:
+    def __init__(
+        self, collection: Any, count: int, guard: Callable[[], AbstractContextManager[object]] = nullcontext
+    ) -> None:
         self._collection = collection
+        self._guard = guard
         self.count = count
 
     def search(self, vectors: Sequence[Sequence[float]], k: int) -> list[Hits]:
         k = min(k, self.count)
         if k <= 0 or not len(vectors):
             return [[] for _ in vectors]
-        result = self._collection.query(
-            query_embeddings=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
-            n_results=k,
-            include=["distances"],
-        )
+        with self._guard():
+            result = self._collection.query(
+                query_embeddings=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
+                n_results=k,
+                include=["distances"],
+            )
         return [
             [(i, 1.0 - d) for i, d in zip(ids, distances, strict=True)]
             for ids, distances in zip(result["ids"], result["distances"], strict=True)
