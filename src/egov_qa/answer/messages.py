@@ -3,6 +3,9 @@
 REFUSAL = "抱歉，笔记中没有涉及这个问题的内容，无法根据笔记回答。可以换个说法，或问笔记里讲到的知识点。"
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
+# … and their English halves, for the teacher at the command line (``questions.typed``)
+EMPTY_QUESTION_EN = "the question is empty"
+TOO_LONG_EN = "the question has {length} characters, more than {limit} (EGOV_QA_MAX_QUESTION_CHARS)"
 NO_CHAPTER = "笔记里没有{asked}。笔记包括：{chapters}。"
 NO_SECTION = "笔记里没有编号为 {section} 的一节。"
 NO_POINT = "笔记的{chapter}没有第{point}点（它的要点编号为 {numbers}）。可以问“{chapter}讲了什么？”看它的全部要点。"
@@ -33,3 +36,10 @@ CHECK_ELSEWHERE = "你的答案更像是在回答「{label}」。"
 # Generative answers (``generate``)
 LLM_FALLBACK = "模型没有给出回答：{reason}；以下是笔记原文摘录"
 LLM_NO_SUPPORT = "模型的回答在笔记里找不到依据；以下是笔记原文摘录"
+WARM_UP = "这门课讲了什么？"  # asked by the server itself before a new index build serves students
+
+# When answering fails inside the app (the traceback goes to the server log, never to the page)
+APP_ERROR = "抱歉，回答时出错了，请再试一次或换个问法。如果一直出错，请告诉老师。"
+
+# The index lives on a Chroma server that does not answer (``index.remote``); the next question tries again
+INDEX_UNAVAILABLE = "抱歉，笔记索引服务器暂时连不上，现在没法查笔记。请稍等一会儿再问一次；如果一直这样，请告诉老师。"

@@ -12,9 +12,16 @@ import sys
 import time
 from pathlib import Path
 
+from starlette.middleware import Middleware
+
+from egov_qa.app.limits import MAX_BODY_BYTES, BodyLimit
+from egov_qa.app.runtime import keep_files_in_index, lighter_gradio_events
 from egov_qa.config import Settings
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+MAX_UPLOAD = "1mb"  # the page has no file inputs; Gradio's upload route stays, bounded
 
 
 class AuthError(ValueError):
@@ -83,6 +90,9 @@ def serve(
     host = host or settings.host
     port = port or settings.port
 
+    keep_files_in_index(settings)  # Gradio's temp folder and jieba's cache: before either is loaded
+    lighter_gradio_events()
+
     from egov_qa.engine import Engine  # noqa: PLC0415 — heavy imports after the environment is set
     from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
     from egov_qa.index.store import IndexNotReady  # noqa: PLC0415
@@ -94,9 +104,11 @@ def serve(
         print(f"无法启动：{exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from exc
 
+    from egov_qa.app.live import live_engine  # noqa: PLC0415
     from egov_qa.app.ui import build_app, launch_options  # noqa: PLC0415 — imports gradio
 
-    demo = build_app(engine)
+    # A new build (egov-qa ingest while serving) is opened beside this one and swapped in.
+    demo = build_app(live_engine(settings, engine, lambda: Engine.open(settings, progress=False, auto_build=False)))
     demo.queue(default_concurrency_limit=settings.concurrency_limit)
     demo.launch(
         server_name=host,
@@ -105,7 +117,9 @@ def serve(
         auth_message="请输入老师提供的用户名和密码" if auth else None,
         prevent_thread_lock=True,
         quiet=True,
-        show_error=True,
+        show_error=False,  # an unexpected error is "Error" on the page; its traceback goes to this log
+        max_file_size=MAX_UPLOAD,
+        app_kwargs={"middleware": [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]},
         ssr_mode=False,
         pwa=False,
         mcp_server=False,
