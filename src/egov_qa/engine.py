@@ -6,12 +6,15 @@ It checks the message, analyses the question and the conversation once, runs the
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 
 from egov_qa.answer.compose import Composer, Draft, refusal
-from egov_qa.answer.messages import EMPTY_QUESTION, FALLBACK_EXAMPLE, TOO_LONG, UNDERSTOOD_AS
+from egov_qa.answer.messages import FALLBACK_EXAMPLE, INDEX_UNAVAILABLE, UNDERSTOOD_AS, WARM_UP
 from egov_qa.check.checker import Checker
 from egov_qa.check.practice import PracticePoint, practice_points
 from egov_qa.config import Settings
@@ -19,17 +22,21 @@ from egov_qa.generate.generator import Generator
 from egov_qa.generate.grounding import Block, Grounding
 from egov_qa.generate.llm import Llm
 from egov_qa.index.embeddings import embed_queries
-from egov_qa.index.store import NotesIndex, open_index
+from egov_qa.index.store import IndexUnavailable, NotesIndex, open_index
 from egov_qa.ingest.chunking import display_line_texts
 from egov_qa.ingest.notes import Notes
 from egov_qa.models import Answer, Chunk, Exchange, Passage, Query, RetrievalResult
 from egov_qa.questions.examples import example_question
 from egov_qa.questions.question import Question
 from egov_qa.questions.spelling import Speller
+from egov_qa.questions.typed import plain_text, question_problem
 from egov_qa.retrieval.hybrid import HybridRetriever
 from egov_qa.retrieval.rerank import load_reranker
 from egov_qa.rules.base import AnswerRule, ReorderRule, RewriteRule, Turn
 from egov_qa.rules.registry import build_rules
+
+log = logging.getLogger(__name__)
+RECENT_ANSWERS = 512  # recomputed earlier answers kept for the next follow-ups (a class's conversations)
 
 
 class Engine:
@@ -42,17 +49,19 @@ class Engine:
         self.reranker = load_reranker(settings)
         self.compose = Composer(self.notes.multi_source, settings.answer_budget, settings.min_relevance)
         self.generator = self._generator() if settings.llm_base_url else None
+        self._recent: OrderedDict[tuple[tuple[str, str, str, frozenset[str]], ...], Answer] = OrderedDict()
+        self._recent_lock = threading.Lock()
         rules = build_rules(self, settings.rules_off)
         self.rewrites = [r for r in rules if isinstance(r, RewriteRule)]
         self.answerers = [r for r in rules if isinstance(r, AnswerRule)]
         self.reorders = [r for r in rules if isinstance(r, ReorderRule)]
 
     @classmethod
-    def open(cls, settings: Settings, progress: bool = True) -> Engine:
-        """Open (building or rebuilding when needed) the index; raises IndexNotReady, ModelError or
-        UnknownRule."""
+    def open(cls, settings: Settings, progress: bool = True, auto_build: bool = True) -> Engine:
+        """Open (building or rebuilding when needed, unless ``auto_build`` is off) the index;
+        raises IndexNotReady, ModelError or UnknownRule."""
         load_reranker(settings)  # a bad reranker setting fails before a long index build
-        return cls(settings, open_index(settings, progress=progress))
+        return cls(settings, open_index(settings, auto_build=auto_build, progress=progress))
 
     def _generator(self) -> Generator:
         def block_of(passage: Passage) -> Block | None:
@@ -86,16 +95,30 @@ class Engine:
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.index.chunks_by_id.get(chunk_id)
 
+    @property
+    def build(self) -> str:
+        """The name of the index build this engine serves."""
+        return self.index.build
+
+    def warm_up(self) -> None:
+        """Everything the first question and the first checked answer would build (the speller,
+        the checker, the practice points), built now: a swapped-in engine answers at full speed."""
+        self.extractive(WARM_UP)
+        _ = self.checker, self.practice_points
+
     # --- questions -------------------------------------------------------------------------------
 
     def ask(self, question: str, history: Sequence[str | Exchange] = ()) -> Answer:
         """Answer ``question`` after the earlier questions of the conversation (oldest first; with
         the answers they got, when the caller kept them)."""
         started = time.perf_counter()
-        answer, asked = self._extractive(question, history)
-        generator = self._generator_for(answer)
-        if generator is not None:
-            *_, answer = generator.stream(asked, answer)  # the last is the complete answer
+        try:
+            answer, asked = self._extractive(question, history)
+            generator = self._generator_for(answer)
+            if generator is not None:
+                *_, answer = generator.stream(asked, answer)  # the last is the complete answer
+        except IndexUnavailable as exc:  # a Chroma server gone: say so; the next question tries again
+            answer = _index_unavailable(exc)
         answer.ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
 
@@ -108,13 +131,16 @@ class Engine:
         model writes it from the passages the extractive answer ranked (only its supported
         sentences, as they are completed); otherwise the extractive answer, line by line."""
         started = time.perf_counter()
-        answer, asked = self._extractive(question, history)
-        generator = self._generator_for(answer)
-        parts = generator.stream(asked, answer) if generator is not None else _line_by_line(answer)
-        final = next(parts)
-        for part in parts:  # one behind, so the last can carry the time taken
-            yield final
-            final = part
+        try:
+            answer, asked = self._extractive(question, history)
+            generator = self._generator_for(answer)
+            parts = generator.stream(asked, answer) if generator is not None else _line_by_line(answer)
+            final = next(parts)
+            for part in parts:  # one behind, so the last can carry the time taken
+                yield final
+                final = part
+        except IndexUnavailable as exc:  # a Chroma server gone, even mid-answer: the message replaces it
+            final = _index_unavailable(exc)
         final.ms = round((time.perf_counter() - started) * 1000, 2)
         yield final
 
@@ -125,12 +151,10 @@ class Engine:
     def _extractive(self, question: str, history: Sequence[str | Exchange]) -> tuple[Answer, str]:
         """The extractive answer, and the question as the model should read it (a follow-up as
         the standalone question it was searched as)."""
-        question = (question or "").strip()
-        limit = self.settings.max_question_chars
-        if not question:
-            return refusal(EMPTY_QUESTION), question
-        if len(question) > limit:
-            return refusal(TOO_LONG.format(limit=limit)), question
+        question = plain_text(question or "").strip()  # no control characters, bidi overrides, surrogates
+        problem = question_problem(question, self.settings.max_question_chars)
+        if problem is not None:  # empty or too long
+            return refusal(problem.zh), question
         turn = self.prepare(question, history)
         asked = turn.queries[0].text if turn.follows_on else turn.question.text
         return self._respond(turn), asked
@@ -149,10 +173,12 @@ class Engine:
         sent to the API as "history" would hold the engine for seconds); only the last
         ``history_turns`` count."""
         limit = self.settings.max_question_chars
-        turns = [h if isinstance(h, Exchange) else Exchange(question=h) for h in history]
+        turns = [_plain_exchange(h) for h in history]
         turns = [t for t in turns if t.question.strip() and len(t.question) <= limit]
         turns = turns[-self.settings.history_turns :] if self.settings.history_turns > 0 else []
-        turn = Turn(Question.of(question), tuple(Question.of(t.question) for t in turns), [t.answer for t in turns])
+        turn = Turn(
+            Question.of(plain_text(question)), tuple(Question.of(t.question) for t in turns), [t.answer for t in turns]
+        )
         for rule in self.rewrites:
             turn = rule.rewrite(turn)
         return turn
@@ -203,8 +229,29 @@ class Engine:
     def earlier_answer(self, turn: Turn, i: int) -> Answer:
         answer = turn.answers[i]
         if answer is None:  # not kept by the caller: answered again, as it was then
-            answer = turn.answers[i] = self._respond(self.earlier(turn, i))
+            answer = turn.answers[i] = self._answered_again(turn, i)
         return answer.model_copy(deep=True)
+
+    def _answered_again(self, turn: Turn, i: int) -> Answer:
+        """The earlier answer recomputed — and remembered: a ``/ask`` history is questions only,
+        so each follow-up of a conversation would otherwise answer all its earlier questions again
+        (measured: a follow-up after 4 questions 2-4x one answer). Only a conversation whose
+        answers were all recomputed is remembered; the key is the questions as analysed, so a hit
+        is exactly what recomputing would give."""
+        if any(a is not None for a in turn.answers[:i]):
+            return self._respond(self.earlier(turn, i))
+        key = tuple((q.raw, q.typed, q.text, q.rewritten) for q in turn.history[: i + 1])
+        with self._recent_lock:
+            kept = self._recent.get(key)
+            if kept is not None:
+                self._recent.move_to_end(key)
+                return kept.model_copy(deep=True)
+        answer = self._respond(self.earlier(turn, i))
+        with self._recent_lock:
+            self._recent[key] = answer.model_copy(deep=True)
+            while len(self._recent) > RECENT_ANSWERS:
+                self._recent.popitem(last=False)
+        return answer
 
     def standalone(self, question: str, history: Sequence[str]) -> str | None:
         """A follow-up rewritten as a question of its own by the LLM; None without one."""
@@ -232,6 +279,20 @@ class Engine:
                     picked.append(questions[round_no])
             round_no += 1
         return list(dict.fromkeys(picked))
+
+
+def _plain_exchange(earlier: str | Exchange) -> Exchange:
+    """An earlier question of the conversation (text, or kept with its answer) as plain text."""
+    if isinstance(earlier, Exchange):
+        text = plain_text(earlier.question)
+        return earlier if text == earlier.question else earlier.model_copy(update={"question": text})
+    return Exchange(question=plain_text(earlier))
+
+
+def _index_unavailable(exc: IndexUnavailable) -> Answer:
+    """The answer when the index's Chroma server does not answer (the details go to the log)."""
+    log.warning("answering without the index: %s", exc)
+    return refusal(INDEX_UNAVAILABLE)
 
 
 def _line_by_line(answer: Answer) -> Iterator[Answer]:

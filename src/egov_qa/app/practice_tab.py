@@ -79,17 +79,20 @@ def load_tally(stored: Any) -> dict[str, float]:
 
 
 def practice_tab(
-    engine: PracticeEngine, notes: NotesLink, *, demo: gr.Blocks, concurrency_id: str, secret: str
+    current: Callable[[], PracticeEngine], notes: NotesLink, *, demo: gr.Blocks, concurrency_id: str, secret: str
 ) -> None:
-    """The 自测 tab and its events (call inside ``gr.Tabs()``; ``demo``: the page, for its load event)."""
-    points = engine.practice_points
-    by_label = {p.label: p for p in points}
+    """The 自测 tab and its events (call inside ``gr.Tabs()``; ``demo``: the page, for its load event).
+    ``current`` gives the engine serving now: each event asks it once."""
     rng = random.Random()
+
+    def points_now() -> tuple[list[PracticePoint], dict[str, PracticePoint]]:
+        points = current().practice_points
+        return points, {p.label: p for p in points}
 
     # --- event handlers ------------------------------------------------------------------
     def tally_views(tally: dict[str, float]) -> tuple[Any, ...]:
         """The tally line and the 建议复习 buttons (one per suggested point)."""
-        review = review_next(points, tally, REVIEW_BUTTONS)
+        review = review_next(points_now()[0], tally, REVIEW_BUTTONS)
         buttons = [
             gr.Button(value=review[n], visible=True) if n < len(review) else gr.Button(visible=False)
             for n in range(REVIEW_BUTTONS)
@@ -99,13 +102,14 @@ def practice_tab(
     def show_point(point: PracticePoint | None) -> tuple[Any, ...]:
         """A new question: the point chosen, its question, the answer and the result cleared."""
         if point is None:
-            return None, "", "", error_html(NO_POINTS) if not points else "", gr.Button(visible=False), None
+            none = not points_now()[0]
+            return None, "", "", error_html(NO_POINTS) if none else "", gr.Button(visible=False), None
         return point.label, point.question, "", "", gr.Button(visible=False), None
 
     def choose(label: str | None, question: str | None) -> tuple[Any, ...]:
         """A point chosen (a 建议复习 button): a new question, unless it is the one being answered
         (then the answer stays)."""
-        point = by_label.get(label or "")
+        point = points_now()[1].get(label or "")
         if point is not None and (question or "").strip() == point.question.strip():
             return (point.label, *(gr.skip() for _ in range(5)))
         return show_point(point)
@@ -116,15 +120,18 @@ def practice_tab(
         return choose(str(picked.value), question)
 
     def random_point(stored: Any) -> tuple[Any, ...]:
-        return show_point(pick(points, load_tally(stored), rng))
+        return show_point(pick(points_now()[0], load_tally(stored), rng))
 
     def next_point(label: str | None, stored: Any) -> tuple[Any, ...]:
+        points = points_now()[0]
         others = [p for p in points if p.label != label] or points
         return show_point(pick(others, load_tally(stored), rng))
 
     def check_answer(label: str | None, question: str, answer: str, stored: Any) -> tuple[Any, ...]:
         """Outputs: result, 在目录中查看, its target, the tally (kept), the point, the tally views."""
         tally = load_tally(stored)
+        engine = current()
+        by_label = {p.label: p for p in engine.practice_points}
         point = by_label.get(label or "")
         question = (question or "").strip()
         # the point's own question is checked at its unit; any other question goes through retrieval
@@ -153,18 +160,19 @@ def practice_tab(
         return key, view, gr.Tabs(selected=notes.tab_id)
 
     def restore_tally(stored: Any) -> tuple[Any, ...]:
-        return tally_views(load_tally(stored))
+        """The page (re)loaded: the kept tally, and the points of the notes served now."""
+        return (gr.Dropdown(choices=[p.label for p in points_now()[0]]), *tally_views(load_tally(stored)))
 
     def clear_tally() -> tuple[Any, ...]:
         return ({}, *tally_views({}))
 
     # --- layout --------------------------------------------------------------------------
-    settings = engine.settings
+    settings = current().settings
     with gr.Tab("自测", id=PRACTICE_TAB, elem_id=page.PRACTICE_ID):
         gr.Markdown(INTRO)
         with gr.Row(elem_id=page.PICK_ROW_ID):
             point = gr.Dropdown(
-                choices=[p.label for p in points],
+                choices=[p.label for p in points_now()[0]],
                 value=None,
                 label="要点",
                 filterable=False,  # a phone's keyboard would cover the list
@@ -224,4 +232,4 @@ def practice_tab(
     opened = open_button.click(open_notes, target, [notes.tree, notes.view, notes.tabs], **private)
     opened.then(None, notes.tree, None, js=page.REVEAL_JS, **private)
     clear.click(clear_tally, None, [tally, *tally_out], **private)
-    demo.load(restore_tally, tally, tally_out, **private)
+    demo.load(restore_tally, tally, [point, *tally_out], **private)

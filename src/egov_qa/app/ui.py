@@ -9,32 +9,31 @@ keeps it and nothing of it is stored on the server. Import this only after
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 import gradio as gr
 
+from egov_qa.answer.messages import APP_ERROR
 from egov_qa.app import page
+from egov_qa.app.check_render import ERROR as CHECK_ERROR
 from egov_qa.app.conversation import MAX_KEPT, chat_messages, export_markdown, load_exchanges, to_store
+from egov_qa.app.notes_view import NotesView, NotesViews, notes_fingerprint
 from egov_qa.app.practice_tab import NotesLink, PracticeEngine, practice_tab
 from egov_qa.app.render import (
     THINKING,
-    Node,
     OpenValue,
     answer_markdown,
     md_escape,
-    node_for_chunk,
-    node_for_citation,
     node_html,
-    outline_nodes,
 )
 from egov_qa.config import Settings
 from egov_qa.ingest.notes import Notes
 from egov_qa.models import Answer, Chunk, Citation, Exchange
+from egov_qa.questions.typed import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +59,17 @@ class EngineLike(PracticeEngine, Protocol):
     def example_questions(self, n: int = 4) -> list[str]: ...
 
 
+View = NotesView[EngineLike]
+
+
+def _header(sources: str) -> str:
+    return (
+        f"## {TITLE}：{md_escape(sources)}\n"
+        "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文（引用的句子已高亮），"
+        "点“在目录中查看”可以在笔记目录里打开它。"
+    )
+
+
 def theme() -> gr.themes.Base:
     return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
 
@@ -82,59 +92,58 @@ def _history_list(history: Any) -> list[str]:
     return [str(q) for q in history if isinstance(q, str | int | float)]
 
 
-def notes_fingerprint(chunks: Sequence[Chunk]) -> str:
-    """A digest of the notes as loaded. It keys the browser's stored conversation: when the notes
-    change, a kept chat (whose citations point into the old notes) is not restored. Gradio's
-    BrowserState sends this "secret" to the page, so it hides nothing; it only has to be stable."""
-    digest = hashlib.sha256()
-    for c in chunks:
-        digest.update(f"{c.source}\0{c.label}\0{c.text}\0".encode())
-    return digest.hexdigest()[:32]
+def _api_text(value: Any) -> str:
+    """An API argument as text: a string, a number as typed; anything else (null, a list) is empty."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
-def build_app(engine: EngineLike) -> gr.Blocks:
-    """The whole page. Call ``.queue(...)`` and ``.launch(**launch_options())`` on the result."""
-    chunks = engine.notes.chunks
-    examples = engine.example_questions(4)  # generated from the loaded outline
-    nodes = outline_nodes(engine.notes.outlines)
-    by_key: dict[str, Node] = {n.key: n for n in nodes}
-    by_label: dict[tuple[str, str], Chunk] = {}  # a citation names its unit by either label
-    for c in chunks:
-        by_label.setdefault((c.source, c.label), c)
-        by_label.setdefault((c.source, c.shown_label), c)
-    sources = "、".join(Path(o.source).stem for o in engine.notes.outlines)
-    secret = notes_fingerprint(chunks)
+@runtime_checkable
+class EngineSource(Protocol):
+    """Gives the engine serving now (``app.live.LiveEngine``: a new index build swaps it)."""
 
-    def citation_node(citation: Citation) -> Node | None:
-        """Where a citation sits in the notes tree."""
-        chunk = by_label.get((citation.source, citation.label))
-        return node_for_chunk(nodes, chunk) if chunk else node_for_citation(nodes, citation)
+    def current(self) -> EngineLike: ...
 
-    def notes_at(citation: Citation, quotes: Sequence[str]) -> tuple[str, str] | None:
-        """The notes tab at a citation (tree value, view with ``quotes`` highlighted): 自测's 在目录中查看."""
-        node = citation_node(citation)
-        return (node.key, node_html(node, chunks, quotes)) if node else None
 
-    def opener(turn: int) -> OpenValue:
+@dataclass(frozen=True)
+class FixedEngine:
+    """One engine for the page's whole life."""
+
+    engine: EngineLike
+
+    def current(self) -> EngineLike:
+        return self.engine
+
+
+def build_app(served: EngineLike | EngineSource) -> gr.Blocks:
+    """The whole page. Call ``.queue(...)`` and ``.launch(**launch_options())`` on the result.
+    Every event takes the engine serving at that moment (and that engine's notes) once."""
+    source = served if isinstance(served, EngineSource) else FixedEngine(served)
+    views: NotesViews[EngineLike] = NotesViews(source.current, lambda engine: engine.notes)
+    first = views.current()
+    examples = first.engine.example_questions(4)  # generated from the loaded outline
+    secret = notes_fingerprint(first.chunks)
+    settings = first.engine.settings
+
+    def opener(turn: int, view: View) -> OpenValue:
         """The value of a citation's 在目录中查看 in the answer of exchange ``turn``: "turn:node key"."""
 
         def value(citation: Citation) -> str | None:
-            node = citation_node(citation)
+            node = view.citation_node(citation)
             return f"{turn}:{node.key}" if node else None
 
         return value
 
-    def answer_message(answer: Answer, turn: int) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "role": "assistant",
-            "content": answer_markdown(answer, engine, chunks, final=True, open_value=opener(turn)),
-        }
+    def answer_message(answer: Answer, turn: int, view: View) -> dict[str, Any]:
+        content = answer_markdown(answer, view.engine, view.chunks, final=True, open_value=opener(turn, view))
+        message: dict[str, Any] = {"role": "assistant", "content": content}
         if answer.suggestions:  # refused: the nearest questions, one tap each
             message["options"] = [{"value": q} for q in answer.suggestions]
         return message
 
-    def messages(exchanges: Sequence[Exchange]) -> list[dict[str, Any]]:
-        return chat_messages(exchanges, md_escape, answer_message)
+    def messages(exchanges: Sequence[Exchange], view: View) -> list[dict[str, Any]]:
+        return chat_messages(exchanges, md_escape, lambda answer, turn: answer_message(answer, turn, view))
 
     # --- event handlers ------------------------------------------------------------------
     def respond(question: str, chat: list[dict], stored: Any) -> Iterator[tuple[Any, ...]]:
@@ -144,7 +153,9 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         which follow-ups such as "还有呢" read), send button (disabled while answering, so a double
         click does not queue the same question twice).
         """
-        question = question or ""
+        question = plain_text(question or "")  # shown and kept as the engine reads it (no control characters)
+        view = views.current()
+        engine, chunks = view.engine, view.chunks
         chat = list(chat or []) + [
             {"role": "user", "content": md_escape(question) or " "},
             {"role": "assistant", "content": THINKING},
@@ -161,15 +172,15 @@ def build_app(engine: EngineLike) -> gr.Blocks:
                 answer = engine.ask(question, history)
         except Exception:  # keep the page usable; the traceback goes to the server log
             log.exception("answering %r failed", question)
-            chat[-1] = {"role": "assistant", "content": "抱歉，回答时出错了，请再试一次或换个问法。"}
+            chat[-1] = {"role": "assistant", "content": APP_ERROR}
             yield gr.skip(), chat, gr.skip(), idle
             return
         turns = [*history, Exchange(question=question, answer=answer)]
         if len(turns) > MAX_KEPT:  # the oldest is forgotten: the buttons' turn numbers move, so redraw
             turns = turns[-MAX_KEPT:]
-            chat = messages(turns)
+            chat = messages(turns, view)
         else:
-            chat[-1] = answer_message(answer, len(turns) - 1)
+            chat[-1] = answer_message(answer, len(turns) - 1, view)
         yield gr.skip(), chat, to_store(turns), idle
 
     def pick_suggestion(picked: gr.SelectData) -> str:
@@ -179,44 +190,53 @@ def build_app(engine: EngineLike) -> gr.Blocks:
     def new_chat() -> tuple[Any, ...]:
         return "", [], [], gr.Button(interactive=True)
 
-    def restore(stored: Any) -> list[dict[str, Any]]:
-        """The page (re)loaded: the chat this browser kept."""
-        return messages(load_exchanges(stored))
+    def restore(stored: Any) -> tuple[Any, ...]:
+        """The page (re)loaded: the chat this browser kept, and the notes now served (a new build
+        may have been swapped in since the page was built)."""
+        view = views.current()
+        title = gr.Markdown(_header(view.sources))
+        return messages(load_exchanges(stored), view), title, gr.Radio(choices=[(n.name, n.key) for n in view.nodes])
 
     def show_node(key: str | None) -> str:
-        return node_html(by_key.get(key or ""), chunks)
+        view = views.current()
+        return node_html(view.by_key.get(key or ""), view.chunks)
 
     def open_citation(value: str | None, stored: Any) -> tuple[Any, ...]:
         """An answer's 在目录中查看 ("turn:node key"): the node in the notes tab, with that answer's
         quoted lines highlighted."""
         turn, _, key = (value or "").partition(":")
-        node = by_key.get(key)
+        view = views.current()
+        node = view.by_key.get(key)
         if node is None:
             return gr.skip(), gr.skip(), gr.skip()
         exchanges = load_exchanges(stored)
         answer = exchanges[int(turn)].answer if turn.isdigit() and int(turn) < len(exchanges) else None
         quotes = answer.quotes if answer else []
-        return key, node_html(node, chunks, quotes), gr.Tabs(selected=NOTES_TAB)
+        return key, node_html(node, view.chunks, quotes), gr.Tabs(selected=NOTES_TAB)
 
     def export_chat(stored: Any) -> str:
-        return export_markdown(load_exchanges(stored), f"{TITLE}：{sources} · 对话记录")
+        return export_markdown(load_exchanges(stored), f"{TITLE}：{views.current().sources} · 对话记录")
 
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer one question (history: earlier user questions, oldest first); the `ask --json` object."""
-        return engine.ask(question or "", _history_list(history)).model_dump()
+        try:
+            return source.current().ask(_api_text(question), _history_list(history)).model_dump()
+        except Exception as exc:  # the caller gets one Chinese line; the traceback goes to the server log
+            log.exception("/ask failed for %.200r", question)
+            raise gr.Error(APP_ERROR, title="出错了", print_exception=False) from exc
 
     def check_api(question: str, answer: str) -> dict:
         """Check a student's answer to a question against the notes; the `check --json` object."""
-        return engine.checker.check(question or "", answer or "").model_dump()
+        try:
+            return source.current().checker.check(_api_text(question), _api_text(answer)).model_dump()
+        except Exception as exc:  # as in ask_api
+            log.exception("/check failed for %.200r", question)
+            raise gr.Error(CHECK_ERROR, title="出错了", print_exception=False) from exc
 
     # --- layout --------------------------------------------------------------------------
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
-        gr.Markdown(
-            f"## {TITLE}：{md_escape(sources)}\n"
-            "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文（引用的句子已高亮），"
-            "点“在目录中查看”可以在笔记目录里打开它。"
-        )
+        header = gr.Markdown(_header(first.sources))
         with gr.Tabs(selected=CHAT_TAB) as tabs:
             with gr.Tab("问答", id=CHAT_TAB):
                 with gr.Row():
@@ -239,7 +259,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
                         scale=5,
                         min_width=0,
                         max_lines=4,
-                        max_length=engine.settings.max_question_chars * 2,
+                        max_length=settings.max_question_chars * 2,
                         elem_id="egov-question",
                     )
                     send = gr.Button("发送", variant="primary", scale=0, min_width=72, elem_id="egov-send")
@@ -248,14 +268,14 @@ def build_app(engine: EngineLike) -> gr.Blocks:
             with gr.Tab("笔记目录", id=NOTES_TAB), gr.Row():
                 with gr.Column(scale=2, min_width=240):
                     tree = gr.Radio(
-                        choices=[(n.name, n.key) for n in nodes],
+                        choices=[(n.name, n.key) for n in first.nodes],
                         label="目录（章 → 要点 → 小节）",
                         elem_id=page.TREE_ID,
                     )
                 with gr.Column(scale=3, min_width=240):
-                    view = gr.HTML(node_html(None, chunks), elem_id=page.NODE_ID)
-            link = NotesLink(tabs, NOTES_TAB, tree, view, notes_at)
-            practice_tab(engine, link, demo=demo, concurrency_id=ENGINE_QUEUE, secret=secret)
+                    view = gr.HTML(node_html(None, first.chunks), elem_id=page.NODE_ID)
+            link = NotesLink(tabs, NOTES_TAB, tree, view, lambda c, quotes: views.current().notes_at(c, quotes))
+            practice_tab(source.current, link, demo=demo, concurrency_id=ENGINE_QUEUE, secret=secret)
 
         # This browser's exchanges (raw text; the chat holds escaped text), in its local storage.
         turns = gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
@@ -275,7 +295,7 @@ def build_app(engine: EngineLike) -> gr.Blocks:
         picked = chatbot.option_select(pick_suggestion, None, question, **private)
         picked.then(respond, [question, chatbot, turns], outputs, **answering)
         clear.click(new_chat, None, outputs, **private)
-        demo.load(restore, turns, chatbot, **private)
+        demo.load(restore, turns, [chatbot, header, tree], **private)
         # js-only steps: the browser saves the export, and scrolls to the node the notes view shows
         export.click(export_chat, turns, exported, **private).then(None, exported, None, js=page.DOWNLOAD_JS, **private)
         tree.input(show_node, tree, view, **private).then(None, tree, None, js=page.REVEAL_JS, **private)
