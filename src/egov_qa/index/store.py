@@ -62,7 +62,7 @@ from egov_qa.index.manifest import (
     stale_reason,
 )
 from egov_qa.index.remote import ServerBackend
-from egov_qa.index.vectors import VectorSearch
+from egov_qa.index.vectors import Vector, VectorSearch
 from egov_qa.ingest.chunking import piece_search_text, quotable_pieces
 from egov_qa.ingest.loading import SUPPORTED_SUFFIXES
 from egov_qa.ingest.notes import Notes, load_notes
@@ -326,15 +326,15 @@ class NotesIndex:
         """(chunk id, cosine similarity), best first."""
         return self.dense_search_vector(self.embeddings.embed_query(query), k)
 
-    def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+    def dense_search_vector(self, vector: Vector, k: int) -> list[tuple[str, float]]:
         return self._units.search([vector], k)[0]
 
-    def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+    def piece_search_vector(self, vector: Vector, k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k pieces nearest the vector, best first; a chunk
         appears once per piece of it that is among them."""
         return self.piece_search_vectors([vector], k)[0]
 
-    def piece_search_vectors(self, vectors: Sequence[Sequence[float]], k: int) -> list[list[tuple[str, float]]]:
+    def piece_search_vectors(self, vectors: Sequence[Vector], k: int) -> list[list[tuple[str, float]]]:
         """``piece_search_vector`` for several vectors in one query."""
         return [
             [(piece_id.rpartition(PIECE_ID_SEP)[0], score) for piece_id, score in hits]

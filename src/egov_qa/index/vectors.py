@@ -19,17 +19,18 @@ from typing import Any, Protocol
 import numpy as np
 
 Hits = list[tuple[str, float]]
+Vector = Sequence[float] | np.ndarray  # a list of floats or a float array
 
 
 class VectorSearch(Protocol):
     count: int
 
-    def search(self, vectors: Sequence[Sequence[float]], k: int) -> list[Hits]:
+    def search(self, vectors: Sequence[Vector], k: int) -> list[Hits]:
         """The k nearest ids of each vector, best first."""
         ...
 
 
-def _as_matrix(vectors: Sequence[Sequence[float]]) -> np.ndarray:
+def _as_matrix(vectors: Sequence[Vector]) -> np.ndarray:
     return np.asarray([np.asarray(v, dtype=np.float32) for v in vectors], dtype=np.float32).reshape(len(vectors), -1)
 
 
@@ -48,7 +49,7 @@ class MatrixSearch:
         stored = collection.get(include=["embeddings"])
         return cls(stored["ids"], stored["embeddings"])
 
-    def search(self, vectors: Sequence[Sequence[float]], k: int) -> list[Hits]:
+    def search(self, vectors: Sequence[Vector], k: int) -> list[Hits]:
         k = min(k, self.count)
         if k <= 0 or not len(vectors):
             return [[] for _ in vectors]
@@ -74,7 +75,7 @@ class ChromaSearch:
         self._guard = guard
         self.count = count
 
-    def search(self, vectors: Sequence[Sequence[float]], k: int) -> list[Hits]:
+    def search(self, vectors: Sequence[Vector], k: int) -> list[Hits]:
         k = min(k, self.count)
         if k <= 0 or not len(vectors):
             return [[] for _ in vectors]

@@ -43,14 +43,14 @@ def _fold(syllable: str) -> str:
     return _FUZZY_FINAL.sub("n", _FUZZY_INITIAL.sub(lambda m: _MERGED[m.group()], syllable))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def sound_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin with the sounds many speakers (and fuzzy-pinyin keyboards) merge folded
     together: zh/z, ch/c, sh/s, l/n, ang/an, eng/en, ing/in."""
     return tuple(_fold(s) for s in lazy_pinyin(text))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def readings_of(char: str) -> frozenset[str]:
     """Every folded reading of one character (a word's pinyin reads each character one of these ways)."""
     return frozenset(_fold(s) for s in pinyin(char, heteronym=True, style=Style.NORMAL)[0])

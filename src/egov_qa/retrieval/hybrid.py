@@ -30,6 +30,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from egov_qa.config import Settings
+from egov_qa.index.vectors import Vector
 from egov_qa.models import Chunk, Hit, Query, RetrievalResult
 from egov_qa.questions.facts import states_fact
 from egov_qa.retrieval.answerability import Evidence, answerability
@@ -46,9 +47,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 class DenseIndex(Protocol):
     embeddings: Embeddings
 
-    def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
+    def dense_search_vector(self, vector: Vector, k: int) -> list[tuple[str, float]]: ...
 
-    def piece_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]: ...
+    def piece_search_vector(self, vector: Vector, k: int) -> list[tuple[str, float]]: ...
 
 
 class HybridRetriever:
@@ -60,7 +61,8 @@ class HybridRetriever:
         self.word_bm25 = self._bm25([keywords(c.search_text) for c in chunks])
         self.gram_bm25 = self._bm25([sorted(bigrams(c.search_text)) for c in chunks])
         # A class asks the same (example) questions again and again; embedding is most of the cost.
-        self._embed = lru_cache(maxsize=QUERY_CACHE_SIZE)(lambda q: tuple(dense.embeddings.embed_query(q)))
+        # Kept as float32 arrays: 1.5 kB a question, a sixth of a tuple of Python floats.
+        self._embed = lru_cache(maxsize=QUERY_CACHE_SIZE)(lambda q: _frozen(dense.embeddings.embed_query(q)))
         self.vocabulary = Vocabulary(chunks)
         self._unit_texts = [matching_text(c.search_text) for c in chunks]
 
@@ -74,11 +76,11 @@ class HybridRetriever:
         model.index([tokens or ["<empty>"] for tokens in corpus_tokens], show_progress=False)
         return model
 
-    def _dense_scores(self, vector: Sequence[float]) -> np.ndarray:
+    def _dense_scores(self, vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of every chunk (from Chroma)."""
         return self._per_chunk(self.dense.dense_search_vector(vector, min(len(self.chunks), MAX_DENSE_POOL)))
 
-    def _piece_scores(self, vector: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    def _piece_scores(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every chunk's best piece similarity, and the similarities of all pieces (from Chroma)."""
         hits = self.dense.piece_search_vector(vector, MAX_DENSE_POOL)
         return self._per_chunk(hits), np.array([sim for _, sim in hits] or [0.0])
@@ -151,3 +153,10 @@ class HybridRetriever:
             self.vocabulary.coverage(topic, unit),
             float(missing),
         )
+
+
+def _frozen(vector: Sequence[float]) -> np.ndarray:
+    """A query vector to keep and share between requests (read-only)."""
+    array = np.asarray(vector, dtype=np.float32)
+    array.flags.writeable = False
+    return array
