@@ -8,7 +8,7 @@ HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 RUN_STAMP  := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: install install-test run test lint bench loadtest ablate calibrate answerability checkeval generative clean
+.PHONY: install install-test run test lint bench loadtest soak ablate calibrate answerability checkeval generative clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,22 @@ test: install-test /usr/bin/chromium lint
 bench: install-test
 	$(BIN)/python -m benchmarks.bench --readme README.md
 
+# A class on this machine: USERS students for SECONDS, each reading THINK seconds between questions,
+# after a short capacity run (throughput vs the embedding-bound limit). INGEST_AT=15 adds notes and
+# runs egov-qa ingest 15 s in. STAGED=1: the staged run (1/10/30/60 students, comparisons) instead.
+USERS ?= 60
+SECONDS ?= 30
+THINK ?= 1-3
 loadtest: install-test
-	$(BIN)/python -m benchmarks.loadtest
+ifdef STAGED
+	$(BIN)/python -m benchmarks.loadtest --staged
+else
+	$(BIN)/python -m benchmarks.loadtest --users $(USERS) --seconds $(SECONDS) --think $(THINK) $(if $(INGEST_AT),--ingest-at $(INGEST_AT))
+endif
+
+# Five minutes of a class: memory and latency at the start and at the end.
+soak: install-test
+	$(BIN)/python -m benchmarks.loadtest --users $(USERS) --seconds 300 --think $(THINK) --capacity-seconds 0 --out .bench/soak.json
 
 # Check my answer on the labelled student answers (both courses), with its latency beside one embedding.
 checkeval: install-test

@@ -97,6 +97,9 @@ def run(eval_dir: Path, out: Path, quick: bool = False) -> dict[str, Any]:
                     row["loadavg_1m"] = load_before  # other work on the machine, before our spinners
                     row["load"] = f"busy ({latency.BUSY_PROCESSES} spinners)" if busy else "idle"
                     results["threads"].append(row)
+            print("[bench] capacity (30 students back-to-back)…", file=sys.stderr, flush=True)
+            results["capacity"] = latency.capacity(8.0 if quick else 15.0)
+            results["ratios"] = latency.ratios(results)
             print("[bench] cold start…", file=sys.stderr, flush=True)
             results["cold_start"] = latency.cold_start(dev_settings, 1 if quick else latency.COLD_RUNS)
     results["bench_s"] = round(time.perf_counter() - started, 1)

@@ -11,6 +11,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -159,4 +160,34 @@ def cold_start(settings: Settings, runs: int) -> dict[str, Any]:
         "median_s": round(statistics.median(seconds), 3),
         "min_s": min(seconds),
         "max_s": max(seconds),
+    }
+
+
+# --- throughput: the load test's capacity stage, in a subprocess (locust patches the process) ----
+
+
+def capacity(seconds: float) -> dict[str, Any]:
+    """``python -m benchmarks.loadtest --capacity-only``: the embedding floor, the warm answer and
+    the throughput of 30 students asking back-to-back, over the checkout's notes."""
+    with tempfile.TemporaryDirectory(prefix="egov-qa-capacity-") as tmp:
+        out = Path(tmp) / "capacity.json"
+        cmd = [sys.executable, "-m", "benchmarks.loadtest", "--capacity-only", "--capacity-seconds", str(seconds)]
+        proc = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, timeout=900, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"the capacity run failed:\n{proc.stderr[-2000:]}")
+        results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return results
+
+
+def ratios(results: dict[str, Any]) -> dict[str, float | None]:
+    """The two figures of how close to the machine's limit answering is: warm p50 over one query
+    embedding (the idle row at the default threads), and throughput over cores ÷ one single-thread
+    query embedding (the capacity run's own floor)."""
+    default = next((r for r in results.get("threads", []) if r["load"] == "idle" and r["threads"] == 2), None)
+    capacity_run = results.get("capacity") or {}
+    return {
+        "warm_over_embedding": round(default["ask"]["p50_ms"] / default["embed_query"]["p50_ms"], 3)
+        if default
+        else None,
+        "share_of_embedding_bound": (capacity_run.get("capacity") or {}).get("share_of_bound"),
     }

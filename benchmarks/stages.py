@@ -6,6 +6,7 @@ ratios to the 1-student stage."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks.appserver import AppServer
@@ -39,9 +40,31 @@ def _pct(values: list[float], q: float) -> float | None:
     return round(s[lo] + (s[hi] - s[lo]) * (k - lo), 1)
 
 
-def run_stage(server: AppServer, limit: int, student: type, users: int, duration: float, label: str) -> dict[str, Any]:
-    """``users`` students for ``duration`` seconds (graceful end), plus the page-load probe; ``limit``
-    is the server's concurrency limit, for the report."""
+def _rss_mb(pid: int) -> float:
+    import psutil
+
+    return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+
+
+def _window(done: list[tuple[float, float, float]], lo: float, hi: float) -> dict[str, Any]:
+    """Latency of the questions answered between ``lo`` and ``hi`` (perf_counter seconds)."""
+    ms = [m for _, end, m in done if lo <= end < hi]
+    return {"n": len(ms), "p50_ms": _pct(ms, 0.5), "p95_ms": _pct(ms, 0.95)}
+
+
+def run_stage(
+    server: AppServer,
+    limit: int,
+    student: type,
+    users: int,
+    duration: float,
+    label: str,
+    during: Callable[[float], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """``users`` students for ``duration`` seconds (graceful end), plus the page-load probe and the
+    server's memory once a second; ``limit`` is the server's concurrency limit, for the report.
+    ``during(started)``, if given, runs beside the students (e.g. an ingest); what it returns is
+    reported under ``"during"``."""
     import gevent
     import requests
     from locust.env import Environment
@@ -70,15 +93,25 @@ def run_stage(server: AppServer, limit: int, student: type, users: int, duration
                 page_failures += 1
             gevent.sleep(max(0.0, PROBE_EVERY_S - (time.perf_counter() - t0)))
 
+    rss: list[float] = []
+
+    def memory() -> None:
+        while True:
+            rss.append(_rss_mb(server.proc.pid))
+            gevent.sleep(PROBE_EVERY_S)
+
     cpu_server0, cpu_self0, busy0 = _cpu_s(server.proc.pid), _cpu_s(), _machine_busy_s()
     started = time.perf_counter()
     runner.start(users, spawn_rate=max(users, 1))  # everyone within a second
-    prober = gevent.spawn(probe)
+    prober, sampler = gevent.spawn(probe), gevent.spawn(memory)
+    side = gevent.spawn(during, started) if during is not None else None
     gevent.sleep(duration)
     runner.stop()  # graceful: questions in flight are answered (at most DRAIN_TIMEOUT_S)
     ended = time.perf_counter()
     prober.join(timeout=REQUEST_TIMEOUT_S + 5)
     prober.kill()
+    sampler.kill()
+    side_result = side.get(timeout=DRAIN_TIMEOUT_S) if side is not None else None
     runner.quit()
     wall = ended - started
     cpu_server, cpu_self = _cpu_s(server.proc.pid) - cpu_server0, _cpu_s() - cpu_self0
@@ -87,6 +120,7 @@ def run_stage(server: AppServer, limit: int, student: type, users: int, duration
     total = env.stats.total
     n = total.num_requests
     span = max((collector.last_done or ended) - started, 1e-9)
+    edge = min(60.0, duration / 5)  # the first and the last minute (a fifth of a short run)
     return {
         "label": label,
         "users": users,
@@ -116,6 +150,13 @@ def run_stage(server: AppServer, limit: int, student: type, users: int, duration
         "loadgen_cpu_cores": round(cpu_self / wall, 2),
         # everything else on the machine meanwhile (other jobs skew the figures: read them with this)
         "other_cpu_cores": round(max(busy - cpu_server - cpu_self, 0.0) / wall, 2),
+        "rss_mb": {"start": rss[0], "end": rss[-1], "peak": max(rss), "per_minute": rss[:: int(60 / PROBE_EVERY_S)]}
+        if rss
+        else None,
+        "first": _window(collector.done, started, started + edge),
+        "last": _window(collector.done, ended - edge, ended + DRAIN_TIMEOUT_S),
+        "answered": collector.done,
+        "during": side_result,
     }
 
 

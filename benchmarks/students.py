@@ -8,11 +8,13 @@ standard library when it is imported, and that must come first (``loadtest.main`
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import random
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -57,6 +59,18 @@ class QuestionMix:
         return "phrase", rng.choice(PHRASE_TEMPLATES).format(run[start : start + n])
 
 
+def think_range(text: str) -> tuple[float, float]:
+    """ "1-3" → (1, 3); "2" → (2, 2); "0" → no thinking."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?)\s*)?", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"think time must be seconds or a range such as 1-3, not {text!r}")
+    lo = float(match.group(1))
+    hi = float(match.group(2)) if match.group(2) else lo
+    if hi < lo:
+        raise argparse.ArgumentTypeError(f"think range {text!r}: the second number must not be smaller")
+    return lo, hi
+
+
 # --- one question over Gradio's HTTP queue API ----------------------------------------------------
 
 
@@ -64,12 +78,18 @@ class AskError(Exception):
     pass
 
 
-def ask(session: Any, url: str, question: str, history: list[str]) -> tuple[dict, int]:
-    """POST the question, read the event stream until ``complete``; (answer dict, bytes read)."""
+def ask(session: Any, url: str, question: str, history: list[str], session_hash: str | None = None) -> tuple[dict, int]:
+    """POST the question, read the event stream until ``complete``; (answer dict, bytes read).
+    ``session_hash`` names the page session, as the browser does: Gradio sets up a session's state
+    once, where a call without one gets a fresh state each time."""
     import gevent
 
     with gevent.Timeout(REQUEST_TIMEOUT_S, TimeoutError(f"no answer within {REQUEST_TIMEOUT_S:.0f} s")):
-        resp = session.post(f"{url}/gradio_api/call/ask", json={"data": [question, history]}, timeout=REQUEST_TIMEOUT_S)
+        resp = session.post(
+            f"{url}/gradio_api/call/ask",
+            json={"data": [question, history], "session_hash": session_hash},
+            timeout=REQUEST_TIMEOUT_S,
+        )
         resp.raise_for_status()
         event_id = resp.json()["event_id"]
         size = len(resp.content)
@@ -94,14 +114,19 @@ def ask(session: Any, url: str, question: str, history: list[str]) -> tuple[dict
 # --- locust --------------------------------------------------------------------------------------
 
 
-def make_student_class(mix: QuestionMix, think_s: float) -> type:
+# An answer that mixes two index builds (or cites what no build has): the reason, or None when fine.
+AnswerCheck = Callable[[dict], str | None]
+
+
+def make_student_class(mix: QuestionMix, think_s: tuple[float, float], check: AnswerCheck | None = None) -> type:
+    """The locust user; ``think_s``: (shortest, longest) seconds of reading before the next question."""
     from locust import User, between, constant, task
 
     class Student(User):
         """One student at the chat page: asks, reads (``think_s``), asks again; sometimes a follow-up."""
 
         abstract = False
-        wait_time = between(think_s / 2, think_s * 1.5) if think_s > 0 else constant(0)
+        wait_time = between(*think_s) if think_s[1] > 0 else constant(0)
         _seeds: ClassVar[Iterator[int]] = itertools.count(SEED)  # each student its own, reproducible
 
         def on_start(self) -> None:
@@ -110,6 +135,7 @@ def make_student_class(mix: QuestionMix, think_s: float) -> type:
             self.session = requests.Session()
             self.rng = random.Random(next(Student._seeds))
             self.history: list[str] = []
+            self.page = f"{self.rng.getrandbits(64):016x}"  # one page session per student
 
         def on_stop(self) -> None:
             self.session.close()
@@ -125,7 +151,10 @@ def make_student_class(mix: QuestionMix, think_s: float) -> type:
             answer: dict | None = None
             size, exc = 0, None
             try:
-                answer, size = ask(self.session, self.environment.host, question, history)
+                answer, size = ask(self.session, self.environment.host, question, history, self.page)
+                wrong = check(answer) if check is not None else None
+                if wrong:
+                    raise AskError(wrong)
             except Exception as e:  # noqa: BLE001 — every failure is a locust failure (a timeout: TimeoutError)
                 exc = e
             self.environment.events.request.fire(
@@ -138,6 +167,7 @@ def make_student_class(mix: QuestionMix, think_s: float) -> type:
                     "engine_ms": answer.get("ms") if answer else None,
                     "refused": answer.get("refused") if answer else None,
                     "timeout": isinstance(exc, TimeoutError),
+                    "started": t0,
                 },
             )
             if answer is not None:
@@ -155,6 +185,7 @@ class Collector:
     timeouts: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     last_done: float = 0.0
+    done: list[tuple[float, float, float]] = field(default_factory=list)  # (started, finished, ms) answered
 
     def __call__(self, response_time: float, exception: Any, context: dict, **_: Any) -> None:
         self.last_done = time.perf_counter()
@@ -163,6 +194,7 @@ class Collector:
             self.errors[key] = self.errors.get(key, 0) + 1
             self.timeouts += bool(context.get("timeout"))
             return
+        self.done.append((context.get("started", self.last_done), self.last_done, response_time))
         if context.get("engine_ms") is not None:
             self.engine_ms.append(float(context["engine_ms"]))
         self.refused += bool(context.get("refused"))

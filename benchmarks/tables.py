@@ -74,6 +74,8 @@ def bench_table(results: dict[str, Any]) -> str:
                 f"{fmt(row['embed_query']['p50_ms'], 1):>11}{fmt(row['embed_query']['p95_ms'], 1):>11}"
                 f"{row['ask']['n']:>5}{fmt(row.get('loadavg_1m'), 2):>9}"
             )
+    if results.get("ratios"):
+        out.append("\n== close to the limit\n" + "\n".join(limit_lines(results)))
     if results.get("check"):
         out.append("\n== check my answer (tests/data/check/labelled.jsonl)\n" + checking.table(results["check"]))
     if results.get("cold_start"):
@@ -99,6 +101,76 @@ def _mix_text(results: dict[str, Any]) -> str:
     )
 
 
+def limit_lines(results: dict[str, Any]) -> list[str]:
+    """make bench's two ratios: warm p50 over one query embedding, throughput over the embedding bound."""
+    r, run = results["ratios"], results["capacity"]
+    cap = run.get("capacity") or {}
+    return [
+        f"warm answer p50 / one query embedding (2 threads, idle): {fmt(r['warm_over_embedding'], 2)}",
+        f"throughput {fmt(cap.get('rps'), 1)} answers/s ({cap.get('users')} students back-to-back, "
+        f"{cap.get('failures')} failed) / embedding-bound limit {run['embedding_bound_rps']} "
+        f"({run['machine']['cpus']} cores / {run['embed_floor_ms']} ms): {fmt(r['share_of_embedding_bound'], 2)}",
+    ]
+
+
+def _think(results: dict[str, Any]) -> str:
+    lo, hi = results["think_s"]
+    return "none" if hi == 0 else (f"{lo:g} s" if lo == hi else f"{lo:g}-{hi:g} s")
+
+
+def _stage_line(s: dict[str, Any]) -> str:
+    return (
+        f"{s['requests']} answers, {s['failures']} failed, {fmt(s['rps'], 1)} answers/s, "
+        f"p50 {fmt(s['p50_ms'], 0)} ms, p95 {fmt(s['p95_ms'], 0)} ms, max {fmt(s['max_ms'], 0)} ms; "
+        f"server {fmt(s['server_cpu_cores'], 2)} cores, load generator {fmt(s['loadgen_cpu_cores'], 2)}, "
+        f"other {fmt(s['other_cpu_cores'], 2)}"
+    )
+
+
+def class_lines(results: dict[str, Any]) -> list[str]:
+    """The class run (``classrun``) in a few lines, the two ratios among them."""
+    m = results["machine"]
+    out = [
+        f"\n== {m['cpus']} CPUs, concurrency_limit={results['concurrency_limit']}",
+        f"embedding floor: one single-thread query embedding p50 {results['embed_floor_ms']} ms; "
+        f"embedding-bound limit {m['cpus']} cores / floor = {results['embedding_bound_rps']} answers/s",
+        f"warm answer p50 {results['answer_p50_ms']} ms (one at a time, same questions, one thread) / "
+        f"one query embedding: {results['warm_ratio']:.2f}",
+    ]
+    capacity = results.get("capacity")
+    if capacity:
+        out.append(f"capacity ({capacity['users']} students back-to-back): {_stage_line(capacity)}")
+        out.append(
+            f"throughput / embedding-bound limit: {capacity['share_of_bound']:.2f}; engine's own time per answer "
+            f"{fmt(capacity['engine_mean_ms'], 1)} ms = {capacity['engine_mean_ms'] / results['embed_floor_ms']:.2f}"
+            " x the floor"
+        )
+    stage = results.get("class")
+    if stage is None:
+        return out
+    out.append(
+        f"class: {stage['users']} students for {stage['duration_s']:g} s, think time {_think(results)}: "
+        + _stage_line(stage)
+    )
+    first, last, rss = stage["first"], stage["last"], stage["rss_mb"]
+    out.append(
+        f"first vs last {min(60.0, stage['duration_s'] / 5):g} s: p50 {fmt(first['p50_ms'], 0)} -> "
+        f"{fmt(last['p50_ms'], 0)} ms, p95 {fmt(first['p95_ms'], 0)} -> {fmt(last['p95_ms'], 0)} ms; "
+        + (f"server memory {rss['start']} -> {rss['end']} MB (peak {rss['peak']})" if rss else "no memory samples")
+    )
+    if rss and len(rss["per_minute"]) > 2:
+        out.append("server memory each minute (MB): " + ", ".join(f"{m:g}" for m in rss["per_minute"]))
+    if stage["during"] is not None:
+        d = stage["during"]
+        out.append(
+            f"notes updated at {d['at_s']} s: ingest {d['ingest_s']} s ({'ok' if d['ingest_ok'] else 'FAILED'}), "
+            f"the new notes cited {d['cited_new_after_s']} s after it; answers by build {stage['builds']}"
+        )
+    if stage["errors"]:
+        out.append(f"errors: {stage['errors']}")
+    return out
+
+
 def loadtest_table(results: dict[str, Any]) -> str:
     width = max(len(s["label"]) for s in results["stages"] + results.get("compare", [])) + 2
     head = (
@@ -120,7 +192,7 @@ def loadtest_table(results: dict[str, Any]) -> str:
     m = results["machine"]
     title = (
         f"\n== /ask under load: concurrency_limit={results['concurrency_limit']}, {m['cpus']} CPUs, "
-        f"think time {results['think_s']} s"
+        f"think time {_think(results)}"
     )
     out = [title, f"questions: {_mix_text(results)}", head]
     out += [row(s) for s in results["stages"]]
