@@ -92,8 +92,9 @@ def markdown_block(results: dict[str, Any], command: str) -> list[str]:
         lines += [
             "",
             f"Close to the machine's limit: warm answer p50 {fmt(ratios['warm_over_embedding'], 2)}× one query "
-            f"embedding; throughput under load {fmt(ratios['share_of_embedding_bound'], 2)} of the embedding-bound "
-            "limit (cores ÷ one single-thread query embedding).",
+            "embedding (both at the default two threads, dev questions); throughput of 30 students asking "
+            f"back-to-back {fmt(ratios['share_of_embedding_bound'], 2)} of the embedding-bound limit (cores ÷ one "
+            "single-thread query embedding).",
         ]
     machine = results["machine"]
     cold = results.get("cold_start")
