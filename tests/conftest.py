@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EGOV_NOTES, EVAL_DIR, UNSEEN, AppServer, ChromaServer, start_server, stop_server
+from helpers import EGOV_NOTES, EVAL_DIR, UNSEEN, AppServer, ChromaServer, start_server, stop_server, use_index
 
 
 @pytest.fixture(autouse=True)
@@ -235,3 +235,9 @@ def unseen_engine(tmp_path_factory):
         return engines[file_name]
 
     return make
+
+
+@pytest.fixture
+def on_egov(egov_index, monkeypatch):
+    """The CLI pointed at the shared e-gov index."""
+    return use_index(monkeypatch, egov_index)

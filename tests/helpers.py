@@ -9,6 +9,7 @@
 * Starting and stopping a real Chroma server (``chroma run``) for the server backend's tests.
 * Starting and stopping the real chat app in a subprocess for the UI tests (the session's
   ``app_server`` fixture in conftest.py uses it), and driving it in Debian's Chromium.
+* Reading the class-insights file as it is stored (tests/insights).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -210,6 +212,22 @@ def call_api(url: str, api_name: str, *data: Any, timeout: float = 60) -> tuple[
     final = [(name, json.loads(payload)) for name, payload in events if name in ("complete", "error")]
     assert final, stream.text
     return final[-1]
+
+
+# --- the class insights as stored (tests/insights) ------------------------------------------------------
+
+# Everything a row of the insights file may hold: nothing that tells one student from another.
+INSIGHTS_COLUMNS = ["at", "surface", "question", "refused", "label", "source", "coverage"]
+
+
+def insight_rows(data_dir: Path) -> list[dict[str, Any]]:
+    """Every row of ``<data_dir>/insights.sqlite3``, column by column, in the order written."""
+    db = sqlite3.connect(data_dir / "insights.sqlite3")
+    try:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute("SELECT * FROM questions ORDER BY rowid")]
+    finally:
+        db.close()
 
 
 # --- a real Chroma server (``chroma run``, shipped with chromadb) in a subprocess ------------------------
@@ -416,3 +434,11 @@ class Page:
     def chat_tab(self) -> None:
         self.page.get_by_role("tab", name="问答").click()
         self.page.locator("#egov-question textarea").wait_for(timeout=WAIT_MS)
+
+
+def use_index(monkeypatch, settings):
+    """Point the CLI (which reads EGOV_QA_* itself) at a built index, which it must never rebuild."""
+    monkeypatch.setenv("EGOV_QA_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("EGOV_QA_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("EGOV_QA_AUTO_INGEST", "false")
+    return settings

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # --- where things live -------------------------------------------------------------
     corpus_dir: Path = Field(Path("corpus"), description="Folder of notes (.txt, .md, .docx)")
     index_dir: Path = Field(Path("index"), description="Where the Chroma index is persisted")
+    data_dir: Path = Field(
+        Path("data"),
+        description="Folder of what the app keeps besides the index: the class insights "
+        "(insights.sqlite3). Default: `data` beside the index folder (not inside it: an index is rebuilt)",
+    )
 
     # --- chunking ---------------------------------------------------------------------
     chunk_max_chars: int = Field(600, description="A unit longer than this is split at sentence ends")
@@ -162,6 +167,19 @@ class Settings(BaseSettings):
         description="How often (at most) the serving app looks for a new index build, e.g. after "
         "`egov-qa ingest`; a new build is opened beside the old one and swapped in",
     )
+
+    # --- class insights (what the class asks, anonymously: see README) ----------------------
+    insights: bool = Field(
+        True, description="Record the class's questions (no names, accounts, IP addresses or sessions); false = off"
+    )
+    insights_days: int = Field(180, ge=1, description="Recorded questions older than this many days are deleted")
+
+    @model_validator(mode="after")
+    def _data_beside_index(self) -> Settings:
+        """Unless set, the data folder is ``data`` beside the index folder (``index`` → ``data``)."""
+        if "data_dir" not in self.model_fields_set:
+            self.data_dir = self.index_dir.parent / "data"
+        return self
 
     @field_validator("rules_off", mode="before")
     @classmethod

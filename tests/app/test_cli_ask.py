@@ -27,15 +27,6 @@ CITATION_KEYS = {"chapter", "point", "section", "label", "source"}
 PASSAGE_KEYS = {"text", "label", "score", "chunk_id", "display"}  # display: the text as the page shows it
 
 
-@pytest.fixture
-def on_egov(egov_index, monkeypatch):
-    """Point the CLI (which reads EGOV_QA_* itself) at the shared e-gov index."""
-    monkeypatch.setenv("EGOV_QA_CORPUS_DIR", str(egov_index.corpus_dir))
-    monkeypatch.setenv("EGOV_QA_INDEX_DIR", str(egov_index.index_dir))
-    monkeypatch.setenv("EGOV_QA_AUTO_INGEST", "false")  # the shared index must never be rebuilt
-    return egov_index
-
-
 def run(*args: str):
     result = CliRunner().invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

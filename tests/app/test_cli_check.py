@@ -21,14 +21,6 @@ LINE_KEYS = {"id", "coverage", "citation", "items", "refused"}
 ITEM_KEYS = {"text", "status", "match", "score"}
 
 
-@pytest.fixture
-def on_egov(egov_index, monkeypatch):
-    monkeypatch.setenv("EGOV_QA_CORPUS_DIR", str(egov_index.corpus_dir))
-    monkeypatch.setenv("EGOV_QA_INDEX_DIR", str(egov_index.index_dir))
-    monkeypatch.setenv("EGOV_QA_AUTO_INGEST", "false")
-    return egov_index
-
-
 def run(*args: str):
     result = CliRunner().invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import httpx
-from tests.helpers import start_server, stop_server
 
 from egov_qa.answer.compose import with_document
 from egov_qa.app import live as live_mod
@@ -20,6 +19,7 @@ from egov_qa.engine import Engine
 from egov_qa.index.manifest import MANIFEST
 from egov_qa.index.store import build_index, live_build
 from egov_qa.models import Answer
+from helpers import start_server, stop_server
 
 NEW_FILE = "课堂更新.txt"
 NEW_NOTES = (

@@ -9,7 +9,7 @@ import pytest
 
 from egov_qa.answer.messages import EMPTY_QUESTION, TOO_LONG, UNDERSTOOD_AS
 from egov_qa.app.render import answer_markdown
-from helpers import call_api
+from helpers import call_api, use_index
 
 pytestmark = pytest.mark.slow
 
@@ -78,10 +78,7 @@ def test_html_in_a_question_is_shown_as_text(served_engine, markup):
 @pytest.fixture
 def on_egov(served_egov, monkeypatch):
     """The console script on the e-gov index, which it must never rebuild."""
-    monkeypatch.setenv("EGOV_QA_CORPUS_DIR", str(served_egov.corpus_dir))
-    monkeypatch.setenv("EGOV_QA_INDEX_DIR", str(served_egov.index_dir))
-    monkeypatch.setenv("EGOV_QA_AUTO_INGEST", "false")
-    return served_egov
+    return use_index(monkeypatch, served_egov)
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,7 @@ def test_a_huge_request_body_is_refused(isolated_server):
 def test_nothing_is_written_outside_the_index_folder(isolated_server, isolated_workdir: Path):
     """After the page, /ask, /check, errors and refused bodies: HOME and TMPDIR are as empty as they
     started; the working folder holds only the log; Gradio's temp folder and jieba's cache are in
-    ``<index>/tmp``."""
+    ``<index>/tmp``; the class insights are the one file of ``data/`` beside the index."""
     page = httpx.get(isolated_server.url, timeout=30)
     assert page.status_code == 200
     assert call_api(isolated_server.url, "check", "电子政务有哪些特征？", "政府信息公开共享")[0] == "complete"
@@ -114,6 +114,10 @@ def test_nothing_is_written_outside_the_index_folder(isolated_server, isolated_w
     runtime = root / "index" / "tmp"
     assert (runtime / "jieba.cache").is_file() and (runtime / "gradio").is_dir()
     assert {p.name for p in (root / "index").iterdir()} <= {".lock", "CURRENT", "builds", "tmp"}
+    assert {p.name for p in root.iterdir()} <= {"corpus", "index", "data", "home", "tmp", "cwd", "site"}
+    data = root / "data"  # (the insights are written a moment after the answer)
+    insights = {p.name for p in data.iterdir()} if data.exists() else set()
+    assert insights <= {"insights.sqlite3", "insights.sqlite3-wal", "insights.sqlite3-shm"}
 
 
 def test_files_garbled_under_a_running_app_show_no_traceback(isolated_server, isolated_workdir: Path):

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING
 
 import typer
 
+from egov_qa.app.cli_stats import stats
+from egov_qa.app.cli_support import echo_json, fail, one_line, open_engine, read, read_questions, record, write_lines
 from egov_qa.app.runtime import keep_files_in_index
 from egov_qa.config import Settings
 from egov_qa.ingest.chunking import point_label, section_label
-from egov_qa.ingest.loading import UnreadableFile
 from egov_qa.ingest.notes import chunk_document, outline_file, report_file
 from egov_qa.ingest.report import render_report
 from egov_qa.models import Outline, Point
 from egov_qa.questions.typed import plain_text, question_problem
 
-Read = TypeVar("Read")
-
 if TYPE_CHECKING:
-    from egov_qa.engine import Engine
     from egov_qa.models import CheckResult
 
 INGEST_NICENESS = 10  # lower CPU priority of egov-qa ingest (Unix)
@@ -37,41 +33,16 @@ app = typer.Typer(
 )
 
 
+app.command()(stats)  # egov-qa stats: the class insights (cli_stats.py)
+
+
 @app.callback()
 def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging.")) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 
-def _fail(message: object, cause: BaseException | None = None) -> NoReturn:
-    """A one-line error and exit status 2."""
-    typer.secho(f"错误 / error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(2) from cause
-
-
-def _read(parse: Callable[[Path], Read], path: Path) -> Read:
-    """``parse(path)``, or a one-line error and exit status 2 for a file that cannot be read."""
-    try:
-        return parse(path)
-    except (UnreadableFile, OSError) as exc:
-        _fail(exc, exc)
-
-
 def _read_outline(path: Path) -> Outline:
-    return _read(outline_file, path)
-
-
-def _write_lines(lines: list[str], output: Path | None, what: str) -> None:
-    """JSON lines to ``output``, or to stdout."""
-    text = "\n".join(lines) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"{len(lines)} {what} → {output}", err=True)
-    else:
-        typer.echo(text, nl=False)
-
-
-def _echo_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    return read(outline_file, path)
 
 
 @app.command()
@@ -87,15 +58,15 @@ def outline(
 ) -> None:
     """Print the chapter → point → section tree the notes were parsed into."""
     if report:
-        parsed, found = _read(report_file, file)
+        parsed, found = read(report_file, file)
         if as_json:
-            _echo_json(dataclasses.asdict(found))
+            echo_json(dataclasses.asdict(found))
         else:
             typer.echo("\n".join(render_report(parsed, found)))
         return
     parsed = _read_outline(file)
     if as_json:
-        _echo_json(parsed.to_json())
+        echo_json(parsed.to_json())
         return
     for chapter in parsed.chapters:  # numbered as the notes number them, like the citation labels
         typer.echo(chapter.heading)
@@ -117,7 +88,7 @@ def chunks(
     settings = Settings()
     items = chunk_document(_read_outline(file), settings)
     if as_json:
-        _echo_json([{**chunk.__dict__, "text": chunk.text} for chunk in items])
+        echo_json([{**chunk.__dict__, "text": chunk.text} for chunk in items])
         return
     for chunk in items:
         part = f" (第{chunk.part + 1}段)" if chunk.part else ""
@@ -140,7 +111,7 @@ def serve(
     try:
         logins = parse_auth(auth, auth_file)
     except AuthError as exc:
-        _fail(exc, exc)
+        fail(exc, exc)
     run_server(Settings(), host=host, port=port, auth=logins)
 
 
@@ -174,7 +145,7 @@ def ingest(
         info = build_index(settings, progress=True)
     except Exception as exc:
         logging.getLogger(__name__).debug("ingest failed", exc_info=True)
-        _fail(_one_line(exc), exc)
+        fail(one_line(exc), exc)
     typer.echo(
         f"已建立索引 / index built: {info.chunk_count} chunks from {len(info.files)} files "
         f"({', '.join(info.files)}), model {info.model_id}, {info.seconds:.1f} s, in {info.where}"
@@ -200,39 +171,7 @@ def status() -> None:
             f"{', '.join(manifest.get('files', {})) or '-'}; model {manifest.get('embedding_model')}"
         )
     if not found.ok:
-        _fail(found.message)
-
-
-def _open_engine(settings: Settings) -> Engine:
-    """The engine, or a one-line error and exit status 2. (Imports here and in the commands below
-    are lazy: chromadb, the models and gradio are slow to import, and ``--help`` should not wait.)"""
-    from egov_qa.engine import Engine  # noqa: PLC0415
-    from egov_qa.index.embeddings import ModelError  # noqa: PLC0415
-    from egov_qa.index.store import IndexNotReady  # noqa: PLC0415
-    from egov_qa.rules.registry import UnknownRule  # noqa: PLC0415
-
-    keep_files_in_index(settings)
-    try:
-        return Engine.open(settings)
-    except (IndexNotReady, ModelError, UnknownRule) as exc:
-        _fail(exc, exc)
-    except Exception as exc:  # a failed rebuild, say: still one line for the teacher (-v shows the traceback)
-        logging.getLogger(__name__).debug("opening the index failed", exc_info=True)
-        _fail(f"索引无法打开 / the index could not be opened: {_one_line(exc)}", exc)
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _read_questions(path: Path, model: type | None = None, what: str = "questions") -> list:
-    """The records of a JSONL file (eval questions by default), or a one-line error and exit 2."""
-    from egov_qa.evaluation.metrics import Question, QuestionFileError, read_records  # noqa: PLC0415
-
-    try:
-        return read_records(path, model or Question, what)
-    except QuestionFileError as exc:
-        _fail(exc, exc)
+        fail(found.message)
 
 
 @app.command()
@@ -250,8 +189,9 @@ def ask(
     settings = Settings()
     problem = question_problem(plain_text(question).strip(), settings.max_question_chars)
     if problem is not None:  # empty or too long: said before the index is opened
-        _fail(problem.both)
-    answer = _open_engine(settings).ask(question, history)
+        fail(problem.both)
+    answer = open_engine(settings).ask(question, history)
+    record(settings, "cli", question, answer)
     if as_json:
         # a batch line's keys (id null) plus mode, quotes, understood_as, suggestions
         typer.echo(dumps(answer.model_dump()))
@@ -269,14 +209,14 @@ def batch(
     """Answer every question of a JSONL file; one JSON answer per line."""
     from egov_qa.evaluation.metrics import dumps  # noqa: PLC0415
 
-    items = _read_questions(questions)  # a bad file fails before the index is opened
-    engine = _open_engine(Settings())
+    items = read_questions(questions)  # a bad file fails before the index is opened
+    engine = open_engine(Settings())
     lines = []
     for q in items:
         answer = engine.ask(q.question, q.history)
         answer.id = q.id
         lines.append(dumps(answer.model_dump(include={"id", "answer", "refused", "citations", "passages", "ms"})))
-    _write_lines(lines, output, "answers")
+    write_lines(lines, output, "answers")
 
 
 def _check_line(result: CheckResult) -> dict:
@@ -300,13 +240,15 @@ def check(
     from egov_qa.models import CheckRequest  # noqa: PLC0415
 
     if batch is None and not (question or "").strip():
-        _fail("give --question and --answer, or --batch FILE")
+        fail("give --question and --answer, or --batch FILE")
     if batch is None and not (answer or "").strip():
-        _fail("the answer is empty: write an answer to check (--answer)")
-    requests = _read_questions(batch, CheckRequest, "answers") if batch else []
-    checker = _open_engine(Settings()).checker
-    if batch is None:
+        fail("the answer is empty: write an answer to check (--answer)")
+    requests = read_questions(batch, CheckRequest, "answers") if batch else []
+    settings = Settings()
+    checker = open_engine(settings).checker
+    if batch is None:  # (a batch is the teacher's own tooling: not recorded in the class insights)
         result = checker.check(question, answer)
+        record(settings, "cli-check", question, result)
         if as_json:
             typer.echo(dumps(result.model_dump()))
             return
@@ -320,7 +262,7 @@ def check(
         result = checker.check(request.question, request.answer)
         result.id = request.id
         lines.append(dumps(_check_line(result)))
-    _write_lines(lines, output, "results")
+    write_lines(lines, output, "results")
 
 
 @app.command("eval")
@@ -340,8 +282,8 @@ def evaluate_cmd(
     from egov_qa.evaluation.ablation import format_ablation  # noqa: PLC0415
     from egov_qa.evaluation.metrics import dumps, evaluate, format_report  # noqa: PLC0415
 
-    items = _read_questions(questions)
-    engine = _open_engine(Settings())
+    items = read_questions(questions)
+    engine = open_engine(Settings())
     engine.ask("预热", [])  # first call loads jieba's dictionary; keep it out of the latency figures
     if ablate:
         results = run_ablation(engine, items)
@@ -367,8 +309,8 @@ def calibrate(
     apart (AUC) and how many of it would be refused."""
     from egov_qa.evaluation import calibration as cal  # noqa: PLC0415
 
-    items = _read_questions(questions) if questions else []
-    engine = _open_engine(Settings())
+    items = read_questions(questions) if questions else []
+    engine = open_engine(Settings())
     probes = cal.generated_probes(engine.notes.chunks, engine.vocabulary.notes_text)
     probes += cal.labelled_probes(items, questions.name) if questions else []
     scored = cal.score(probes, engine.search_for)

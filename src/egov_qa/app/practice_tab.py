@@ -24,6 +24,7 @@ from egov_qa.app import page
 from egov_qa.app.check_render import error_html, result_html, tally_html
 from egov_qa.check.practice import PracticePoint, pick, review_next
 from egov_qa.config import Settings
+from egov_qa.insights.recorder import Recorder
 from egov_qa.models import CheckResult, Citation
 
 if TYPE_CHECKING:
@@ -79,10 +80,18 @@ def load_tally(stored: Any) -> dict[str, float]:
 
 
 def practice_tab(
-    current: Callable[[], PracticeEngine], notes: NotesLink, *, demo: gr.Blocks, concurrency_id: str, secret: str
+    current: Callable[[], PracticeEngine],
+    notes: NotesLink,
+    *,
+    demo: gr.Blocks,
+    concurrency_id: str,
+    secret: str,
+    recorder: Recorder | None = None,
 ) -> None:
     """The 自测 tab and its events (call inside ``gr.Tabs()``; ``demo``: the page, for its load event).
-    ``current`` gives the engine serving now: each event asks it once."""
+    ``current`` gives the engine serving now: each event asks it once. Checked answers go to
+    ``recorder`` (the class insights; none: off)."""
+    recording = recorder or Recorder.off()
     rng = random.Random()
 
     def points_now() -> tuple[list[PracticePoint], dict[str, PracticePoint]]:
@@ -138,6 +147,7 @@ def practice_tab(
         citation = point.citation if point and question == point.question.strip() else None
         try:
             result: CheckResult = engine.checker.check(question, answer or "", citation)
+            recording.checked("practice", result)  # queued: never holds up the result
             html = result_html(result)
         except Exception:  # keep the page usable; the traceback goes to the server log
             log.exception("checking an answer to %r failed", question)

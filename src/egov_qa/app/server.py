@@ -6,6 +6,7 @@ switched off, so nothing leaves the machine.
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import sys
@@ -106,9 +107,13 @@ def serve(
 
     from egov_qa.app.live import live_engine  # noqa: PLC0415
     from egov_qa.app.ui import build_app, launch_options  # noqa: PLC0415 — imports gradio
+    from egov_qa.insights.recorder import Recorder  # noqa: PLC0415
 
     # A new build (egov-qa ingest while serving) is opened beside this one and swapped in.
-    demo = build_app(live_engine(settings, engine, lambda: Engine.open(settings, progress=False, auto_build=False)))
+    live = live_engine(settings, engine, lambda: Engine.open(settings, progress=False, auto_build=False))
+    recorder = Recorder.for_settings(settings)  # the class insights: every surface records through it
+    atexit.register(recorder.close)  # what is queued is written when the process ends
+    demo = build_app(live, recorder)
     demo.queue(default_concurrency_limit=settings.concurrency_limit)
     demo.launch(
         server_name=host,
@@ -138,3 +143,4 @@ def serve(
         pass
     finally:
         demo.close()
+        recorder.close()

@@ -32,6 +32,7 @@ from egov_qa.app.render import (
 )
 from egov_qa.config import Settings
 from egov_qa.ingest.notes import Notes
+from egov_qa.insights.recorder import Recorder
 from egov_qa.models import Answer, Chunk, Citation, Exchange
 from egov_qa.questions.typed import plain_text
 
@@ -116,10 +117,12 @@ class FixedEngine:
         return self.engine
 
 
-def build_app(served: EngineLike | EngineSource) -> gr.Blocks:
+def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = None) -> gr.Blocks:
     """The whole page. Call ``.queue(...)`` and ``.launch(**launch_options())`` on the result.
-    Every event takes the engine serving at that moment (and that engine's notes) once."""
+    Every event takes the engine serving at that moment (and that engine's notes) once. Every
+    question answered or answer checked goes to ``recorder`` (the class insights; none: off)."""
     source = served if isinstance(served, EngineSource) else FixedEngine(served)
+    recorder = recorder or Recorder.off()
     views: NotesViews[EngineLike] = NotesViews(source.current, lambda engine: engine.notes)
     first = views.current()
     examples = first.engine.example_questions(4)  # generated from the loaded outline
@@ -170,6 +173,7 @@ def build_app(served: EngineLike | EngineSource) -> gr.Blocks:
                 yield gr.skip(), chat, gr.skip(), busy
             if answer is None:  # defensive: an engine that yields nothing
                 answer = engine.ask(question, history)
+            recorder.answered("chat", question, answer)  # queued: never holds up the answer
         except Exception:  # keep the page usable; the traceback goes to the server log
             log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": APP_ERROR}
@@ -220,7 +224,9 @@ def build_app(served: EngineLike | EngineSource) -> gr.Blocks:
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer one question (history: earlier user questions, oldest first); the `ask --json` object."""
         try:
-            return source.current().ask(_api_text(question), _history_list(history)).model_dump()
+            answer = source.current().ask(_api_text(question), _history_list(history))
+            recorder.answered("api", _api_text(question), answer)
+            return answer.model_dump()
         except Exception as exc:  # the caller gets one Chinese line; the traceback goes to the server log
             log.exception("/ask failed for %.200r", question)
             raise gr.Error(APP_ERROR, title="出错了", print_exception=False) from exc
@@ -228,7 +234,9 @@ def build_app(served: EngineLike | EngineSource) -> gr.Blocks:
     def check_api(question: str, answer: str) -> dict:
         """Check a student's answer to a question against the notes; the `check --json` object."""
         try:
-            return source.current().checker.check(_api_text(question), _api_text(answer)).model_dump()
+            result = source.current().checker.check(_api_text(question), _api_text(answer))
+            recorder.checked("check", result)
+            return result.model_dump()
         except Exception as exc:  # as in ask_api
             log.exception("/check failed for %.200r", question)
             raise gr.Error(CHECK_ERROR, title="出错了", print_exception=False) from exc
@@ -275,7 +283,7 @@ def build_app(served: EngineLike | EngineSource) -> gr.Blocks:
                 with gr.Column(scale=3, min_width=240):
                     view = gr.HTML(node_html(None, first.chunks), elem_id=page.NODE_ID)
             link = NotesLink(tabs, NOTES_TAB, tree, view, lambda c, quotes: views.current().notes_at(c, quotes))
-            practice_tab(source.current, link, demo=demo, concurrency_id=ENGINE_QUEUE, secret=secret)
+            practice_tab(source.current, link, demo=demo, concurrency_id=ENGINE_QUEUE, secret=secret, recorder=recorder)
 
         # This browser's exchanges (raw text; the chat holds escaped text), in its local storage.
         turns = gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
