@@ -167,7 +167,6 @@ def run_class(args: Any, results: dict[str, Any], root: Path) -> None:
                 args.capacity_seconds,
                 "capacity",
             )
-            capacity.pop("answered")
             capacity["share_of_bound"] = round(capacity["rps"] / limit, 3)
             results["capacity"] = capacity
         if args.capacity_only:
@@ -192,7 +191,6 @@ def run_class(args: Any, results: dict[str, Any], root: Path) -> None:
             flush=True,
         )
         stage = run_stage(server, results["concurrency_limit"], student, args.users, args.seconds, "class", during)
-        stage.pop("answered")
         stage["builds"] = dict(builds.counts)
         results["class"] = stage
     finally:

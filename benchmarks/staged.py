@@ -72,7 +72,6 @@ def run_staged(args: Any, results: dict[str, Any], root: Path) -> None:
             for n, duration, label in plan:
                 print(f"[loadtest] {label}: {n} student(s) for {duration:.0f} s…", file=sys.stderr, flush=True)
                 stage = run_stage(server, server_limit, student, n, duration, label)
-                stage.pop("answered")
                 out.append(stage)
             return out
         finally:

@@ -46,9 +46,9 @@ def _rss_mb(pid: int) -> float:
     return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
 
 
-def _window(done: list[tuple[float, float, float]], lo: float, hi: float) -> dict[str, Any]:
+def _window(done: list[tuple[float, float]], lo: float, hi: float) -> dict[str, Any]:
     """Latency of the questions answered between ``lo`` and ``hi`` (perf_counter seconds)."""
-    ms = [m for _, end, m in done if lo <= end < hi]
+    ms = [m for end, m in done if lo <= end < hi]
     return {"n": len(ms), "p50_ms": _pct(ms, 0.5), "p95_ms": _pct(ms, 0.95)}
 
 
@@ -155,7 +155,6 @@ def run_stage(
         else None,
         "first": _window(collector.done, started, started + edge),
         "last": _window(collector.done, ended - edge, ended + DRAIN_TIMEOUT_S),
-        "answered": collector.done,
         "during": side_result,
     }
 

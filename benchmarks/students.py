@@ -167,7 +167,6 @@ def make_student_class(mix: QuestionMix, think_s: tuple[float, float], check: An
                     "engine_ms": answer.get("ms") if answer else None,
                     "refused": answer.get("refused") if answer else None,
                     "timeout": isinstance(exc, TimeoutError),
-                    "started": t0,
                 },
             )
             if answer is not None:
@@ -185,7 +184,7 @@ class Collector:
     timeouts: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     last_done: float = 0.0
-    done: list[tuple[float, float, float]] = field(default_factory=list)  # (started, finished, ms) answered
+    done: list[tuple[float, float]] = field(default_factory=list)  # (finished, ms) of each answered question
 
     def __call__(self, response_time: float, exception: Any, context: dict, **_: Any) -> None:
         self.last_done = time.perf_counter()
@@ -194,7 +193,7 @@ class Collector:
             self.errors[key] = self.errors.get(key, 0) + 1
             self.timeouts += bool(context.get("timeout"))
             return
-        self.done.append((context.get("started", self.last_done), self.last_done, response_time))
+        self.done.append((self.last_done, response_time))
         if context.get("engine_ms") is not None:
             self.engine_ms.append(float(context["engine_ms"]))
         self.refused += bool(context.get("refused"))

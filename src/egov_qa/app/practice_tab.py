@@ -79,6 +79,10 @@ def load_tally(stored: Any) -> dict[str, float]:
     }
 
 
+def _by_label(points: list[PracticePoint]) -> dict[str, PracticePoint]:
+    return {p.label: p for p in points}
+
+
 def practice_tab(
     current: Callable[[], PracticeEngine],
     notes: NotesLink,
@@ -94,34 +98,30 @@ def practice_tab(
     recording = recorder or Recorder.off()
     rng = random.Random()
 
-    def points_now() -> tuple[list[PracticePoint], dict[str, PracticePoint]]:
-        points = current().practice_points
-        return points, {p.label: p for p in points}
-
-    # --- event handlers ------------------------------------------------------------------
-    def tally_views(tally: dict[str, float]) -> tuple[Any, ...]:
+    # --- event handlers (each takes the engine serving now once, and its points) -----------
+    def tally_views(points: list[PracticePoint], tally: dict[str, float]) -> tuple[Any, ...]:
         """The tally line and the 建议复习 buttons (one per suggested point)."""
-        review = review_next(points_now()[0], tally, REVIEW_BUTTONS)
+        review = review_next(points, tally, REVIEW_BUTTONS)
         buttons = [
             gr.Button(value=review[n], visible=True) if n < len(review) else gr.Button(visible=False)
             for n in range(REVIEW_BUTTONS)
         ]
         return (tally_html(tally, review), *buttons)
 
-    def show_point(point: PracticePoint | None) -> tuple[Any, ...]:
+    def show_point(points: list[PracticePoint], point: PracticePoint | None) -> tuple[Any, ...]:
         """A new question: the point chosen, its question, the answer and the result cleared."""
         if point is None:
-            none = not points_now()[0]
-            return None, "", "", error_html(NO_POINTS) if none else "", gr.Button(visible=False), None
+            return None, "", "", "" if points else error_html(NO_POINTS), gr.Button(visible=False), None
         return point.label, point.question, "", "", gr.Button(visible=False), None
 
     def choose(label: str | None, question: str | None) -> tuple[Any, ...]:
         """A point chosen (a 建议复习 button): a new question, unless it is the one being answered
         (then the answer stays)."""
-        point = points_now()[1].get(label or "")
+        points = current().practice_points
+        point = _by_label(points).get(label or "")
         if point is not None and (question or "").strip() == point.question.strip():
             return (point.label, *(gr.skip() for _ in range(5)))
-        return show_point(point)
+        return show_point(points, point)
 
     def selected(picked: gr.SelectData, question: str | None) -> tuple[Any, ...]:
         """A point picked in the dropdown. (Its select event, not its input event: Gradio's dropdown
@@ -129,18 +129,20 @@ def practice_tab(
         return choose(str(picked.value), question)
 
     def random_point(stored: Any) -> tuple[Any, ...]:
-        return show_point(pick(points_now()[0], load_tally(stored), rng))
+        points = current().practice_points
+        return show_point(points, pick(points, load_tally(stored), rng))
 
     def next_point(label: str | None, stored: Any) -> tuple[Any, ...]:
-        points = points_now()[0]
+        points = current().practice_points
         others = [p for p in points if p.label != label] or points
-        return show_point(pick(others, load_tally(stored), rng))
+        return show_point(points, pick(others, load_tally(stored), rng))
 
     def check_answer(label: str | None, question: str, answer: str, stored: Any) -> tuple[Any, ...]:
         """Outputs: result, 在目录中查看, its target, the tally (kept), the point, the tally views."""
         tally = load_tally(stored)
         engine = current()
-        by_label = {p.label: p for p in engine.practice_points}
+        points = engine.practice_points
+        by_label = _by_label(points)
         point = by_label.get(label or "")
         question = (question or "").strip()
         # the point's own question is checked at its unit; any other question goes through retrieval
@@ -151,7 +153,7 @@ def practice_tab(
             html = result_html(result)
         except Exception:  # keep the page usable; the traceback goes to the server log
             log.exception("checking an answer to %r failed", question)
-            return (error_html(), gr.Button(visible=False), None, gr.skip(), gr.skip(), *tally_views(tally))
+            return (error_html(), gr.Button(visible=False), None, gr.skip(), gr.skip(), *tally_views(points, tally))
         target = None
         if result.citation is not None and result.items and not result.refused:
             target = notes.at(result.citation, [item.text for item in result.items])
@@ -160,7 +162,7 @@ def practice_tab(
             tally.pop(practised, None)  # the latest coverage, and the latest practised last
             tally[practised] = result.coverage
         shown = gr.skip() if citation else (practised if practised in by_label else None)
-        return (html, gr.Button(visible=target is not None), target, tally, shown, *tally_views(tally))
+        return (html, gr.Button(visible=target is not None), target, tally, shown, *tally_views(points, tally))
 
     def open_notes(target: Any) -> tuple[Any, ...]:
         """在目录中查看: the notes tab at the checked unit, its key items highlighted."""
@@ -171,18 +173,20 @@ def practice_tab(
 
     def restore_tally(stored: Any) -> tuple[Any, ...]:
         """The page (re)loaded: the kept tally, and the points of the notes served now."""
-        return (gr.Dropdown(choices=[p.label for p in points_now()[0]]), *tally_views(load_tally(stored)))
+        points = current().practice_points
+        return (gr.Dropdown(choices=[p.label for p in points]), *tally_views(points, load_tally(stored)))
 
     def clear_tally() -> tuple[Any, ...]:
-        return ({}, *tally_views({}))
+        return ({}, *tally_views(current().practice_points, {}))
 
     # --- layout --------------------------------------------------------------------------
-    settings = current().settings
+    first = current()
+    settings = first.settings
     with gr.Tab("自测", id=PRACTICE_TAB, elem_id=page.PRACTICE_ID):
         gr.Markdown(INTRO)
         with gr.Row(elem_id=page.PICK_ROW_ID):
             point = gr.Dropdown(
-                choices=[p.label for p in points_now()[0]],
+                choices=[p.label for p in first.practice_points],
                 value=None,
                 label="要点",
                 filterable=False,  # a phone's keyboard would cover the list

@@ -224,8 +224,9 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer one question (history: earlier user questions, oldest first); the `ask --json` object."""
         try:
-            answer = source.current().ask(_api_text(question), _history_list(history))
-            recorder.answered("api", _api_text(question), answer)
+            text = _api_text(question)
+            answer = source.current().ask(text, _history_list(history))
+            recorder.answered("api", text, answer)
             return answer.model_dump()
         except Exception as exc:  # the caller gets one Chinese line; the traceback goes to the server log
             log.exception("/ask failed for %.200r", question)

@@ -103,35 +103,16 @@ class Checker:
         try:
             result = self._check(question, answer, citation)
         except IndexUnavailable:  # the index's Chroma server does not answer: nothing checked, say so
-            result = CheckResult(
-                question=question,
-                coverage=0.0,
-                citation=None,
-                items=[],
-                refused=True,
-                message=INDEX_UNAVAILABLE,
-                note=INDEX_UNAVAILABLE,
-            )
+            result = _unchecked(question, INDEX_UNAVAILABLE, refused=True)
         result.ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
     def _check(self, question: str, answer: str, citation: Citation | None) -> CheckResult:
         if not question:
-            return CheckResult(
-                question="",
-                coverage=0.0,
-                citation=None,
-                items=[],
-                refused=True,
-                message=CHECK_NO_QUESTION,
-                note=CHECK_NO_QUESTION,
-            )
+            return _unchecked("", CHECK_NO_QUESTION, refused=True)
         limit = self.settings.max_answer_chars
         if len(answer) > limit:
-            message = CHECK_TOO_LONG.format(limit=limit)
-            return CheckResult(
-                question=question, coverage=0.0, citation=None, items=[], refused=False, message=message, note=message
-            )
+            return _unchecked(question, CHECK_TOO_LONG.format(limit=limit), refused=False)
         found = self.rubric_at(citation, question) if citation else self.rubric(question)
         if not isinstance(found, Rubric):
             return CheckResult(
@@ -204,4 +185,11 @@ def _summary(rubric: Rubric, matches: list[ItemMatch], coverage: float) -> str:
         partly=count["partly"],
         missing=count["missing"],
         percent=round(coverage * 100),
+    )
+
+
+def _unchecked(question: str, message: str, refused: bool) -> CheckResult:
+    """Nothing was checked; ``message`` (also the note above the result) says why."""
+    return CheckResult(
+        question=question, coverage=0.0, citation=None, items=[], refused=refused, message=message, note=message
     )
