@@ -100,6 +100,21 @@ def egov_index(tmp_path_factory, egov_notes):
     return settings
 
 
+@pytest.fixture(scope="session")
+def two_courses(tmp_path_factory):
+    """Settings of the e-gov notes and the MIS notes side by side in one corpus folder (two courses),
+    indexed once for the session; nothing may write to it (auto-ingest off)."""
+    from egov_qa.config import Settings
+
+    root = tmp_path_factory.mktemp("two_courses")
+    (root / "corpus").mkdir()
+    for notes in (EGOV_NOTES, EVAL_DIR / "notes_mis.md"):
+        shutil.copy(notes, root / "corpus" / notes.name)
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", auto_ingest=False)
+    _build_without_chroma_ef(settings)
+    return settings
+
+
 def _build_without_chroma_ef(settings, embeddings=None) -> None:
     """``build_index`` with Chroma's own (downloading) embedding function switched off (and our
     ``embeddings`` instead of the configured model, when given)."""

@@ -1,7 +1,8 @@
 """The question-answering engine: one per process, shared by the CLI, the app and its API.
 
 It checks the message, analyses the question and the conversation once, runs the question rules
-(``rules.registry``) and otherwise answers from the fused, reordered ranking.
+(``rules.registry``) and otherwise answers from the fused, reordered ranking. With several notes
+files (courses) in the corpus folder, ``course`` gives an engine answering from one of them alone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
 
 from egov_qa.answer.compose import Composer, Draft, refusal
 from egov_qa.answer.messages import FALLBACK_EXAMPLE, INDEX_UNAVAILABLE, UNDERSTOOD_AS, WARM_UP
@@ -40,14 +42,17 @@ RECENT_ANSWERS = 512  # recomputed earlier answers kept for the next follow-ups 
 
 
 class Engine:
-    def __init__(self, settings: Settings, index: NotesIndex) -> None:
+    def __init__(self, settings: Settings, index: NotesIndex, name_sources: bool | None = None) -> None:
+        """``name_sources``: labels name the document (default: when the notes are several files;
+        a course's engine names its file as the whole notes' engine does)."""
         self.settings = settings
         self.index = index
         self.notes: Notes = index.notes
         self.retriever = HybridRetriever(index.notes.chunks, index, settings)
         self.vocabulary = self.retriever.vocabulary
-        self.reranker = load_reranker(settings)
-        self.compose = Composer(self.notes.multi_source, settings.answer_budget, settings.min_relevance)
+        self.reranker = load_reranker(settings)  # one instance per process: course engines share it
+        named = self.notes.multi_source if name_sources is None else name_sources
+        self.compose = Composer(named, settings.answer_budget, settings.min_relevance)
         self.generator = self._generator() if settings.llm_base_url else None
         self._recent: OrderedDict[tuple[tuple[str, str, str, frozenset[str]], ...], Answer] = OrderedDict()
         self._recent_lock = threading.Lock()
@@ -55,6 +60,8 @@ class Engine:
         self.rewrites = [r for r in rules if isinstance(r, RewriteRule)]
         self.answerers = [r for r in rules if isinstance(r, AnswerRule)]
         self.reorders = [r for r in rules if isinstance(r, ReorderRule)]
+        self._courses: dict[str, Engine] = {}
+        self._courses_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, progress: bool = True, auto_build: bool = True) -> Engine:
@@ -102,9 +109,39 @@ class Engine:
 
     def warm_up(self) -> None:
         """Everything the first question and the first checked answer would build (the speller,
-        the checker, the practice points), built now: a swapped-in engine answers at full speed."""
+        the checker, the practice points), built now, and so for every course's engine: a
+        swapped-in engine answers at full speed."""
         self.extractive(WARM_UP)
         _ = self.checker, self.practice_points
+        if len(self.courses) > 1:
+            for source in self.courses:
+                self.course(source).warm_up()
+
+    # --- courses ---------------------------------------------------------------------------------
+
+    @property
+    def courses(self) -> list[str]:
+        """The notes files (courses) served, by file name, in corpus order."""
+        return self.notes.sources
+
+    def course(self, name: str | None) -> Engine:
+        """The engine answering from one course alone, named by its file name or stem: a question
+        about another course is then refused there rather than cited to an unrelated point. This
+        engine (the whole notes) for no name, an unknown one, or a single notes file. Each course's
+        engine is made once and kept."""
+        sources = self.courses if name and len(self.courses) > 1 else []
+        named = [s for s in sources if s == name] or [s for s in sources if Path(s).stem == name]
+        if not named:
+            return self
+        source = named[0]
+        made = self._courses.get(source)
+        if made is not None:  # without the lock: every question in a course comes here
+            return made
+        with self._courses_lock:  # two first questions at once must not build two engines
+            if source not in self._courses:
+                index = self.index.only(source)
+                self._courses[source] = Engine(self.settings, index, name_sources=self.compose.multi_source)
+            return self._courses[source]
 
     # --- questions -------------------------------------------------------------------------------
 

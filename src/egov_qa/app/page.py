@@ -20,6 +20,7 @@ PRACTICE_ID = "egov-practice"
 PICK_ROW_ID = "egov-pick"
 POINT_ID = "egov-point"
 CHECK_QUESTION_ID = "egov-check-question"
+COURSE_ID = "egov-course"  # the chat's 课程 menu (several courses)
 ANSWER_ID = "egov-answer"
 CHECK_ID = "egov-check"
 RESULT_ID = "egov-check-result"
@@ -85,8 +86,10 @@ button.{OPEN_CLASS} {{
 
 /* 自测: the check result (check_render.py) and the tally. */
 #{PICK_ROW_ID} {{ align-items: end; }}
-#{POINT_ID} input, #{CHECK_QUESTION_ID} textarea {{ min-height: {TAP}; }}
-#{POINT_ID} ul.option-list li {{ min-height: {TAP}; display: flex; align-items: center; white-space: normal; }}
+#{POINT_ID} input, #{CHECK_QUESTION_ID} textarea, #{COURSE_ID} input {{ min-height: {TAP}; }}
+#{POINT_ID} ul.option-list li, #{COURSE_ID} ul.option-list li {{
+  min-height: {TAP}; display: flex; align-items: center; white-space: normal;
+}}
 .egov-check-message {{ margin: .2em 0 .6em; font-weight: 600; line-height: 1.6; }}
 .egov-check-feedback {{ margin: 0 0 .6em; line-height: 1.6; }}
 .egov-coverage {{ display: flex; align-items: center; gap: .6em; margin: .4em 0; }}

@@ -1,6 +1,7 @@
 """The Gradio Blocks page: 问答 (chat with cited, highlighted sources), 笔记目录 (notes tree), 自测
 (check my answer, practice_tab.py) and the ``/ask`` and ``/check`` APIs. Built around one
-already-open engine shared by every session.
+already-open engine shared by every session. With several notes files (courses), a 课程 menu above
+the chat, and ``/ask`` and ``/check``'s ``course`` argument, answer from one course alone.
 
 The conversation lives in the student's browser (``gr.BrowserState``, local storage), so a reload
 keeps it and nothing of it is stored on the server. Import this only after
@@ -13,6 +14,7 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import gradio as gr
@@ -54,6 +56,9 @@ class EngineLike(PracticeEngine, Protocol):
     settings: Settings
     notes: Notes
 
+    @property
+    def courses(self) -> list[str]: ...
+    def course(self, name: str | None) -> EngineLike: ...
     def ask(self, question: str, history: Sequence[str | Exchange] = ()) -> Answer: ...
     def stream(self, question: str, history: Sequence[str | Exchange] = ()) -> Iterator[Answer]: ...
     def chunk(self, chunk_id: str) -> Chunk | None: ...
@@ -69,6 +74,19 @@ def _header(sources: str) -> str:
         "每个回答都会注明出自笔记的哪一章、哪一点；点开“来源”可以看到原文（引用的句子已高亮），"
         "点“在目录中查看”可以在笔记目录里打开它。"
     )
+
+
+ALL_COURSES = "全部课程"
+
+
+def _course_menu(courses: list[str], selected: str = "") -> dict[str, Any]:
+    """The 课程 menu's choices (every course, then each notes file by its name), value and
+    visibility: shown only when there is more than one course."""
+    return {
+        "choices": [(ALL_COURSES, ""), *((Path(s).stem, s) for s in courses)],
+        "value": selected if selected in courses else "",
+        "visible": len(courses) > 1,
+    }
 
 
 def theme() -> gr.themes.Base:
@@ -149,8 +167,9 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
         return chat_messages(exchanges, md_escape, lambda answer, turn: answer_message(answer, turn, view))
 
     # --- event handlers ------------------------------------------------------------------
-    def respond(question: str, chat: list[dict], stored: Any) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat.
+    def respond(question: str, chat: list[dict], stored: Any, course: str | None = "") -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, from the ``course`` chosen ("": every course); shown
+        with the whole notes (the course's labels and chunks are theirs).
 
         Outputs: textbox, chat, the browser's stored exchanges (each question with the answer it got,
         which follow-ups such as "还有呢" read), send button (disabled while answering, so a double
@@ -158,7 +177,7 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
         """
         question = plain_text(question or "")  # shown and kept as the engine reads it (no control characters)
         view = views.current()
-        engine, chunks = view.engine, view.chunks
+        chunks = view.chunks
         chat = list(chat or []) + [
             {"role": "user", "content": md_escape(question) or " "},
             {"role": "assistant", "content": THINKING},
@@ -167,9 +186,10 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
         busy, idle = gr.Button(interactive=False), gr.Button(interactive=True)
         yield "", chat, gr.skip(), busy
         try:
+            engine = view.engine.course(course)
             answer: Answer | None = None
             for answer in engine.stream(question, history):
-                chat[-1] = {"role": "assistant", "content": answer_markdown(answer, engine, chunks, final=False)}
+                chat[-1] = {"role": "assistant", "content": answer_markdown(answer, view.engine, chunks, final=False)}
                 yield gr.skip(), chat, gr.skip(), busy
             if answer is None:  # defensive: an engine that yields nothing
                 answer = engine.ask(question, history)
@@ -194,12 +214,14 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
     def new_chat() -> tuple[Any, ...]:
         return "", [], [], gr.Button(interactive=True)
 
-    def restore(stored: Any) -> tuple[Any, ...]:
-        """The page (re)loaded: the chat this browser kept, and the notes now served (a new build
-        may have been swapped in since the page was built)."""
+    def restore(stored: Any, course: str | None) -> tuple[Any, ...]:
+        """The page (re)loaded: the chat this browser kept, and the notes and courses now served (a
+        new build may have been swapped in since the page was built)."""
         view = views.current()
         title = gr.Markdown(_header(view.sources))
-        return messages(load_exchanges(stored), view), title, gr.Radio(choices=[(n.name, n.key) for n in view.nodes])
+        tree = gr.Radio(choices=[(n.name, n.key) for n in view.nodes])
+        menu = gr.Dropdown(**_course_menu(view.engine.courses, course or ""))
+        return messages(load_exchanges(stored), view), title, tree, menu
 
     def show_node(key: str | None) -> str:
         view = views.current()
@@ -223,19 +245,29 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
 
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer one question (history: earlier user questions, oldest first); the `ask --json` object."""
+        return ask_course_api(question, history, "")
+
+    def check_api(question: str, answer: str) -> dict:
+        """Check a student's answer to a question against the notes; the `check --json` object."""
+        return check_course_api(question, answer, "")
+
+    # /ask and /check keep their arguments (a plain-HTTP call must send every argument); the course
+    # is a third argument of endpoints of their own.
+    def ask_course_api(question: str, history: list[str] | None, course: str) -> dict:
+        """/ask within one course (a notes file's name or stem; empty or unknown: every course)."""
         try:
             text = _api_text(question)
-            answer = source.current().ask(text, _history_list(history))
+            answer = source.current().course(_api_text(course)).ask(text, _history_list(history))
             recorder.answered("api", text, answer)
             return answer.model_dump()
         except Exception as exc:  # the caller gets one Chinese line; the traceback goes to the server log
             log.exception("/ask failed for %.200r", question)
             raise gr.Error(APP_ERROR, title="出错了", print_exception=False) from exc
 
-    def check_api(question: str, answer: str) -> dict:
-        """Check a student's answer to a question against the notes; the `check --json` object."""
+    def check_course_api(question: str, answer: str, course: str) -> dict:
+        """/check within one course (as for /ask_course)."""
         try:
-            result = source.current().checker.check(_api_text(question), _api_text(answer))
+            result = source.current().course(_api_text(course)).checker.check(_api_text(question), _api_text(answer))
             recorder.checked("check", result)
             return result.model_dump()
         except Exception as exc:  # as in ask_api
@@ -251,6 +283,16 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
                 with gr.Row():
                     clear = gr.Button("新对话", size="md", scale=0, min_width=96, elem_id="egov-clear")
                     export = gr.Button("导出", size="md", scale=0, min_width=96, elem_id="egov-export")
+                    course_choice = gr.Dropdown(
+                        label="课程",
+                        show_label=False,
+                        container=False,  # one line: beside the buttons, or under them on a phone
+                        scale=1,
+                        min_width=200,
+                        elem_id=page.COURSE_ID,
+                        filterable=False,  # a tap opens the list, not the phone's keyboard
+                        **_course_menu(first.engine.courses),
+                    )
                 chatbot = gr.Chatbot(
                     show_label=False,
                     height=None,
@@ -299,12 +341,13 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
             "concurrency_id": ENGINE_QUEUE,
             "show_progress": "hidden",
         }
+        asked = [question, chatbot, turns, course_choice]
         for trigger in (send.click, question.submit):
-            trigger(respond, [question, chatbot, turns], outputs, **answering)
+            trigger(respond, asked, outputs, **answering)
         picked = chatbot.option_select(pick_suggestion, None, question, **private)
-        picked.then(respond, [question, chatbot, turns], outputs, **answering)
+        picked.then(respond, asked, outputs, **answering)
         clear.click(new_chat, None, outputs, **private)
-        demo.load(restore, turns, [chatbot, header, tree], **private)
+        demo.load(restore, [turns, course_choice], [chatbot, header, tree, course_choice], **private)
         # js-only steps: the browser saves the export, and scrolls to the node the notes view shows
         export.click(export_chat, turns, exported, **private).then(None, exported, None, js=page.DOWNLOAD_JS, **private)
         tree.input(show_node, tree, view, **private).then(None, tree, None, js=page.REVEAL_JS, **private)
@@ -312,4 +355,6 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
         opened.then(None, tree, None, js=page.REVEAL_JS, **private)
         gr.api(ask_api, api_name="ask", concurrency_id=ENGINE_QUEUE)
         gr.api(check_api, api_name="check", concurrency_id=ENGINE_QUEUE)
+        gr.api(ask_course_api, api_name="ask_course", concurrency_id=ENGINE_QUEUE)
+        gr.api(check_course_api, api_name="check_course", concurrency_id=ENGINE_QUEUE)
     return demo

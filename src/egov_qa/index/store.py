@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -336,10 +336,19 @@ class NotesIndex:
 
     def piece_search_vectors(self, vectors: Sequence[Vector], k: int) -> list[list[tuple[str, float]]]:
         """``piece_search_vector`` for several vectors in one query."""
-        return [
-            [(piece_id.rpartition(PIECE_ID_SEP)[0], score) for piece_id, score in hits]
-            for hits in self._pieces.search(vectors, k)
-        ]
+        return [[(_chunk_of(piece_id), score) for piece_id, score in hits] for hits in self._pieces.search(vectors, k)]
+
+    def only(self, source: str) -> NotesIndex:
+        """One notes file's chunks and vectors (a course on its own); the rest is shared."""
+        notes = self.notes.only(source)
+        ids = {c.id for c in notes.chunks}
+        units, pieces = self._units.only(ids.__contains__), self._pieces.only(lambda p: _chunk_of(p) in ids)
+        return replace(self, notes=notes, chunks_by_id={c.id: c for c in notes.chunks}, _units=units, _pieces=pieces)
+
+
+def _chunk_of(piece_id: str) -> str:
+    """The id of the chunk a piece vector belongs to."""
+    return piece_id.rpartition(PIECE_ID_SEP)[0]
 
 
 _open_lock = threading.Lock()

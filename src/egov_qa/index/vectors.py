@@ -7,7 +7,8 @@
 * ``ChromaSearch``: a Chroma query per question. For a Chroma server shared by several app
   processes, so every answer reads the index the server holds.
 
-Both return (id, cosine similarity) pairs, best first.
+Both return (id, cosine similarity) pairs, best first, and narrow to some of the ids (``only``:
+one course's vectors when the corpus folder holds several).
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ Vector = Sequence[float] | np.ndarray  # a list of floats or a float array
 
 
 class VectorSearch(Protocol):
-    count: int
+    @property
+    def count(self) -> int: ...
 
     def search(self, vectors: Sequence[Vector], k: int) -> list[Hits]:
         """The k nearest ids of each vector, best first."""
+        ...
+
+    def only(self, keep: Callable[[str], bool]) -> VectorSearch:
+        """The same search over the ids ``keep`` accepts."""
         ...
 
 
@@ -38,7 +44,8 @@ class MatrixSearch:
     """Exact cosine search over vectors held in memory."""
 
     def __init__(self, ids: Sequence[str], vectors: Any) -> None:
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        # No ids (``only`` kept none): numpy cannot infer the width of no rows.
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1 if len(ids) else 0)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         self._ids = list(ids)
         self._matrix = matrix / np.where(norms > 0, norms, 1.0)
@@ -48,6 +55,10 @@ class MatrixSearch:
     def of_collection(cls, collection: Any) -> MatrixSearch:
         stored = collection.get(include=["embeddings"])
         return cls(stored["ids"], stored["embeddings"])
+
+    def only(self, keep: Callable[[str], bool]) -> MatrixSearch:
+        rows = [n for n, i in enumerate(self._ids) if keep(i)]
+        return MatrixSearch([self._ids[n] for n in rows], self._matrix[rows])
 
     def search(self, vectors: Sequence[Vector], k: int) -> list[Hits]:
         k = min(k, self.count)
@@ -66,14 +77,41 @@ class MatrixSearch:
 
 class ChromaSearch:
     """A Chroma query per call (cosine space: distance = 1 − similarity). ``guard`` wraps each
-    query: a Chroma server's backend turns a lost connection into ``IndexUnavailable`` there."""
+    request: a Chroma server's backend turns a lost connection into ``IndexUnavailable`` there."""
 
     def __init__(
-        self, collection: Any, count: int, guard: Callable[[], AbstractContextManager[object]] = nullcontext
+        self,
+        collection: Any,
+        count: int,
+        guard: Callable[[], AbstractContextManager[object]] = nullcontext,
+        keep: Callable[[str], bool] | None = None,
     ) -> None:
         self._collection = collection
         self._guard = guard
-        self.count = count
+        self._count = count
+        self._keep = keep  # None: every id
+        self._ids: list[str] | None = None  # the ids ``keep`` accepts, fetched at the first search
+
+    def only(self, keep: Callable[[str], bool]) -> ChromaSearch:
+        wider = self._keep
+        return ChromaSearch(
+            self._collection, self._count, self._guard, keep if wider is None else lambda i: wider(i) and keep(i)
+        )
+
+    def _kept(self) -> list[str] | None:
+        """The ids searched (None: all). Fetched at the first search, not when made, so a server
+        that is away then gives the answer's own "index unavailable" message; two first searches at
+        once may both fetch, which is harmless."""
+        if self._keep is not None and self._ids is None:
+            with self._guard():
+                stored = self._collection.get(include=[])
+            self._ids = [i for i in stored["ids"] if self._keep(i)]
+        return self._ids
+
+    @property
+    def count(self) -> int:
+        kept = self._kept()
+        return self._count if kept is None else len(kept)
 
     def search(self, vectors: Sequence[Vector], k: int) -> list[Hits]:
         k = min(k, self.count)
@@ -82,6 +120,7 @@ class ChromaSearch:
         with self._guard():
             result = self._collection.query(
                 query_embeddings=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
+                ids=self._kept(),
                 n_results=k,
                 include=["distances"],
             )

@@ -29,7 +29,16 @@ class Notes:
     @property
     def multi_source(self) -> bool:
         """More than one file: labels then name the document."""
-        return len({c.source for c in self.chunks}) > 1
+        return len(self.sources) > 1
+
+    @property
+    def sources(self) -> list[str]:
+        """The files (courses) the chunks come from, by file name, in corpus order."""
+        return list(dict.fromkeys(c.source for c in self.chunks))
+
+    def only(self, source: str) -> Notes:
+        """One file's outline and chunks (a course on its own)."""
+        return Notes([o for o in self.outlines if o.source == source], [c for c in self.chunks if c.source == source])
 
     def sections_of(self, chapter: int, point: int) -> list[Chunk]:
         """The section units of a numbered point, in document order."""
