@@ -8,7 +8,7 @@ HASH   := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 RUN_STAMP  := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: install install-test run test lint bench loadtest soak ablate calibrate answerability checkeval generative clean
+.PHONY: install install-test run test lint bench loadtest soak ablate calibrate answerability courses checkeval generative clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,7 @@ bench: install-test
 
 # A class on this machine: USERS students for SECONDS, each reading THINK seconds between questions,
 # after a short capacity run (throughput vs the embedding-bound limit). INGEST_AT=15 adds notes and
-# runs egov-qa ingest 15 s in. STAGED=1: the staged run (1/10/30/60 students, comparisons) instead.
+# runs egov-qa ingest 15 s in (VIA=teacher: uploads and publishes them on the teacher page). STAGED=1: the staged run (1/10/30/60 students, comparisons) instead.
 USERS ?= 60
 SECONDS ?= 30
 THINK ?= 1-3
@@ -61,7 +61,7 @@ loadtest: install-test
 ifdef STAGED
 	$(BIN)/python -m benchmarks.loadtest --staged
 else
-	$(BIN)/python -m benchmarks.loadtest --users $(USERS) --seconds $(SECONDS) --think $(THINK) $(if $(INGEST_AT),--ingest-at $(INGEST_AT))
+	$(BIN)/python -m benchmarks.loadtest --users $(USERS) --seconds $(SECONDS) --think $(THINK) $(if $(INGEST_AT),--ingest-at $(INGEST_AT)) $(if $(VIA),--via $(VIA))
 endif
 
 # Five minutes of a class: memory and latency at the start and at the end.
@@ -86,6 +86,11 @@ calibrate: install-test
 # Refusals and answers on out-of-scope, English, traditional, cross-course and conversation questions.
 answerability: install-test
 	$(BIN)/python -m benchmarks.answerability
+
+# Seven courses in one index: citations with no course chosen, in the question's own course, and
+# questions of one course asked in another (refused?).
+courses: install-test
+	$(BIN)/python -m benchmarks.courses
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/builds index/.lock

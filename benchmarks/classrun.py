@@ -8,8 +8,9 @@
 4. the class: ``--users`` students for ``--seconds``, each asking a question generated from the
    notes, waiting for the whole answer, reading ``--think`` seconds (a range, e.g. 1-3), a third of
    the time asking a follow-up with the conversation's history. With ``--ingest-at S``, S seconds
-   in, the teacher adds a file of notes and runs ``egov-qa ingest``; a probe then asks what only the
-   new file answers until an answer cites it. Every answer is checked against the units of the old
+   in, the teacher adds a file of notes and runs ``egov-qa ingest`` (``--via teacher``: uploads,
+   previews and publishes it on the teacher page); a probe then asks what only the new file answers
+   until an answer cites it. Every answer is checked against the units of the old
    and the new notes: one that matches neither build (old passages with new labels) is a failure.
 
 The server's memory is sampled once a second and latency is reported for the first and the last
@@ -19,6 +20,7 @@ minute (``make soak`` runs the class for five minutes). The last line printed is
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -38,6 +40,7 @@ WARM_UP_QUESTIONS = 5
 SWAP_TIMEOUT_S = 120.0  # after the ingest: how long the probe waits for the new notes to be cited
 PROBE_EVERY_S = 0.5
 INGEST_TIMEOUT_S = 600.0
+TEACHER_PASSWORD = "loadtest"  # --via teacher: the page the update is published on
 
 
 def start_server(corpus: Path, index: Path, log: Path, overrides: dict[str, str]) -> AppServer:
@@ -96,18 +99,27 @@ class Builds:
         return None
 
 
-def _ingest(corpus: Path, index: Path, server: AppServer, at: float, started: float) -> dict:
-    """The teacher's update, ``at`` seconds into the class: a new file, ``egov-qa ingest``, then
-    ask what only it answers until an answer cites it."""
+def _update(root: Path, server: AppServer, at: float, started: float, via: str) -> dict:
+    """The teacher's update, ``at`` seconds into the class: a new file, then ``egov-qa ingest``
+    (``via`` "ingest") or upload, preview and publish on the teacher page (``via`` "teacher"); then
+    ask what only the new file answers until an answer cites it."""
     import gevent
     import requests
 
     gevent.sleep(max(0.0, started + at - time.perf_counter()))
-    (corpus / UPDATE_FILE).write_text(UPDATE_NOTES, encoding="utf-8")
+    corpus, index = root / "corpus", root / "index"
+    if via == "teacher":
+        upload = root / "upload" / UPDATE_FILE
+        upload.parent.mkdir(exist_ok=True)
+        upload.write_text(UPDATE_NOTES, encoding="utf-8")
+        command = ["-m", "benchmarks.publish", server.url, TEACHER_PASSWORD, str(upload)]
+    else:
+        (corpus / UPDATE_FILE).write_text(UPDATE_NOTES, encoding="utf-8")
+        command = ["-m", "egov_qa.app.cli", "ingest"]
     env = {**os.environ, "EGOV_QA_CORPUS_DIR": str(corpus), "EGOV_QA_INDEX_DIR": str(index)}
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", "from egov_qa.app.cli import app; app()", "ingest"],
+        [sys.executable, *command],
         env=env,
         capture_output=True,
         text=True,
@@ -116,13 +128,19 @@ def _ingest(corpus: Path, index: Path, server: AppServer, at: float, started: fl
     )
     built = time.perf_counter()
     result: dict[str, Any] = {
+        "via": via,
         "at_s": round(t0 - started, 1),
         "ingest_s": round(built - t0, 1),
         "ingest_ok": proc.returncode == 0,
         "cited_new_after_s": None,
     }
-    if proc.returncode != 0:
-        result["ingest_error"] = proc.stderr[-500:]
+    if via == "teacher" and proc.returncode == 0:
+        published = json.loads(proc.stdout.strip().splitlines()[-1])
+        result.update(
+            ingest_ok=published["ok"], preview_s=published.get("preview_s"), publish_s=published.get("publish_s")
+        )
+    if not result["ingest_ok"]:
+        result["ingest_error"] = (proc.stderr or proc.stdout)[-500:]
         return result
     session = requests.Session()
     while time.perf_counter() < built + SWAP_TIMEOUT_S:
@@ -152,7 +170,8 @@ def run_class(args: Any, results: dict[str, Any], root: Path) -> None:
         embedding_bound_rps=round(limit, 1),
     )
     builds = Builds(prep["units"])
-    server = start_server(corpus, index, root / "server.log", {})
+    teacher = {"EGOV_QA_TEACHER_PASSWORD": TEACHER_PASSWORD} if args.via == "teacher" else {}
+    server = start_server(corpus, index, root / "server.log", teacher)
     try:
         results["server_start_s"] = server.started_s
         warm_up(server, mix)
@@ -179,13 +198,13 @@ def run_class(args: Any, results: dict[str, Any], root: Path) -> None:
             builds.add(units_now(root / "corpus-next", root / "index-next"))
 
             def during(started: float) -> dict:
-                return _ingest(corpus, index, server, args.ingest_at, started)
+                return _update(root, server, args.ingest_at, started, args.via)
 
         think = tuple(args.think)
         student = make_student_class(mix, think, builds.check)
         print(
             f"[loadtest] class: {args.users} students, think {think[0]:g}-{think[1]:g} s, {args.seconds:.0f} s"
-            + (f", ingest at {args.ingest_at:g} s" if during else "")
+            + (f", {args.via} at {args.ingest_at:g} s" if during else "")
             + "…",
             file=sys.stderr,
             flush=True,

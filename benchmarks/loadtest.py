@@ -1,6 +1,6 @@
 """``make loadtest``: a class of students asking questions at once, against the real chat app.
 
-    python -m benchmarks.loadtest [--users 60] [--seconds 30] [--think 1-3] [--ingest-at 15]
+    python -m benchmarks.loadtest [--users 60] [--seconds 30] [--think 1-3] [--ingest-at 15 [--via teacher]]
                                   [--capacity-users 30] [--capacity-seconds 15]
     python -m benchmarks.loadtest --staged [--users 10,30,60] [--duration 20] [--compare 1,2,4]
                                   [--compare-threads 1,2] [--no-compare] [--think 0] [--quick]
@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the class asks")
     parser.add_argument("--think", type=think_range, default=None, help="seconds a student reads, e.g. 1-3")
     parser.add_argument("--ingest-at", type=float, default=None, help="add notes and ingest this many seconds in")
+    parser.add_argument(
+        "--via",
+        choices=["ingest", "teacher"],
+        default="ingest",
+        help="how --ingest-at adds the notes: egov-qa ingest, or publishing on the teacher page",
+    )
     parser.add_argument("--capacity-users", type=int, default=30, help="students asking back-to-back (capacity)")
     parser.add_argument("--capacity-seconds", type=float, default=15.0, help="0: skip the capacity stage")
     parser.add_argument("--capacity-only", action="store_true", help="the floor and the capacity stage, no class")

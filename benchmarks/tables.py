@@ -163,7 +163,8 @@ def class_lines(results: dict[str, Any]) -> list[str]:
     if stage["during"] is not None:
         d = stage["during"]
         out.append(
-            f"notes updated at {d['at_s']} s: ingest {d['ingest_s']} s ({'ok' if d['ingest_ok'] else 'FAILED'}), "
+            f"notes updated at {d['at_s']} s: {d.get('via', 'ingest')} {d['ingest_s']} s "
+            f"({'ok' if d['ingest_ok'] else 'FAILED'}), "
             f"the new notes cited {d['cited_new_after_s']} s after it; answers by build {stage['builds']}"
         )
     if stage["errors"]:

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -166,6 +166,12 @@ class Settings(BaseSettings):
         gt=0,
         description="How often (at most) the serving app looks for a new index build, e.g. after "
         "`egov-qa ingest`; a new build is opened beside the old one and swapped in",
+    )
+
+    teacher_password: SecretStr = Field(
+        SecretStr(""),
+        description="Password of the teacher page (/teacher: the class's questions, uploading and "
+        "publishing notes); empty = no teacher page at all",
     )
 
     # --- class insights (what the class asks, anonymously: see README) ----------------------

@@ -14,10 +14,9 @@ from egov_qa.app.cli_stats import stats
 from egov_qa.app.cli_support import echo_json, fail, one_line, open_engine, read, read_questions, record, write_lines
 from egov_qa.app.runtime import keep_files_in_index
 from egov_qa.config import Settings
-from egov_qa.ingest.chunking import point_label, section_label
 from egov_qa.ingest.notes import chunk_document, outline_file, report_file
-from egov_qa.ingest.report import render_report
-from egov_qa.models import Outline, Point
+from egov_qa.ingest.report import outline_lines, render_report
+from egov_qa.models import Outline
 from egov_qa.questions.typed import plain_text, question_problem
 
 if TYPE_CHECKING:
@@ -68,15 +67,8 @@ def outline(
     if as_json:
         echo_json(parsed.to_json())
         return
-    for chapter in parsed.chapters:  # numbered as the notes number them, like the citation labels
-        typer.echo(chapter.heading)
-        for unit in chapter.units:
-            if isinstance(unit, Point):
-                typer.echo(f"  {point_label(unit)}")
-                for section in unit.sections:
-                    typer.echo(f"      {section_label(section)}")
-            else:  # a section outside a numbered point hangs under the chapter
-                typer.echo(f"  {section_label(unit)}")
+    for line in outline_lines(parsed):
+        typer.echo(line)
 
 
 @app.command()
@@ -329,3 +321,7 @@ def calibrate(
         for name, value in weights.model_dump().items():
             typer.echo(f"EGOV_QA_ANSWERABILITY__{name.upper()}={value}")
     typer.echo(f"EGOV_QA_MIN_RELEVANCE={cut:.4f}")
+
+
+if __name__ == "__main__":  # python -m egov_qa.app.cli (the teacher page runs ingest so)
+    app()

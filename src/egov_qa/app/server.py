@@ -10,19 +10,30 @@ import atexit
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import uvicorn
+from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from egov_qa.app.limits import MAX_BODY_BYTES, BodyLimit
 from egov_qa.app.runtime import keep_files_in_index, lighter_gradio_events
 from egov_qa.config import Settings
 
+if TYPE_CHECKING:
+    from egov_qa.app.live import LiveEngine
+    from egov_qa.engine import Engine
+    from egov_qa.insights.recorder import Recorder
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
-MAX_UPLOAD = "1mb"  # the page has no file inputs; Gradio's upload route stays, bounded
+MAX_UPLOAD = "1mb"  # the students' page has no file inputs; Gradio's upload route stays, bounded
+TEACHER_UPLOAD = "10mb"  # notes files (teacher.library.MAX_NOTES_BYTES)
+TEACHER_PATH = "/teacher"
 
 
 class AuthError(ValueError):
@@ -106,41 +117,70 @@ def serve(
         raise SystemExit(2) from exc
 
     from egov_qa.app.live import live_engine  # noqa: PLC0415
-    from egov_qa.app.ui import build_app, launch_options  # noqa: PLC0415 — imports gradio
     from egov_qa.insights.recorder import Recorder  # noqa: PLC0415
 
     # A new build (egov-qa ingest while serving) is opened beside this one and swapped in.
     live = live_engine(settings, engine, lambda: Engine.open(settings, progress=False, auto_build=False))
     recorder = Recorder.for_settings(settings)  # the class insights: every surface records through it
     atexit.register(recorder.close)  # what is queued is written when the process ends
-    demo = build_app(live, recorder)
-    demo.queue(default_concurrency_limit=settings.concurrency_limit)
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        auth_message="请输入老师提供的用户名和密码" if auth else None,
-        prevent_thread_lock=True,
-        quiet=True,
-        show_error=False,  # an unexpected error is "Error" on the page; its traceback goes to this log
-        max_file_size=MAX_UPLOAD,
-        app_kwargs={"middleware": [Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)]},
-        ssr_mode=False,
-        pwa=False,
-        mcp_server=False,
-        enable_monitoring=False,
-        **launch_options(),
-    )
+    app = web_app(settings, live, recorder, auth)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    running = threading.Thread(target=server.run, name="egov-qa-http", daemon=True)
+    running.start()
+    while not server.started:
+        if not running.is_alive():  # uvicorn said why (a port in use) on stderr
+            recorder.close()
+            print(f"无法启动：端口 {port} 无法使用（可能已被占用，可用 --port 换一个）", file=sys.stderr, flush=True)
+            raise SystemExit(2)
+        time.sleep(0.05)
     print(f"笔记问答已启动（{time.perf_counter() - t0:.1f} 秒）", flush=True)
     for what, url in urls(host, port):
         print(f"  {what}: {url}", flush=True)
     if auth:
         print(f"  已开启密码登录（{len(auth)} 个账号）", flush=True)
+    if settings.teacher_password.get_secret_value():
+        print(f"  教师页面: {urls(host, port)[0][1]}{TEACHER_PATH}", flush=True)
     print("  按 Ctrl+C 停止", flush=True)
     try:
-        demo.block_thread()
+        while running.is_alive():
+            running.join(0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        demo.close()
+        server.should_exit = True
+        running.join(10)
         recorder.close()
+
+
+def web_app(
+    settings: Settings, live: LiveEngine[Engine], recorder: Recorder, auth: list[tuple[str, str]] | None = None
+) -> FastAPI:
+    """The students' page at ``/``; with a teacher password, the teacher page at ``/teacher`` (a
+    Blocks of its own: the students' page has none of its components or endpoints)."""
+    import gradio as gr  # noqa: PLC0415
+
+    from egov_qa.app.teacher_page import build_teacher_app  # noqa: PLC0415
+    from egov_qa.app.ui import build_app, launch_options, theme  # noqa: PLC0415
+    from egov_qa.teacher.auth import Gate  # noqa: PLC0415
+
+    app = FastAPI(middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)])
+    common: dict[str, Any] = {
+        "auth": auth,
+        "auth_message": "请输入老师提供的用户名和密码" if auth else None,
+        "show_error": False,  # an unexpected error is "Error" on the page; its traceback goes to this log
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "enable_monitoring": False,
+    }
+    password = settings.teacher_password.get_secret_value()
+    if password:  # mounted first: "/" would take every path
+        teacher = build_teacher_app(settings, Gate(password), live)
+        teacher.queue(default_concurrency_limit=2)
+        gr.mount_gradio_app(
+            app, teacher, TEACHER_PATH, max_file_size=TEACHER_UPLOAD, theme=theme(), footer_links=[], **common
+        )
+    demo = build_app(live, recorder)
+    demo.queue(default_concurrency_limit=settings.concurrency_limit)
+    gr.mount_gradio_app(app, demo, "/", max_file_size=MAX_UPLOAD, **launch_options(), **common)
+    return app

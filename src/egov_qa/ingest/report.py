@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from egov_qa.ingest.candidates import STYLES, find_candidates, match_candidate
-from egov_qa.ingest.chunking import holds_text, unit_label
+from egov_qa.ingest.chunking import holds_text, point_label, section_label, unit_label
 from egov_qa.ingest.cleaning import CleanReport, DroppedLine, clean_text
 from egov_qa.ingest.loading import RawDocument
 from egov_qa.ingest.markers import Marker, scan_markdown, scan_plain
 from egov_qa.ingest.outline import build_outline
-from egov_qa.models import Chapter, Outline
+from egov_qa.models import Chapter, Outline, Point
 
 _PREVIEW_CHARS = 24
 _LEVELS = ("chapter", "point", "section")
@@ -167,6 +167,21 @@ def _outside(outline: Outline, cleaned: CleanReport) -> list[LooseText]:
 def _first_unit(chapter: Chapter) -> int:
     units = chapter.units
     return units[0].start if units else chapter.end
+
+
+def outline_lines(outline: Outline) -> list[str]:
+    """The chapter → point → section tree, indented, numbered as the notes number them (like the
+    citation labels): what ``egov-qa outline FILE`` prints and the teacher's preview shows."""
+    lines: list[str] = []
+    for chapter in outline.chapters:
+        lines.append(chapter.heading)
+        for unit in chapter.units:
+            if isinstance(unit, Point):
+                lines.append(f"  {point_label(unit)}")
+                lines.extend(f"      {section_label(section)}" for section in unit.sections)
+            else:  # a section outside a numbered point hangs under the chapter
+                lines.append(f"  {section_label(unit)}")
+    return lines
 
 
 def render_report(outline: Outline, report: ParseReport) -> list[str]:
