@@ -39,6 +39,7 @@ from helpers import (
     SIZES,
     WAIT_MS,
     AppServer,
+    Page,
     call_api,
     has_cjk_font,
     same_picture,
@@ -222,3 +223,29 @@ def test_the_dashboard_in_the_browser(page: tuple[sync_api.Page, list[str]], tea
         warnings.warn(f"no Chinese font installed: {SCREENSHOT} not updated ({shot})", stacklevel=1)
     elif not same_picture(shot, SCREENSHOT):
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_publish_in_the_browser_then_a_student_chooses_the_course(
+    page: tuple[sync_api.Page, list[str]], browser: sync_api.Browser, teaching: Teaching
+) -> None:
+    """The teacher uploads the MIS notes in the page, reads the preview, presses 发布; a student's
+    page then offers the course and cites it (runs after the removal above: the notes are new again)."""
+    shown, _ = page
+    shown.get_by_role("tab", name="笔记管理").click()
+    shown.locator("#egov-teacher-upload input[type=file]").set_input_files(str(MIS))
+    preview = shown.locator("#egov-teacher-preview")
+    preview.filter(has_text="解析报告").wait_for(timeout=120_000)
+    assert "第一章 管理信息系统概述" in preview.inner_text() and "用这份笔记试答" in preview.inner_text()
+    shown.locator("#egov-teacher-publish").click()
+    shown.locator("#egov-teacher-done").filter(has_text="已经用到新的笔记").wait_for(timeout=240_000)
+
+    context = browser.new_context(locale="zh-CN", **SIZES["phone"])
+    student = Page(context.new_page())
+    try:
+        student.load(teaching.server.url)
+        student.page.locator("#egov-course input").click()
+        student.page.locator("#egov-course ul.option-list li").filter(has_text="notes_mis").click()
+        student.ask("诺兰阶段模型是什么？")
+        assert student.cited(-1)[0].startswith("《notes_mis》")
+    finally:
+        context.close()

@@ -29,8 +29,9 @@ def _labels(answer: dict) -> list[str]:
 
 
 def test_only_ask_and_check_are_public(client: Client) -> None:
+    """/ask and /check, and the same within one course; nothing of the page's own events."""
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert list(endpoints) == ["/ask", "/check"]
+    assert list(endpoints) == ["/ask", "/check", "/ask_course", "/check_course"]
 
 
 def test_in_scope_question_is_cited(client: Client) -> None:

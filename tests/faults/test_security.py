@@ -27,31 +27,38 @@ LEAKS = ["Traceback", "FileNotFoundError", SECRET_PATH, "site-packages", ".py"]
 
 
 def test_the_app_binds_loopback_unless_told(small, monkeypatch, capsys):
-    """``egov-qa serve`` / ``python app.py`` with no host: Gradio is launched on 127.0.0.1, with errors
-    hidden and the request body limit in place (``Blocks.launch`` recorded instead of run)."""
-    import gradio as gr
+    """``egov-qa serve`` / ``python app.py`` with no host: uvicorn is given 127.0.0.1, the students'
+    page hides errors and takes 1 MB uploads, the request body limit is in place, no teacher page
+    without a password (``uvicorn.Server.run`` recorded instead of run)."""
     import jieba
+    import uvicorn
+    from starlette.routing import Mount
 
     from egov_qa.app.limits import BodyLimit
     from egov_qa.app.server import serve
     from egov_qa.config import Settings
 
     monkeypatch.delenv("EGOV_QA_HOST", raising=False)
+    monkeypatch.delenv("EGOV_QA_TEACHER_PASSWORD", raising=False)
     monkeypatch.setenv("GRADIO_TEMP_DIR", "")  # serve() sets it; restored afterwards
     monkeypatch.setattr(jieba.dt, "tmp_dir", jieba.dt.tmp_dir)
-    launched: dict = {}
+    ran: list[uvicorn.Config] = []
 
-    def stop(self):
-        raise KeyboardInterrupt
+    def run(self, sockets=None):  # started and stopped at once
+        ran.append(self.config)
+        self.started = True
 
-    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kwargs: launched.update(kwargs))
-    monkeypatch.setattr(gr.Blocks, "block_thread", stop)
-    monkeypatch.setattr(gr.Blocks, "close", lambda self: None)
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     assert Settings().host == "127.0.0.1"
     serve(Settings())
-    assert launched["server_name"] == "127.0.0.1" and launched["show_error"] is False
-    assert [m.cls for m in launched["app_kwargs"]["middleware"]] == [BodyLimit]
-    assert launched["max_file_size"] == "1mb"
+    (config,) = ran
+    assert (config.host, config.port) == ("127.0.0.1", 7860)
+    app = config.app
+    assert [m.cls for m in app.user_middleware] == [BodyLimit]
+    mounts = {route.path: route.app.get_blocks() for route in app.routes if isinstance(route, Mount)}
+    assert list(mounts) == [""]  # the students' page only: no /teacher without a password
+    assert mounts[""].show_error is False and mounts[""].max_file_size == 1024 * 1024
+    assert all(route.path not in ("/docs", "/redoc", "/openapi.json") for route in app.routes)
     assert os.environ["GRADIO_TEMP_DIR"] == str((small.index_dir / "tmp" / "gradio").resolve())
     assert "本机: http://127.0.0.1:7860" in capsys.readouterr().out
 

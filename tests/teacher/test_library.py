@@ -95,3 +95,29 @@ def test_a_preview_of_a_file_without_structure_says_so(library: Library, tmp_pat
     flat.write_text("这只是一段没有任何编号的文字。", encoding="utf-8")
     with pytest.raises(NotesError, match="没有找到任何章节"):
         library.preview(library.upload(flat), lambda share, what: None)
+
+
+def test_a_preview_reports_its_build_and_answers_from_the_file(tmp_path: Path) -> None:
+    """A real preview build (the real model, in a child process) of a small GBK file: the outline,
+    the report, sample answers cited from it, and the build's progress as it went."""
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(EGOV_NOTES, tmp_path / "corpus" / EGOV_NOTES.name)
+    library = Library(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", data_dir=tmp_path / "d"))
+    notes = tmp_path / "会计基础.txt"
+    text = (
+        "第一章 总论\n1、会计的概念\n会计是以货币为主要计量单位，反映和监督一个单位经济活动的一种经济管理工作。\n"
+        "2、会计的基本职能\n会计的基本职能是核算和监督。\n第二章 会计要素\n"
+        "1、资产\n资产是企业过去的交易或者事项形成的、由企业拥有或者控制的、预期会给企业带来经济利益的资源。\n2、负债\n负债是企业过去的交易或者事项形成的、"
+        "预期会导致经济利益流出企业的现时义务。\n"
+    )
+    notes.write_bytes(text.encode("gbk"))
+    said: list[tuple[float | None, str]] = []
+    preview = library.preview(library.upload(notes), lambda share, what: said.append((share, what)))
+    assert (preview.chapters, preview.points, preview.replaces) == (2, 4, False)
+    assert preview.outline[:3] == ["第一章 总论", "  1、会计的概念", "  2、会计的基本职能"]
+    assert any("第N章" in line for line in preview.report)
+    assert 1 <= len(preview.samples) <= 3  # questions generated from its outline (two chapters here)
+    assert all(not a.refused and a.citations[0].source == notes.name for _, a in preview.samples)
+    shares = [share for share, _ in said if share is not None]
+    assert shares[0] == 0.0 and shares[-1] == 1.0 and shares == sorted(shares) and len(shares) > 2
+    assert [f.name for f in library.files()] == [EGOV_NOTES.name]  # a preview publishes nothing

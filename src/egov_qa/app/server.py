@@ -163,7 +163,9 @@ def web_app(
     from egov_qa.app.ui import build_app, launch_options, theme  # noqa: PLC0415
     from egov_qa.teacher.auth import Gate  # noqa: PLC0415
 
-    app = FastAPI(middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)])
+    app = FastAPI(  # no API docs pages of its own (they would load their scripts from a CDN)
+        middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)], docs_url=None, redoc_url=None, openapi_url=None
+    )
     common: dict[str, Any] = {
         "auth": auth,
         "auth_message": "请输入老师提供的用户名和密码" if auth else None,

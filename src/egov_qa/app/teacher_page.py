@@ -214,7 +214,12 @@ def build_teacher_app(settings: Settings, gate: Gate, source: Source, library: L
                         interactive=False,
                         label="已发布的笔记（每个文件是一门课）",
                     )
-                    upload = gr.File(label="上传笔记（.txt、.md、.docx）", file_types=UPLOAD_TYPES, type="filepath")
+                    upload = gr.File(
+                        label="上传笔记（.txt、.md、.docx）",
+                        file_types=UPLOAD_TYPES,
+                        type="filepath",
+                        elem_id="egov-teacher-upload",
+                    )
                     staged = gr.Textbox(visible="hidden")
                     publish_go = gr.Button("发布", variant="primary", interactive=False, elem_id="egov-teacher-publish")
                     done = gr.Markdown(elem_id="egov-teacher-done")

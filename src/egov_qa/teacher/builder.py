@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ Progress = Callable[[float | None, str], None]  # (share done or None, what is h
 
 _PERCENT = re.compile(r"(\d{1,3})%")
 KEEP_OUTPUT = 4000  # characters of the child's output kept for the error message
+POLL_S = 0.25
 
 
 class BuildFailed(RuntimeError):
@@ -61,22 +63,24 @@ def run_ingest(env: dict[str, str], progress: Progress, what: str) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    assert proc.stdout is not None
     said: list[str] = []
+    done: list[float] = []  # the bar's latest share, as the reader saw it
 
     def read() -> None:
         assert proc.stdout is not None
         while chunk := proc.stdout.read1(4096):  # type: ignore[attr-defined]
             text = chunk.decode("utf-8", errors="replace")
             said.append(text)
-            found = _PERCENT.findall(text)
-            if found:
-                share = min(int(found[-1]), 100) / 100
-                progress(share, f"{what}：正在建立索引 {int(share * 100)}%")
+            done.extend(min(int(p), 100) / 100 for p in _PERCENT.findall(text)[-1:])
 
     reader = threading.Thread(target=read, name="egov-qa-ingest-output", daemon=True)
     reader.start()
-    code = proc.wait()
+    shown = None
+    while (code := proc.poll()) is None:  # reported from this thread: Gradio's bar is the caller's
+        if done and done[-1] != shown:
+            shown = done[-1]
+            progress(shown, f"{what}：正在建立索引 {int(shown * 100)}%")
+        time.sleep(POLL_S)
     reader.join(timeout=5)
     if code != 0:
         output = "".join(said)[-KEEP_OUTPUT:]
