@@ -217,7 +217,7 @@ def call_api(url: str, api_name: str, *data: Any, timeout: float = 60) -> tuple[
 # --- the class insights as stored (tests/insights) ------------------------------------------------------
 
 # Everything a row of the insights file may hold: nothing that tells one student from another.
-INSIGHTS_COLUMNS = ["at", "surface", "question", "refused", "label", "source", "coverage"]
+INSIGHTS_COLUMNS = ["at", "surface", "question", "refused", "label", "source", "coverage", "mode"]
 
 
 def insight_rows(data_dir: Path) -> list[dict[str, Any]]:

@@ -119,6 +119,7 @@ def test_nothing_identifying_a_student_is_stored(scripted_class: ScriptedClass) 
         assert row["label"] == (cited.label if cited else None)
         assert row["source"] == (cited.source if cited else None)
         assert row["coverage"] == (outcome.coverage if isinstance(outcome, CheckResult) else None)
+        assert row["mode"] == (None if isinstance(outcome, CheckResult) else "extractive")
     raw = (scripted_class.data_dir / "insights.sqlite3").read_bytes()
     for answer in scripted_class.answers.values():  # no answer's text (nor its quotes) is stored
         assert answer.answer.splitlines()[-1].encode() not in raw

@@ -134,17 +134,17 @@ def test_a_failed_write_is_logged_once_and_nothing_breaks(read_only_dir: Path, c
 def test_rows_export_as_csv(tmp_path: Path) -> None:
     store = Store(db_path(tmp_path), keep_days=180)
     now = int(time.time())
-    store.add(Row(now, "chat", "电子政务有哪些特征？", False, FEATURES.label, FEATURES.source))
+    store.add(Row(now, "chat", "电子政务有哪些特征？", False, FEATURES.label, FEATURES.source, mode="extractive"))
     store.add(Row(now, "practice", "电子政务有哪些特征？", False, FEATURES.label, FEATURES.source, 0.4))
-    store.add(Row(now, "api", '红烧肉, "怎么做"？', True))
+    store.add(Row(now, "api", '红烧肉, "怎么做"？', True, mode="generative"))
     store.close()
     out = io.StringIO()
     assert write_csv(read_rows(tmp_path, 180), out) == 3
     lines = list(csv.reader(io.StringIO(out.getvalue())))
     assert lines[0] == ["time_utc", *INSIGHTS_COLUMNS[1:]]
-    assert lines[1][1:] == ["chat", "电子政务有哪些特征？", "0", FEATURES.label, "notes.txt", ""]
-    assert lines[2][1:] == ["practice", "电子政务有哪些特征？", "0", FEATURES.label, "notes.txt", "0.4"]
-    assert lines[3][1:] == ["api", '红烧肉, "怎么做"？', "1", "", "", ""]
+    assert lines[1][1:] == ["chat", "电子政务有哪些特征？", "0", FEATURES.label, "notes.txt", "", "extractive"]
+    assert lines[2][1:] == ["practice", "电子政务有哪些特征？", "0", FEATURES.label, "notes.txt", "0.4", ""]
+    assert lines[3][1:] == ["api", '红烧肉, "怎么做"？', "1", "", "", "", "generative"]
     assert lines[1][0] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
 
 
@@ -161,3 +161,29 @@ def test_a_file_of_a_newer_version_is_left_alone(tmp_path: Path, caplog) -> None
     assert db_path(tmp_path).read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
         "insights.sqlite3"
     ]
+
+
+def test_a_file_of_the_first_version_gains_the_mode_and_keeps_its_rows(tmp_path: Path) -> None:
+    """A file written before the mode column (schema 1): opened, it gets the column; its rows stay
+    (without a mode), new rows have one."""
+    db = sqlite3.connect(db_path(tmp_path))
+    db.execute(
+        "CREATE TABLE questions (at INTEGER NOT NULL, surface TEXT NOT NULL, question TEXT NOT NULL, "
+        "refused INTEGER NOT NULL, label TEXT, source TEXT, coverage REAL)"
+    )
+    db.execute(
+        "INSERT INTO questions VALUES (?, 'chat', '电子政务有哪些特征？', 0, ?, ?, NULL)",
+        (int(time.time()), FEATURES.label, FEATURES.source),
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    recorder = Recorder(db_path(tmp_path))
+    recorder.answered("api", "红烧肉怎么做？", answer(refused=True))
+    recorder.close()
+    rows = insight_rows(tmp_path)
+    assert [(r["surface"], r["question"], r["mode"]) for r in rows] == [
+        ("chat", "电子政务有哪些特征？", None),
+        ("api", "红烧肉怎么做？", "extractive"),
+    ]
+    assert list(rows[0]) == INSIGHTS_COLUMNS

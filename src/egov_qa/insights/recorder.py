@@ -67,7 +67,8 @@ class Recorder:
         if answer.refused and answer.answer == INDEX_UNAVAILABLE:  # the notes were not searched: no gap
             return
         cited = answer.citations[0] if answer.citations else None
-        self._put(surface, question, answer.refused, cited.label if cited else None, cited.source if cited else None)
+        label, source = (cited.label, cited.source) if cited else (None, None)
+        self._put(surface, question, answer.refused, label, source, mode=answer.mode)
 
     def checked(self, surface: Surface, result: CheckResult) -> None:
         """An answer checked (自测, ``/check``, ``egov-qa check``). Its coverage is kept when the
@@ -87,6 +88,7 @@ class Recorder:
         label: str | None,
         source: str | None,
         coverage: float | None = None,
+        mode: str | None = None,
     ) -> None:
         if self.path is None or self._closed:
             return
@@ -94,7 +96,7 @@ class Recorder:
             text = plain_text(question or "").strip()[: self.question_chars]
             if not text:  # nothing was asked
                 return
-            row = Row(int(self._clock()), surface, text, refused, label, source, coverage)
+            row = Row(int(self._clock()), surface, text, refused, label, source, coverage, mode)
             self._start()
             self._queue.put_nowait(row)
         except queue.Full:

@@ -229,8 +229,8 @@ CSV_HEADER = ("time_utc", *COLUMNS[1:])
 
 
 def write_csv(rows: Iterable[Row], out: TextIO) -> int:
-    """The rows as CSV (time as UTC ISO 8601, refused as 1/0, coverage empty when none); returns
-    how many."""
+    """The rows as CSV (time as UTC ISO 8601, refused as 1/0, coverage and mode empty when none);
+    returns how many."""
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     n = 0
@@ -238,7 +238,16 @@ def write_csv(rows: Iterable[Row], out: TextIO) -> int:
         when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         coverage = "" if row.coverage is None else f"{row.coverage:g}"
         writer.writerow(
-            [when, row.surface, row.question, int(row.refused), row.label or "", row.source or "", coverage]
+            [
+                when,
+                row.surface,
+                row.question,
+                int(row.refused),
+                row.label or "",
+                row.source or "",
+                coverage,
+                row.mode or "",
+            ]
         )
         n += 1
     return n

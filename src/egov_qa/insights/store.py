@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 FILE_NAME = "insights.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: mode
 DAY_S = 86_400
 BUSY_S = 10.0  # how long a write waits for another process's write (SQLite's busy timeout)
 RETRY_S = 0.01  # pause between tries of a set-up SQLite did not wait for
@@ -34,7 +34,8 @@ SURFACES: tuple[Surface, ...] = get_args(Surface)
 QUESTION_SURFACES: tuple[Surface, ...] = ("chat", "api", "cli")  # a question answered
 CHECK_SURFACES: tuple[Surface, ...] = ("check", "practice", "cli-check")  # an answer checked
 
-COLUMNS = ("at", "surface", "question", "refused", "label", "source", "coverage")
+COLUMNS = ("at", "surface", "question", "refused", "label", "source", "coverage", "mode")
+MODE_COLUMN = "mode TEXT CHECK (mode IN ('extractive', 'generative'))  -- how it was answered (a check: null)"
 _SURFACE_LIST = ", ".join(f"'{s}'" for s in SURFACES)
 SCHEMA = (
     f"""CREATE TABLE questions (
@@ -44,7 +45,8 @@ SCHEMA = (
     refused  INTEGER NOT NULL CHECK (refused IN (0, 1)),
     label    TEXT,              -- the first cited unit (a check: the unit checked against)
     source   TEXT,              -- that unit's notes file
-    coverage REAL    CHECK (coverage BETWEEN 0 AND 1)  -- a checked answer's coverage
+    coverage REAL    CHECK (coverage BETWEEN 0 AND 1),  -- a checked answer's coverage
+    {MODE_COLUMN}
 )""",
     "CREATE INDEX questions_at ON questions (at)",
 )
@@ -65,6 +67,7 @@ class Row:
     label: str | None = None
     source: str | None = None
     coverage: float | None = None
+    mode: str | None = None  # "extractive" or "generative" (a question answered)
 
     @property
     def checked(self) -> bool:
@@ -139,7 +142,9 @@ class Store:
             if version == 0:
                 for statement in SCHEMA:
                     db.execute(statement)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version == 1:  # rows kept; theirs have no mode
+                db.execute(f"ALTER TABLE questions ADD COLUMN {MODE_COLUMN.split('  --')[0]}")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _newer_schema(self, version: int) -> None:
         if version > SCHEMA_VERSION:
@@ -162,9 +167,9 @@ class Store:
         """Store one row, in a transaction of its own (and prune first when a day has passed)."""
         if self._clock() - self._pruned_at >= DAY_S:
             self.prune()
-        values = (row.at, row.surface, row.question, int(row.refused), row.label, row.source, row.coverage)
+        values = (row.at, row.surface, row.question, int(row.refused), row.label, row.source, row.coverage, row.mode)
         with self._transaction() as db:
-            db.execute(f"INSERT INTO questions ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+            db.execute(f"INSERT INTO questions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values)
 
     def rows(self, start: int | None = None, end: int | None = None) -> list[Row]:
         """The rows asked at ``start`` ≤ at < ``end`` (UTC seconds; None: open), oldest first."""
@@ -177,8 +182,8 @@ def _select(db: sqlite3.Connection, start: int | None, end: int | None, cutoff: 
         (max(start if start is not None else cutoff, cutoff), end if end is not None else 2**62),
     )
     return [
-        Row(at, surface, question, bool(refused), label, source, coverage)
-        for (at, surface, question, refused, label, source, coverage) in found
+        Row(at, surface, question, bool(refused), label, source, coverage, mode)
+        for (at, surface, question, refused, label, source, coverage, mode) in found
     ]
 
 
