@@ -81,6 +81,10 @@ def teaching(egov_index, tmp_path_factory) -> Iterator[Teaching]:
     }
     server = start_server(root / "corpus", root / "index", root / "server.log", env=env)
     try:
+        for _ in range(100):  # the teacher page is mounted moments after the students' page is up
+            if httpx.get(f"{server.url}/teacher/", timeout=30).status_code == 200:
+                break
+            time.sleep(0.1)
         yield Teaching(server, root / "data", root / "corpus")
     finally:
         stop_server(server)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import socket
 from pathlib import Path
 
 import httpx
@@ -27,12 +28,11 @@ LEAKS = ["Traceback", "FileNotFoundError", SECRET_PATH, "site-packages", ".py"]
 
 
 def test_the_app_binds_loopback_unless_told(small, monkeypatch, capsys):
-    """``egov-qa serve`` / ``python app.py`` with no host: uvicorn is given 127.0.0.1, the students'
-    page hides errors and takes 1 MB uploads, the request body limit is in place, no teacher page
-    without a password (``uvicorn.Server.run`` recorded instead of run)."""
+    """``egov-qa serve`` / ``python app.py`` with no host: Gradio is launched on 127.0.0.1, with errors
+    hidden, the request body limit in place and no teacher page without a password (``Blocks.launch``
+    recorded instead of run)."""
+    import gradio as gr
     import jieba
-    import uvicorn
-    from starlette.routing import Mount
 
     from egov_qa.app.limits import BodyLimit
     from egov_qa.app.server import serve
@@ -40,27 +40,46 @@ def test_the_app_binds_loopback_unless_told(small, monkeypatch, capsys):
 
     monkeypatch.delenv("EGOV_QA_HOST", raising=False)
     monkeypatch.delenv("EGOV_QA_TEACHER_PASSWORD", raising=False)
+    mounted: list = []
+    monkeypatch.setattr(gr, "mount_gradio_app", lambda *args, **kwargs: mounted.append(args))
     monkeypatch.setenv("GRADIO_TEMP_DIR", "")  # serve() sets it; restored afterwards
     monkeypatch.setattr(jieba.dt, "tmp_dir", jieba.dt.tmp_dir)
-    ran: list[uvicorn.Config] = []
+    launched: dict = {}
 
-    def run(self, sockets=None):  # started and stopped at once
-        ran.append(self.config)
-        self.started = True
+    def stop(self):
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(uvicorn.Server, "run", run)
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kwargs: launched.update(kwargs))
+    monkeypatch.setattr(gr.Blocks, "block_thread", stop)
+    monkeypatch.setattr(gr.Blocks, "close", lambda self: None)
     assert Settings().host == "127.0.0.1"
     serve(Settings())
-    (config,) = ran
-    assert (config.host, config.port) == ("127.0.0.1", 7860)
-    app = config.app
-    assert [m.cls for m in app.user_middleware] == [BodyLimit]
-    mounts = {route.path: route.app.get_blocks() for route in app.routes if isinstance(route, Mount)}
-    assert list(mounts) == [""]  # the students' page only: no /teacher without a password
-    assert mounts[""].show_error is False and mounts[""].max_file_size == 1024 * 1024
-    assert all(route.path not in ("/docs", "/redoc", "/openapi.json") for route in app.routes)
+    assert launched["server_name"] == "127.0.0.1" and launched["show_error"] is False
+    assert [m.cls for m in launched["app_kwargs"]["middleware"]] == [BodyLimit]
+    assert launched["max_file_size"] == "1mb"
+    assert mounted == []  # no teacher page without a password
     assert os.environ["GRADIO_TEMP_DIR"] == str((small.index_dir / "tmp" / "gradio").resolve())
     assert "本机: http://127.0.0.1:7860" in capsys.readouterr().out
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback(small, monkeypatch, capsys):
+    """Another program holds the port: one line naming it, exit status 2 (Gradio raised OSError)."""
+    import jieba
+
+    from egov_qa.app.server import serve
+    from egov_qa.config import Settings
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", "")
+    monkeypatch.setattr(jieba.dt, "tmp_dir", jieba.dt.tmp_dir)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SystemExit) as stopped:
+            serve(Settings(), port=port)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"无法启动：端口 {port} 无法使用" in err and "Traceback" not in err
 
 
 def test_an_error_is_one_generic_line_for_the_student(isolated_server):
