@@ -233,7 +233,8 @@ def test_publish_in_the_browser_then_a_student_chooses_the_course(
     page: tuple[sync_api.Page, list[str]], browser: sync_api.Browser, teaching: Teaching
 ) -> None:
     """The teacher uploads the MIS notes in the page, reads the preview, presses 发布; a student's
-    page then offers the course and cites it (runs after the removal above: the notes are new again)."""
+    page then offers the course, cites it and keeps the choice across a reload (runs after the
+    removal above: the notes are new again)."""
     shown, _ = page
     shown.get_by_role("tab", name="笔记管理").click()
     shown.locator("#egov-teacher-upload input[type=file]").set_input_files(str(MIS))
@@ -251,5 +252,12 @@ def test_publish_in_the_browser_then_a_student_chooses_the_course(
         student.page.locator("#egov-course ul.option-list li").filter(has_text="notes_mis").click()
         student.ask("诺兰阶段模型是什么？")
         assert student.cited(-1)[0].startswith("《notes_mis》")
+        student.page.wait_for_timeout(300)  # local storage is written after the redraw
+        student.page.reload(wait_until="load")  # the course chosen is kept by the browser
+        kept = student.page.locator("#egov-course input")
+        student.page.wait_for_function(
+            "() => document.querySelector('#egov-course input')?.value === 'notes_mis'", timeout=WAIT_MS
+        )
+        assert kept.input_value() == "notes_mis"
     finally:
         context.close()

@@ -1,7 +1,7 @@
 """The Gradio Blocks page: 问答 (chat with cited, highlighted sources), 笔记目录 (notes tree), 自测
 (check my answer, practice_tab.py) and the ``/ask`` and ``/check`` APIs. Built around one
 already-open engine shared by every session. With several notes files (courses), a 课程 menu above
-the chat, and ``/ask`` and ``/check``'s ``course`` argument, answer from one course alone.
+the chat, and ``/ask_course`` and ``/check_course``, answer from one course alone.
 
 The conversation lives in the student's browser (``gr.BrowserState``, local storage), so a reload
 keeps it and nothing of it is stored on the server. Import this only after
@@ -44,6 +44,7 @@ TITLE = "笔记问答"
 CHAT_TAB, NOTES_TAB = "chat", "notes"
 ENGINE_QUEUE = "engine"  # one concurrency group: chat streams and /ask share the CPU budget
 STORAGE_KEY = "egov-qa-chat"  # the browser's local-storage entry of the conversation
+COURSE_KEY = "egov-qa-course"  # … and of the course chosen
 
 # System fonts only: nothing is fetched from outside the server.
 FONTS = ["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
@@ -214,13 +215,14 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
     def new_chat() -> tuple[Any, ...]:
         return "", [], [], gr.Button(interactive=True)
 
-    def restore(stored: Any, course: str | None) -> tuple[Any, ...]:
-        """The page (re)loaded: the chat this browser kept, and the notes and courses now served (a
-        new build may have been swapped in since the page was built)."""
+    def restore(stored: Any, course: Any) -> tuple[Any, ...]:
+        """The page (re)loaded: the chat and the course this browser kept, and the notes and courses
+        now served (a new build may have been swapped in since the page was built; a kept course
+        no longer served falls back to every course)."""
         view = views.current()
         title = gr.Markdown(_header(view.sources))
         tree = gr.Radio(choices=[(n.name, n.key) for n in view.nodes])
-        menu = gr.Dropdown(**_course_menu(view.engine.courses, course or ""))
+        menu = gr.Dropdown(**_course_menu(view.engine.courses, course if isinstance(course, str) else ""))
         return messages(load_exchanges(stored), view), title, tree, menu
 
     def show_node(key: str | None) -> str:
@@ -330,6 +332,7 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
 
         # This browser's exchanges (raw text; the chat holds escaped text), in its local storage.
         turns = gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
+        kept_course = gr.BrowserState("", storage_key=COURSE_KEY)  # the 课程 chosen, across reloads
         open_value = gr.Textbox(visible="hidden")  # "turn:node key" of the 在目录中查看 clicked
         open_go = gr.Button(visible="hidden", elem_id=page.OPEN_GO_ID)
         exported = gr.Textbox(visible="hidden")  # the Markdown 导出 hands to the browser
@@ -347,7 +350,8 @@ def build_app(served: EngineLike | EngineSource, recorder: Recorder | None = Non
         picked = chatbot.option_select(pick_suggestion, None, question, **private)
         picked.then(respond, asked, outputs, **answering)
         clear.click(new_chat, None, outputs, **private)
-        demo.load(restore, [turns, course_choice], [chatbot, header, tree, course_choice], **private)
+        demo.load(restore, [turns, kept_course], [chatbot, header, tree, course_choice], **private)
+        course_choice.input(lambda chosen: chosen or "", course_choice, kept_course, **private)
         # js-only steps: the browser saves the export, and scrolls to the node the notes view shows
         export.click(export_chat, turns, exported, **private).then(None, exported, None, js=page.DOWNLOAD_JS, **private)
         tree.input(show_node, tree, view, **private).then(None, tree, None, js=page.REVEAL_JS, **private)
