@@ -129,7 +129,8 @@ class Engine:
         about another course is then refused there rather than cited to an unrelated point. This
         engine (the whole notes) for no name, an unknown one, or a single notes file. Each course's
         engine is made once and kept."""
-        sources = self.courses if name and len(self.courses) > 1 else []
+        sources = self.courses if name else []
+        sources = sources if len(sources) > 1 else []
         named = [s for s in sources if s == name] or [s for s in sources if Path(s).stem == name]
         if not named:
             return self

@@ -64,11 +64,10 @@ def stats(
 
 
 def _write_csv(rows: list[Row], path: Path) -> None:
-    from egov_qa.insights.report import write_csv  # noqa: PLC0415
+    from egov_qa.insights.report import save_csv  # noqa: PLC0415
 
     try:
-        with path.open("w", encoding="utf-8-sig", newline="") as out:  # the BOM: Excel reads it as UTF-8
-            n = write_csv(rows, out)
+        n = save_csv(rows, path)
     except OSError as exc:
         fail(exc, exc)
     typer.echo(f"{n} questions → {path}", err=True)

@@ -3,14 +3,14 @@ and bar charts Gradio shows, and as the CSV the teacher downloads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from egov_qa.config import Settings
-from egov_qa.insights.report import Insights, bounds, summarize, write_csv
+from egov_qa.insights.report import Insights, bounds, save_csv, summarize
 from egov_qa.insights.store import read_rows
 
 PERIODS = {"最近 7 天": 7, "最近 30 天": 30, "全部": None}  # shown → days back (None: all that is kept)
@@ -26,6 +26,7 @@ class Dashboard:
     points: pd.DataFrame  # 要点, 次数 (most asked first)
     gaps: pd.DataFrame  # 问题, 次数, 其他问法
     checks: pd.DataFrame  # 要点, 答案数, 平均覆盖
+    csv: Path | None = None  # the period's questions, for 导出 CSV
 
 
 def period_start(period: str, today: date | None = None) -> date | None:
@@ -33,11 +34,16 @@ def period_start(period: str, today: date | None = None) -> date | None:
     return None if days is None else (today or date.today()) - timedelta(days=days - 1)
 
 
-def dashboard(settings: Settings, period: str) -> Dashboard:
+def dashboard(settings: Settings, period: str, folder: Path) -> Dashboard:
+    """The period's figures, and its questions as a CSV file in ``folder`` (UTF-8 with a BOM, so
+    Excel reads it), from one read of the insights file."""
     since = period_start(period)
     start, end = bounds(since, None)
-    found = summarize(read_rows(settings.data_dir, settings.insights_days, start, end), since, None)
-    return figures(found, settings.insights)
+    rows = read_rows(settings.data_dir, settings.insights_days, start, end)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"class-questions-{since.isoformat() if since else 'all'}-to-{date.today().isoformat()}.csv"
+    save_csv(rows, path)
+    return replace(figures(summarize(rows, since, None), settings.insights), csv=path)
 
 
 def figures(found: Insights, recording: bool = True) -> Dashboard:
@@ -60,15 +66,3 @@ def figures(found: Insights, recording: bool = True) -> Dashboard:
             columns=[POINT, "答案数", "平均覆盖"],
         ),
     )
-
-
-def export_csv(settings: Settings, period: str, folder: Path) -> Path:
-    """The period's recorded questions as a CSV file (UTF-8 with a BOM, so Excel reads it)."""
-    since = period_start(period)
-    start, end = bounds(since, None)
-    rows = read_rows(settings.data_dir, settings.insights_days, start, end)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"class-questions-{since.isoformat() if since else 'all'}-to-{date.today().isoformat()}.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        write_csv(rows, out)
-    return path

@@ -148,7 +148,7 @@ def serve(
         print(f"  {what}: {url}", flush=True)
     if auth:
         print(f"  已开启密码登录（{len(auth)} 个账号）", flush=True)
-    if settings.teacher_password.get_secret_value():
+    if teacher is not None:
         print(f"  教师页面: {urls(host, port)[0][1]}{TEACHER_PATH}", flush=True)
     print("  按 Ctrl+C 停止", flush=True)
     try:
@@ -193,9 +193,8 @@ def mount_teacher_page(demo: gr.Blocks, teacher: gr.Blocks, auth: list[tuple[str
 
     from egov_qa.app.ui import theme  # noqa: PLC0415
 
-    served = {k: v for k, v in _served(auth).items() if k != "auth_message"}
     gr.mount_gradio_app(
-        demo.app, teacher, TEACHER_PATH, max_file_size=TEACHER_UPLOAD, theme=theme(), footer_links=[], **served
+        demo.app, teacher, TEACHER_PATH, max_file_size=TEACHER_UPLOAD, theme=theme(), footer_links=[], **_served(auth)
     )
     local = str(demo.local_url).rstrip("/")  # where launch reached the students' page itself
     httpx.get(f"{local}{TEACHER_PATH}/gradio_api/startup-events", timeout=30).raise_for_status()

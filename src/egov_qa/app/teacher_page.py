@@ -84,14 +84,14 @@ def build_teacher_app(settings: Settings, gate: Gate, source: Source, library: L
     # Gradio serves files from its temp folder (runtime.py puts it under the index folder).
     exports = Path(os.environ.get("GRADIO_TEMP_DIR") or tempfile.gettempdir()) / "exports"
 
-    def wait_for_swap(before: str, progress: Callable[[float | None, str], None]) -> str:
-        """Wait until the app serves a build other than ``before`` (the one just made live)."""
+    def wait_for_swap(progress: Callable[[float | None, str], None]) -> str:
+        """Wait until the app serves the build just made live."""
         from egov_qa.index.store import live_build  # noqa: PLC0415
 
         target = live_build(settings)
         deadline = time.monotonic() + SWAP_WAIT_S
         while time.monotonic() < deadline:
-            if source.current().build == target or (target is None and source.current().build != before):
+            if source.current().build == target:
                 return "学生现在的提问已经用到新的笔记。"
             progress(None, "正在切换到新的索引")
             time.sleep(0.25)
@@ -117,15 +117,16 @@ def build_teacher_app(settings: Settings, gate: Gate, source: Source, library: L
         """The period's figures, and its questions as the CSV 导出 CSV downloads."""
         if not gate.allows(session):
             return (NOT_LOGGED_IN, *([gr.skip()] * 5))
-        found = dashboard.dashboard(settings, period)
-        csv = str(dashboard.export_csv(settings, period, exports))
-        return found.summary, found.days, found.points, found.gaps, found.checks, csv
+        found = dashboard.dashboard(settings, period, exports)
+        return found.summary, found.days, found.points, found.gaps, found.checks, str(found.csv)
 
-    def list_files(session: str) -> tuple[Any, ...]:
-        if not gate.allows(session):
-            return gr.skip(), gr.skip()
+    def shown_files() -> tuple[list[list[Any]], gr.Dropdown]:
+        """The published files' table, and the 删除 menu of their names."""
         table = files_table(library)
         return table, gr.Dropdown(choices=[row[0] for row in table], value=None)
+
+    def list_files(session: str) -> tuple[Any, ...]:
+        return shown_files() if gate.allows(session) else (gr.skip(), gr.skip())
 
     def take_upload(session: str, uploaded: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
         """Keep the upload aside and show its preview; 发布 is enabled only after a preview."""
@@ -145,29 +146,23 @@ def build_teacher_app(settings: Settings, gate: Gate, source: Source, library: L
             guarded(session)
             if not name:
                 raise NotesError("请先上传笔记并查看预览")
-            before = source.current().build
             library.publish(name, report)
-            done = wait_for_swap(before, report)
+            done = wait_for_swap(report)
         except NotesError as exc:
             return f"**{md_escape(str(exc))}**", gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        table = files_table(library)
-        message = f"已发布 {md_escape(name)}。{done}"
-        choices = gr.Dropdown(choices=[row[0] for row in table], value=None)
-        return message, table, choices, "", gr.Button(interactive=False)
+        return f"已发布 {md_escape(name)}。{done}", *shown_files(), "", gr.Button(interactive=False)
 
     def remove(session: str, name: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        report = reporter(progress)
         try:
             guarded(session)
             if not name:
                 raise NotesError("请先选择要删除的笔记")
-            before = source.current().build
-            library.remove(name, reporter(progress))
-            done = wait_for_swap(before, reporter(progress))
+            library.remove(name, report)
+            done = wait_for_swap(report)
         except NotesError as exc:
             return f"**{md_escape(str(exc))}**", gr.skip(), gr.skip()
-        table = files_table(library)
-        message = f"已删除 {md_escape(name)}（文件保存在 data/removed）。{done}"
-        return message, table, gr.Dropdown(choices=[row[0] for row in table], value=None)
+        return f"已删除 {md_escape(name)}（文件保存在 data/removed）。{done}", *shown_files()
 
     # --- layout ---------------------------------------------------------------------------------
     undocumented: dict[str, Any] = {"api_visibility": "undocumented"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from egov_qa.config import Settings
@@ -31,7 +32,7 @@ class Notes:
         """More than one file: labels then name the document."""
         return len(self.sources) > 1
 
-    @property
+    @cached_property
     def sources(self) -> list[str]:
         """The files (courses) the chunks come from, by file name, in corpus order."""
         return list(dict.fromkeys(c.source for c in self.chunks))

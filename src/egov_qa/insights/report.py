@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from pathlib import Path
 from typing import Any, TextIO
 
 from egov_qa.insights.store import COLUMNS, Row
@@ -251,3 +252,9 @@ def write_csv(rows: Iterable[Row], out: TextIO) -> int:
         )
         n += 1
     return n
+
+
+def save_csv(rows: Iterable[Row], path: Path) -> int:
+    """``write_csv`` into a file, UTF-8 with a BOM (Excel then reads it as UTF-8); returns how many."""
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        return write_csv(rows, out)
